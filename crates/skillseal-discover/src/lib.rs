@@ -1,0 +1,387 @@
+//! Finding skills and feeding their files to the engine.
+//!
+//! This is the IO edge of the scanner: it walks directories (never following
+//! symlinks), reads `.zip` and `.tar.gz` archives in memory (never
+//! extracting to disk), enforces limits on sizes, counts and compression
+//! ratios, groups files into skills (a directory holding `SKILL.md`,
+//! `skill.md` or `skills.md`, at any depth), and scans every file in
+//! parallel with one file per worker in memory.
+
+mod archive;
+mod walk;
+
+use rayon::prelude::*;
+use skillseal_engine::{Engine, SkillContext, assess, is_skill_manifest};
+use skillseal_model::{
+    FileStats, Finding, JSON_CONTRACT_VERSION, ScanError, ScanReport, ScannerInfo, SkillReport,
+};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Limits that bound the work and memory one scan can be made to do.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest file scanned, in bytes; larger files are reported and skipped.
+    pub max_file_size: u64,
+    /// Most files scanned per input path (directory or archive).
+    pub max_files: usize,
+    /// Largest archive read, in bytes (compressed).
+    pub max_archive_size: u64,
+    /// Most entries read from one archive.
+    pub max_archive_entries: usize,
+    /// Most bytes decompressed from one archive.
+    pub max_archive_total: u64,
+    /// Highest decompressed/compressed ratio accepted for an archive entry
+    /// (or a whole `.tar.gz`) before it is treated as a bomb.
+    pub max_compression_ratio: u64,
+    /// Deepest directory level walked below an input path.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_size: 16 << 20,
+            max_files: 100_000,
+            max_archive_size: 128 << 20,
+            max_archive_entries: 20_000,
+            max_archive_total: 512 << 20,
+            max_compression_ratio: 200,
+            max_depth: 64,
+        }
+    }
+}
+
+/// Where a file's bytes come from.
+#[derive(Debug, Clone)]
+pub(crate) enum Source {
+    Disk(PathBuf),
+    Memory(Arc<[u8]>),
+}
+
+/// A file found under an input path, before it is assigned to a skill.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    /// Relative to the input path, `/`-separated.
+    pub rel: String,
+    pub source: Source,
+    pub size: u64,
+}
+
+/// A property of a package entry that discovery reports as a finding
+/// (traversal, links, bombs); matched by rules with `file-kind`.
+#[derive(Debug, Clone)]
+pub(crate) struct Flag {
+    pub rel: String,
+    pub kind: &'static str,
+}
+
+/// What walking one input path produced.
+#[derive(Debug, Default)]
+pub(crate) struct Listing {
+    pub entries: Vec<Entry>,
+    pub flags: Vec<Flag>,
+    pub errors: Vec<ScanError>,
+}
+
+/// The result of scanning, with the stats the CLI's `--stats` prints.
+#[derive(Debug)]
+pub struct ScanOutcome {
+    pub report: ScanReport,
+    pub stats: FileStats,
+}
+
+struct Skill {
+    /// Display path: input path joined with the skill's relative root.
+    path: String,
+    /// Root relative to the input (`""` for the input itself).
+    root: String,
+    ctx: SkillContext,
+    files: Vec<(String, Source, u64)>,
+    flags: Vec<Flag>,
+}
+
+fn is_archive_path(p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    name.ends_with(".zip")
+        || name.ends_with(".tar.gz")
+        || name.ends_with(".tgz")
+        || name.ends_with(".tar")
+        || name.ends_with(".skill")
+}
+
+fn display(input: &str, rel: &str) -> String {
+    let base = if input.len() > 1 { input.trim_end_matches('/') } else { input };
+    if rel.is_empty() {
+        base.to_string()
+    } else if base.is_empty() || base == "." {
+        rel.to_string()
+    } else {
+        format!("{base}/{rel}")
+    }
+}
+
+/// Scan every skill under `inputs` with `engine`.
+pub fn scan(engine: &Engine, inputs: &[PathBuf], limits: &Limits) -> ScanOutcome {
+    let mut skills: Vec<Skill> = Vec::new();
+    let mut errors: Vec<ScanError> = Vec::new();
+    for input in inputs {
+        let shown = input.to_string_lossy().to_string();
+        let listing = match std::fs::symlink_metadata(input) {
+            Err(e) => {
+                errors.push(ScanError { path: shown, message: io_message(&e) });
+                continue;
+            }
+            Ok(meta) if meta.is_dir() => walk::list_dir(input, limits),
+            Ok(meta) if meta.is_file() && is_archive_path(input) => {
+                archive::list(input, meta.len(), limits)
+            }
+            Ok(meta) if meta.is_file() => {
+                let name = input
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_else(|| shown.clone());
+                if archive::sniff(input) {
+                    archive::list(input, meta.len(), limits)
+                } else {
+                    let mut l = Listing::default();
+                    l.entries.push(Entry {
+                        rel: name,
+                        source: Source::Disk(input.clone()),
+                        size: meta.len(),
+                    });
+                    l
+                }
+            }
+            Ok(_) => {
+                errors.push(ScanError {
+                    path: shown,
+                    message: "not a regular file or directory (symlinks on the command line are not followed)".into(),
+                });
+                continue;
+            }
+        };
+        errors.extend(listing.errors);
+        let single_file = std::fs::symlink_metadata(input).is_ok_and(|m| m.is_file())
+            && !is_archive_path(input)
+            && !archive::sniff(input);
+        skills.extend(group(&shown, listing.entries, listing.flags, single_file));
+    }
+
+    // One task per file across all skills: workers read, scan and drop one
+    // file at a time.
+    let tasks: Vec<(usize, usize)> = skills
+        .iter()
+        .enumerate()
+        .flat_map(|(si, s)| (0..s.files.len()).map(move |fi| (si, fi)))
+        .collect();
+    let results: Vec<(usize, Result<(skillseal_engine::FileOutcome, u64), ScanError>)> = tasks
+        .par_iter()
+        .map(|&(si, fi)| {
+            let skill = &skills[si];
+            let (rel, source, size) = &skill.files[fi];
+            let out = match limits_check(*size, limits) {
+                Some(msg) => Err(ScanError { path: display(&skill.path, rel), message: msg }),
+                None => read(source, limits).map_err(|message| ScanError {
+                    path: display(&skill.path, rel),
+                    message,
+                }),
+            }
+            .map(|bytes| {
+                let n = bytes.len() as u64;
+                (engine.scan_file(rel, &bytes, &skill.ctx), n)
+            });
+            (si, out)
+        })
+        .collect();
+
+    let mut per_skill: Vec<(Vec<Finding>, FileStats, Option<skillseal_engine::SkillManifest>)> =
+        (0..skills.len()).map(|_| (Vec::new(), FileStats::default(), None)).collect();
+    for (si, r) in results {
+        match r {
+            Ok((outcome, bytes)) => {
+                let slot = &mut per_skill[si];
+                slot.0.extend(outcome.findings);
+                slot.1.files += 1;
+                slot.1.bytes += bytes;
+                if outcome.manifest.is_some() {
+                    slot.2 = outcome.manifest;
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+
+    let mut total = FileStats::default();
+    let mut reports = Vec::with_capacity(skills.len());
+    for (skill, (mut findings, stats, manifest)) in skills.into_iter().zip(per_skill) {
+        for flag in &skill.flags {
+            findings.extend(engine.scan_flag(&flag.rel, flag.kind));
+        }
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let (verdict, capabilities) = assess(&findings);
+        let folder = skill.root.rsplit('/').next().filter(|s| !s.is_empty()).map(String::from);
+        let name = manifest
+            .and_then(|m| m.name)
+            .or(folder)
+            .or_else(|| {
+                Path::new(&skill.path)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+            });
+        total += stats;
+        reports.push(SkillReport {
+            path: skill.path,
+            name,
+            verdict,
+            capabilities,
+            findings,
+            stats,
+        });
+    }
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    errors.sort();
+    errors.dedup();
+    ScanOutcome {
+        report: ScanReport {
+            version: JSON_CONTRACT_VERSION,
+            scanner: ScannerInfo {
+                name: "skillseal".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+                rules_digest: engine.rules_digest().to_string(),
+            },
+            skills: reports,
+            errors,
+        },
+        stats: total,
+    }
+}
+
+fn limits_check(size: u64, limits: &Limits) -> Option<String> {
+    (size > limits.max_file_size).then(|| {
+        format!(
+            "skipped: {size} bytes is over the file size limit of {} bytes",
+            limits.max_file_size
+        )
+    })
+}
+
+fn read(source: &Source, limits: &Limits) -> Result<Arc<[u8]>, String> {
+    match source {
+        Source::Memory(b) => Ok(b.clone()),
+        Source::Disk(p) => {
+            use std::io::Read;
+            let f = std::fs::File::open(p).map_err(|e| io_message(&e))?;
+            let mut buf = Vec::new();
+            f.take(limits.max_file_size + 1)
+                .read_to_end(&mut buf)
+                .map_err(|e| io_message(&e))?;
+            if buf.len() as u64 > limits.max_file_size {
+                return Err(format!(
+                    "skipped: over the file size limit of {} bytes",
+                    limits.max_file_size
+                ));
+            }
+            Ok(buf.into())
+        }
+    }
+}
+
+pub(crate) fn io_message(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    s.split(" (os error").next().unwrap_or(&s).to_lowercase()
+}
+
+/// Assign each file to the nearest enclosing skill root. Without any skill
+/// manifest the whole input is one package.
+fn group(input: &str, entries: Vec<Entry>, flags: Vec<Flag>, single_file: bool) -> Vec<Skill> {
+    let roots: BTreeSet<String> = entries
+        .iter()
+        .filter_map(|e| {
+            let (dir, name) = e.rel.rsplit_once('/').unwrap_or(("", &e.rel));
+            is_skill_manifest(name).then(|| dir.to_string())
+        })
+        .collect();
+    let roots: Vec<String> = if roots.is_empty() { vec![String::new()] } else { roots.into_iter().collect() };
+    let root_of = |rel: &str| -> Option<usize> {
+        // the longest root that is a directory prefix of `rel`
+        roots
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.is_empty() || rel.starts_with(&format!("{r}/")))
+            .max_by_key(|(_, r)| r.len())
+            .map(|(i, _)| i)
+    };
+    let mut skills: BTreeMap<usize, Skill> = BTreeMap::new();
+    let make = |i: usize| Skill {
+        path: if single_file { input.to_string() } else { display(input, &roots[i]) },
+        root: roots[i].clone(),
+        ctx: SkillContext::default(),
+        files: Vec::new(),
+        flags: Vec::new(),
+    };
+    for e in entries {
+        let Some(i) = root_of(&e.rel) else { continue };
+        let skill = skills.entry(i).or_insert_with(|| make(i));
+        let rel = strip_root(&e.rel, &skill.root);
+        skill.ctx.files.insert(rel.clone());
+        skill.files.push((rel, e.source, e.size));
+    }
+    for f in flags {
+        let i = root_of(&f.rel).unwrap_or(0);
+        let skill = skills.entry(i).or_insert_with(|| make(i));
+        let rel = strip_root(&f.rel, &skill.root);
+        skill.flags.push(Flag { rel, kind: f.kind });
+    }
+    skills.into_values().collect()
+}
+
+fn strip_root(rel: &str, root: &str) -> String {
+    if root.is_empty() {
+        rel.to_string()
+    } else {
+        rel.strip_prefix(root).map(|r| r.trim_start_matches('/')).unwrap_or(rel).to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(rel: &str) -> Entry {
+        Entry { rel: rel.into(), source: Source::Memory(Arc::from(&b""[..])), size: 0 }
+    }
+
+    #[test]
+    fn files_go_to_the_nearest_skill() {
+        let skills = group(
+            "hub/",
+            vec![
+                entry("a/SKILL.md"),
+                entry("a/scripts/run.py"),
+                entry("a/nested/skill.md"),
+                entry("a/nested/x.sh"),
+                entry("README.md"),
+            ],
+            vec![],
+            false,
+        );
+        let paths: Vec<_> = skills.iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(paths, vec!["hub/a", "hub/a/nested"]);
+        let a: Vec<_> = skills[0].files.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(a, vec!["SKILL.md", "scripts/run.py"]);
+        assert_eq!(skills[1].files.len(), 2);
+    }
+
+    #[test]
+    fn no_manifest_means_one_package() {
+        let skills = group("ext", vec![entry("package.json"), entry("out/main.js")], vec![], false);
+        assert_eq!(skills.len(), 1);
+        assert_eq!(skills[0].path, "ext");
+        assert_eq!(skills[0].files.len(), 2);
+    }
+}

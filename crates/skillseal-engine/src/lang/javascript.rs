@@ -1,0 +1,370 @@
+//! JavaScript / TypeScript / TSX frontend (tree-sitter-javascript and
+//! tree-sitter-typescript): ES imports, `require`, destructuring aliases,
+//! resolved calls and `new` expressions, member paths, string literals.
+
+use super::ts::{self, Ctx};
+use super::unescape;
+use crate::facts::{Arg, FactKind, Origin, Sink, clip};
+use skillseal_model::Language;
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+const MAX_SEGMENTS: usize = 32;
+
+/// Globals whose member paths are worth reporting without an import.
+const GLOBALS: &[&str] = &[
+    "process", "Deno", "Bun", "globalThis", "window", "global", "document", "navigator",
+    "require", "module", "WebAssembly", "crypto", "localStorage",
+];
+
+pub fn scan(lang: Language, src: &str, origin: Origin, sink: &mut Sink) {
+    let Some(tree) = ts::parse(lang, src) else {
+        return;
+    };
+    let mut js = Js {
+        src,
+        aliases: HashMap::new(),
+    };
+    let mut shell: Vec<(String, usize, usize)> = Vec::new();
+    ts::walk(&tree, |node, ctx| {
+        js.visit(node, ctx, origin, sink, &mut shell);
+        true
+    });
+    for (code, start, end) in shell {
+        let (s, e) = origin.map(start, end);
+        super::scan_source(Language::Shell, &code, Origin::Fixed(s, e), sink);
+    }
+}
+
+fn module_name(spec: &str) -> String {
+    spec.strip_prefix("node:").unwrap_or(spec).to_string()
+}
+
+/// JS calls whose first string argument is run by a shell.
+fn runs_shell(callee: &str) -> bool {
+    matches!(
+        callee,
+        "child_process.exec" | "child_process.execSync" | "shelljs.exec" | "execa.execaCommand"
+            | "execa.command" | "zx.$"
+    )
+}
+
+struct Js<'s> {
+    src: &'s str,
+    aliases: HashMap<String, String>,
+}
+
+impl<'s> Js<'s> {
+    fn text(&self, n: Node<'_>) -> &'s str {
+        ts::text(n, self.src)
+    }
+
+    fn visit(
+        &mut self,
+        node: Node<'_>,
+        ctx: &Ctx<'_>,
+        origin: Origin,
+        sink: &mut Sink,
+        shell: &mut Vec<(String, usize, usize)>,
+    ) {
+        let push = |sink: &mut Sink, n: Node<'_>, kind: FactKind| {
+            sink.push(origin, Language::JavaScript, n.start_byte(), n.end_byte(), kind)
+        };
+        match node.kind() {
+            "import_statement" => {
+                let Some(source) = ts::field(node, "source") else {
+                    return;
+                };
+                let module = module_name(&self.string_value(source));
+                for clause in ts::named_children(node) {
+                    if clause.kind() == "import_clause" {
+                        self.bind_import_clause(clause, &module);
+                    } else if clause.kind() == "import_require_clause"
+                        && let Some(id) = clause.named_child(0)
+                    {
+                        self.aliases.insert(self.text(id).to_string(), module.clone());
+                    }
+                }
+                push(sink, node, FactKind::Import { module });
+            }
+            "variable_declarator" => {
+                let (Some(name), Some(value)) = (ts::field(node, "name"), ts::field(node, "value"))
+                else {
+                    return;
+                };
+                let Some(base) = self.resolve(value, true) else {
+                    return;
+                };
+                self.bind_pattern(name, &base);
+            }
+            "call_expression" => {
+                let Some(function) = ts::field(node, "function") else {
+                    return;
+                };
+                let args = ts::field(node, "arguments")
+                    .filter(|a| a.kind() == "arguments")
+                    .map(|a| self.arguments(a))
+                    .unwrap_or_default();
+                let callee = if function.kind() == "import" {
+                    "import".to_string()
+                } else if let Some(c) = self.resolve(function, false) {
+                    c
+                } else {
+                    return;
+                };
+                if matches!(callee.as_str(), "require" | "import")
+                    && let Some(Arg::Literal(m)) = args.first()
+                {
+                    push(sink, node, FactKind::Import { module: module_name(m) });
+                }
+                if runs_shell(&callee)
+                    && let Some(Arg::Literal(code)) = args.first()
+                    && let Some(first) = ts::field(node, "arguments").and_then(|a| a.named_child(0))
+                {
+                    shell.push((code.clone(), first.start_byte(), first.end_byte()));
+                }
+                push(sink, node, FactKind::Call { callee, args, kwargs: Vec::new() });
+            }
+            "new_expression" => {
+                let Some(ctor) = ts::field(node, "constructor") else {
+                    return;
+                };
+                let Some(callee) = self.resolve(ctor, false) else {
+                    return;
+                };
+                let args = ts::field(node, "arguments")
+                    .map(|a| self.arguments(a))
+                    .unwrap_or_default();
+                push(sink, node, FactKind::Call { callee, args, kwargs: Vec::new() });
+            }
+            "member_expression" | "subscript_expression" => {
+                if ctx.is("member_expression", "object")
+                    || ctx.is("subscript_expression", "object")
+                    || ctx.is("call_expression", "function")
+                    || ctx.is("new_expression", "constructor")
+                {
+                    return;
+                }
+                if let Some(path) = self.resolve_known(node) {
+                    push(sink, node, FactKind::Member { path });
+                }
+            }
+            "identifier" => {
+                if !matches!(ctx.parent_kind(), "arguments" | "array" | "spread_element" | "pair")
+                    && ctx.field != Some("right")
+                    && ctx.field != Some("value")
+                {
+                    return;
+                }
+                if ctx.parent_kind() == "variable_declarator" {
+                    return;
+                }
+                if let Some(target) = self.aliases.get(self.text(node))
+                    && target.contains('.')
+                {
+                    let path = target.clone();
+                    push(sink, node, FactKind::Member { path });
+                }
+            }
+            "string" | "template_string" => {
+                if ctx.parent_kind() == "import_statement" {
+                    return;
+                }
+                let value = self.string_value(node);
+                push(sink, node, FactKind::Str { value });
+            }
+            _ => {}
+        }
+    }
+
+    fn bind_import_clause(&mut self, clause: Node<'_>, module: &str) {
+        for part in ts::named_children(clause) {
+            match part.kind() {
+                "identifier" => {
+                    self.aliases.insert(self.text(part).to_string(), module.to_string());
+                }
+                "namespace_import" => {
+                    if let Some(id) = ts::named_children(part)
+                        .into_iter()
+                        .find(|c| c.kind() == "identifier")
+                    {
+                        self.aliases.insert(self.text(id).to_string(), module.to_string());
+                    }
+                }
+                "named_imports" => {
+                    for spec in ts::named_children(part) {
+                        if spec.kind() != "import_specifier" {
+                            continue;
+                        }
+                        let Some(name) = ts::field(spec, "name") else {
+                            continue;
+                        };
+                        let local = ts::field(spec, "alias").unwrap_or(name);
+                        let imported = self.string_value(name);
+                        self.aliases
+                            .insert(self.text(local).to_string(), format!("{module}.{imported}"));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Bind the names a declaration pattern introduces to paths under `base`.
+    fn bind_pattern(&mut self, pattern: Node<'_>, base: &str) {
+        match pattern.kind() {
+            "identifier" => {
+                self.aliases.insert(self.text(pattern).to_string(), base.to_string());
+            }
+            "object_pattern" => {
+                for p in ts::named_children(pattern) {
+                    match p.kind() {
+                        "shorthand_property_identifier_pattern" => {
+                            let n = self.text(p);
+                            self.aliases.insert(n.to_string(), format!("{base}.{n}"));
+                        }
+                        "pair_pattern" => {
+                            let (Some(k), Some(v)) = (ts::field(p, "key"), ts::field(p, "value"))
+                            else {
+                                continue;
+                            };
+                            let key = self.string_value(k);
+                            let v = if v.kind() == "assignment_pattern" {
+                                match ts::field(v, "left") {
+                                    Some(l) => l,
+                                    None => continue,
+                                }
+                            } else {
+                                v
+                            };
+                            if v.kind() == "identifier" {
+                                self.aliases
+                                    .insert(self.text(v).to_string(), format!("{base}.{key}"));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn arguments(&self, list: Node<'_>) -> Vec<Arg> {
+        ts::named_children(list)
+            .into_iter()
+            .filter(|a| a.kind() != "comment")
+            .map(|a| match a.kind() {
+                "string" => Arg::Literal(self.string_value(a)),
+                "template_string" if a.named_child_count() == 0 => {
+                    Arg::Literal(self.string_value(a))
+                }
+                _ => Arg::Dynamic(clip(self.text(a), 200).to_string()),
+            })
+            .collect()
+    }
+
+    /// Quotes stripped and escapes decoded; template substitutions stay
+    /// as written.
+    fn string_value(&self, n: Node<'_>) -> String {
+        let t = self.text(n);
+        let body = ["`", "\"", "'"]
+            .iter()
+            .find_map(|q| t.strip_prefix(q).map(|r| r.strip_suffix(q).unwrap_or(r)))
+            .unwrap_or(t);
+        unescape(body)
+    }
+
+    fn resolve_known(&self, n: Node<'_>) -> Option<String> {
+        let mut base = n;
+        for _ in 0..MAX_SEGMENTS {
+            match base.kind() {
+                "member_expression" | "subscript_expression" => {
+                    base = ts::field(base, "object")?
+                }
+                "identifier" => break,
+                _ => return None,
+            }
+        }
+        let name = self.text(base);
+        if base.kind() != "identifier"
+            || !(self.aliases.contains_key(name) || GLOBALS.contains(&name))
+        {
+            return None;
+        }
+        self.resolve(n, false)
+    }
+
+    /// The dotted path an expression denotes, through aliases:
+    /// `cp.exec` → `child_process.exec`, `require('fs').readFileSync` →
+    /// `fs.readFileSync`, `process.env['HOME']` → `process.env.HOME`.
+    /// With `module_only`, only expressions rooted in `require`/`import()`
+    /// or a known alias resolve (for declarations).
+    fn resolve(&self, n: Node<'_>, module_only: bool) -> Option<String> {
+        let mut segs: Vec<String> = Vec::new();
+        let mut cur = n;
+        let mut called = false;
+        for _ in 0..MAX_SEGMENTS {
+            match cur.kind() {
+                "identifier" | "this" => {
+                    let name = self.text(cur);
+                    let known = self.aliases.get(name);
+                    if module_only && known.is_none() && !GLOBALS.contains(&name) {
+                        return None;
+                    }
+                    let mut base = known.map_or(name, |s| s.as_str()).to_string();
+                    if called {
+                        base.push_str("()");
+                    }
+                    segs.push(base);
+                    segs.reverse();
+                    return Some(segs.join("."));
+                }
+                "member_expression" => {
+                    let prop = ts::field(cur, "property")?;
+                    let mut s = self.text(prop).to_string();
+                    if std::mem::take(&mut called) {
+                        s.push_str("()");
+                    }
+                    segs.push(s);
+                    cur = ts::field(cur, "object")?;
+                }
+                "subscript_expression" => {
+                    let index = ts::field(cur, "index")?;
+                    if index.kind() == "string" {
+                        let mut s = self.string_value(index);
+                        if std::mem::take(&mut called) {
+                            s.push_str("()");
+                        }
+                        segs.push(s);
+                    } else if !segs.is_empty() || called {
+                        return None;
+                    }
+                    cur = ts::field(cur, "object")?;
+                }
+                "call_expression" => {
+                    let f = ts::field(cur, "function")?;
+                    let is_loader = f.kind() == "import" || self.text(f) == "require";
+                    if is_loader {
+                        let arg = ts::field(cur, "arguments")?.named_child(0)?;
+                        if arg.kind() != "string" {
+                            return None;
+                        }
+                        segs.push(module_name(&self.string_value(arg)));
+                        segs.reverse();
+                        return Some(segs.join("."));
+                    }
+                    if called || module_only {
+                        return None;
+                    }
+                    called = true;
+                    cur = f;
+                }
+                "await_expression" | "parenthesized_expression" | "non_null_expression"
+                | "as_expression" => cur = cur.named_child(0)?,
+                _ => return None,
+            }
+        }
+        None
+    }
+}

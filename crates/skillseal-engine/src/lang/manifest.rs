@@ -1,0 +1,429 @@
+//! Manifests: `SKILL.md` front matter (YAML, with `metadata` often one line
+//! of JSON5), `package.json` and `pyproject.toml`. Each becomes `Key` facts
+//! (`front-matter:openclaw.requires.env` = `OPENAI_API_KEY`) that rules
+//! match declaratively; scripts in `package.json` are parsed as shell.
+
+use crate::facts::{FactKind, Origin, Sink};
+use serde_json::Value;
+use skillseal_model::Language;
+
+const MAX_KEYS: usize = 4096;
+const MAX_DEPTH: usize = 24;
+/// Keys under `metadata` that hold OpenClaw settings (current and legacy).
+pub const OPENCLAW_KEYS: &[&str] = &["openclaw", "clawdbot", "clawdis"];
+
+/// Where the front matter sits in a markdown file.
+#[derive(Debug, Clone)]
+pub struct FrontMatter {
+    /// Byte offset of the YAML text (after the opening `---` line).
+    pub yaml_start: usize,
+    pub yaml_end: usize,
+    /// Byte offset where the markdown body starts.
+    pub body_start: usize,
+}
+
+/// The parts of a skill manifest skillseal uses.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SkillManifest {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub version: Option<String>,
+    pub requires_bins: Vec<String>,
+    pub requires_env: Vec<String>,
+    pub primary_env: Option<String>,
+    pub always: bool,
+    /// `metadata.openclaw.install[]` entries as written.
+    pub install: Vec<Value>,
+    /// The whole front matter as JSON (metadata decoded), for callers.
+    pub raw: Value,
+}
+
+/// A front-matter problem with its 1-based position in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestError {
+    pub message: String,
+    pub offset: usize,
+}
+
+pub fn split_front_matter(src: &str) -> Option<FrontMatter> {
+    let src_nobom = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let bom = src.len() - src_nobom.len();
+    let first_len = src_nobom.find('\n')? + 1;
+    if src_nobom[..first_len].trim_end() != "---" {
+        return None;
+    }
+    let yaml_start = bom + first_len;
+    let mut pos = yaml_start;
+    for line in src[yaml_start..].split_inclusive('\n') {
+        let t = line.trim_end();
+        if t == "---" || t == "..." {
+            return Some(FrontMatter {
+                yaml_start,
+                yaml_end: pos,
+                body_start: pos + line.len(),
+            });
+        }
+        pos += line.len();
+    }
+    None
+}
+
+/// Parse front matter into a manifest. On a YAML error the manifest is
+/// empty and the error carries the position of the problem.
+pub fn parse_front_matter(src: &str, fm: &FrontMatter) -> (SkillManifest, Vec<ManifestError>) {
+    let yaml = &src[fm.yaml_start..fm.yaml_end];
+    let mut errors = Vec::new();
+    let value: Value = match serde_yaml_ng::from_str::<serde_yaml_ng::Value>(yaml) {
+        Ok(v) => yaml_to_json(v),
+        Err(e) => {
+            let offset = e
+                .location()
+                .map_or(fm.yaml_start, |l| fm.yaml_start + l.index().min(yaml.len()));
+            let msg = e.to_string();
+            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+            errors.push(ManifestError {
+                message: format!("invalid YAML front matter: {msg}"),
+                offset,
+            });
+            return (SkillManifest::default(), errors);
+        }
+    };
+    let mut value = match value {
+        Value::Object(_) => value,
+        Value::Null => Value::Object(Default::default()),
+        _ => {
+            errors.push(ManifestError {
+                message: "front matter is not a mapping of keys to values".into(),
+                offset: fm.yaml_start,
+            });
+            return (SkillManifest::default(), errors);
+        }
+    };
+    // `metadata` is often one line of JSON5 inside the YAML; so is each
+    // `metadata.openclaw` value in some skills.
+    if let Some(meta) = value.get_mut("metadata") {
+        decode_json5(meta, "metadata", src, fm, &mut errors);
+        if let Value::Object(map) = meta {
+            for key in OPENCLAW_KEYS {
+                if let Some(v) = map.get_mut(*key) {
+                    decode_json5(v, key, src, fm, &mut errors);
+                }
+            }
+        }
+    }
+    let oc = openclaw(&value).cloned().unwrap_or(Value::Null);
+    let strings = |v: Option<&Value>| -> Vec<String> {
+        match v {
+            Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(String::from)).collect(),
+            Some(Value::String(s)) => vec![s.clone()],
+            _ => Vec::new(),
+        }
+    };
+    let requires = oc.get("requires");
+    let manifest = SkillManifest {
+        name: value.get("name").and_then(scalar),
+        description: value.get("description").and_then(scalar),
+        version: value
+            .get("version")
+            .and_then(scalar)
+            .or_else(|| value.get("metadata").and_then(|m| m.get("version")).and_then(scalar)),
+        requires_bins: strings(requires.and_then(|r| r.get("bins")))
+            .into_iter()
+            .chain(strings(requires.and_then(|r| r.get("anyBins"))))
+            .collect(),
+        requires_env: strings(requires.and_then(|r| r.get("env"))),
+        primary_env: oc.get("primaryEnv").and_then(scalar),
+        always: matches!(oc.get("always").or(value.get("always")), Some(Value::Bool(true)))
+            || oc.get("always").and_then(Value::as_str) == Some("true"),
+        install: match oc.get("install") {
+            Some(Value::Array(a)) => a.clone(),
+            Some(v @ Value::Object(_)) => vec![v.clone()],
+            _ => Vec::new(),
+        },
+        raw: value,
+    };
+    (manifest, errors)
+}
+
+/// The OpenClaw settings block: `metadata.openclaw` (or a legacy key).
+pub fn openclaw(front: &Value) -> Option<&Value> {
+    let meta = front.get("metadata");
+    OPENCLAW_KEYS
+        .iter()
+        .find_map(|k| meta.and_then(|m| m.get(*k)).or_else(|| front.get(*k)))
+}
+
+fn decode_json5(v: &mut Value, key: &str, src: &str, fm: &FrontMatter, errors: &mut Vec<ManifestError>) {
+    let Value::String(s) = v else {
+        return;
+    };
+    let t = s.trim();
+    if !(t.starts_with('{') || t.starts_with('[')) {
+        return;
+    }
+    match json5::from_str::<Value>(t) {
+        Ok(parsed) => *v = parsed,
+        Err(e) => {
+            let offset = key_offset(src, fm.yaml_start, fm.yaml_end, key).unwrap_or(fm.yaml_start);
+            errors.push(ManifestError {
+                message: format!("`{key}` is not valid JSON5: {e}"),
+                offset,
+            });
+        }
+    }
+}
+
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn yaml_to_json(v: serde_yaml_ng::Value) -> Value {
+    use serde_yaml_ng::Value as Y;
+    // serde_yaml_ng bounds nesting (recursion limit 128) while parsing, so
+    // this recursion is bounded too.
+    match v {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => serde_json::to_value(&n).unwrap_or(Value::Null),
+        Y::String(s) => Value::String(s),
+        Y::Sequence(seq) => Value::Array(seq.into_iter().map(yaml_to_json).collect()),
+        Y::Mapping(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| {
+                    let k = match k {
+                        Y::String(s) => s,
+                        other => serde_yaml_ng::to_string(&other)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_string(),
+                    };
+                    (k, yaml_to_json(v))
+                })
+                .collect(),
+        ),
+        Y::Tagged(t) => yaml_to_json(t.value),
+    }
+}
+
+/// Byte offset of `key:` / `"key"` inside `src[from..to]`.
+fn key_offset(src: &str, from: usize, to: usize, key: &str) -> Option<usize> {
+    let hay = src.get(from..to)?;
+    let mut search = 0;
+    while let Some(i) = hay[search..].find(key) {
+        let at = search + i;
+        let after = &hay[at + key.len()..];
+        let before_ok = at == 0
+            || !hay[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        if before_ok && (after.starts_with(':') || after.starts_with("\":") || after.starts_with("\" :") || after.starts_with("':")) {
+            return Some(from + at);
+        }
+        search = at + key.len();
+    }
+    None
+}
+
+/// Emit `Key` facts for a JSON value flattened to dotted paths, and hand
+/// each scalar to `each` (for further parsing).
+fn flatten(
+    prefix: &str,
+    root: &Value,
+    src: &str,
+    range: (usize, usize),
+    lang: Language,
+    origin: Origin,
+    sink: &mut Sink,
+) -> Vec<(String, String, usize)> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(String, &Value, usize)> = vec![(String::new(), root, 0)];
+    while let Some((path, v, depth)) = stack.pop() {
+        if out.len() >= MAX_KEYS || depth > MAX_DEPTH {
+            break;
+        }
+        match v {
+            Value::Object(map) => {
+                for (k, child) in map.iter().rev() {
+                    let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                    stack.push((p, child, depth + 1));
+                }
+            }
+            Value::Array(items) => {
+                for child in items.iter().rev() {
+                    stack.push((path.clone(), child, depth + 1));
+                }
+            }
+            Value::Null => {}
+            scalar_value => {
+                let value = match scalar_value {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                let last = path.rsplit('.').next().unwrap_or(&path);
+                let at = key_offset(src, range.0, range.1, last).unwrap_or(range.0);
+                let end = src[at..range.1.max(at)].find('\n').map_or(range.1.max(at), |e| at + e);
+                sink.push(
+                    origin,
+                    lang,
+                    at,
+                    end,
+                    FactKind::Key { key: format!("{prefix}{path}"), value: value.clone() },
+                );
+                out.push((path, value, at));
+            }
+        }
+    }
+    out
+}
+
+/// Facts for a markdown file's front matter.
+pub fn front_matter_facts(src: &str, fm: &FrontMatter, origin: Origin, sink: &mut Sink) {
+    let (manifest, errors) = parse_front_matter(src, fm);
+    for e in errors {
+        let end = src[e.offset..].find('\n').map_or(src.len(), |i| e.offset + i);
+        sink.push(
+            origin,
+            Language::Yaml,
+            e.offset,
+            end,
+            FactKind::Key { key: "front-matter:error".into(), value: e.message },
+        );
+    }
+    let range = (fm.yaml_start, fm.yaml_end);
+    let mut raw = manifest.raw.clone();
+    // The OpenClaw block is flattened under one stable prefix whichever key
+    // (current or legacy) held it.
+    let oc = openclaw(&raw).cloned();
+    if let Value::Object(map) = &mut raw {
+        if let Some(Value::Object(meta)) = map.get_mut("metadata") {
+            for k in OPENCLAW_KEYS {
+                meta.remove(*k);
+            }
+        }
+        for k in OPENCLAW_KEYS {
+            map.remove(*k);
+        }
+    }
+    flatten("front-matter:", &raw, src, range, Language::Yaml, origin, sink);
+    if let Some(oc) = oc {
+        flatten("front-matter:openclaw.", &oc, src, range, Language::Yaml, origin, sink);
+    }
+    if let Some(desc) = &manifest.description {
+        let at = key_offset(src, range.0, range.1, "description").unwrap_or(range.0);
+        let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
+        sink.push(origin, Language::Markdown, at, end, FactKind::Text { text: desc.clone() });
+    }
+}
+
+/// Facts for a `package.json`: every key, and every script parsed as shell.
+pub fn package_json(src: &str, origin: Origin, sink: &mut Sink) {
+    let value: Value = match serde_json::from_str(src) {
+        Ok(v) => v,
+        Err(e) => {
+            let line = e.line();
+            let offset = src
+                .split_inclusive('\n')
+                .take(line.saturating_sub(1))
+                .map(str::len)
+                .sum::<usize>()
+                + e.column().saturating_sub(1);
+            let offset = src.floor_char_boundary(offset.min(src.len()));
+            sink.push(
+                origin,
+                Language::Json,
+                offset,
+                offset,
+                FactKind::Key { key: "package.json:error".into(), value: e.to_string() },
+            );
+            return;
+        }
+    };
+    let keys = flatten("package.json:", &value, src, (0, src.len()), Language::Json, origin, sink);
+    for (path, script, at) in keys {
+        if path.starts_with("scripts.") {
+            let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
+            let (s, e) = origin.map(at, end);
+            super::scan_source(Language::Shell, &script, Origin::Fixed(s, e), sink);
+        }
+    }
+}
+
+/// Facts for a `pyproject.toml`: every key, flattened.
+pub fn pyproject(src: &str, origin: Origin, sink: &mut Sink) {
+    match toml::from_str::<Value>(src) {
+        Ok(v) => {
+            flatten("pyproject:", &v, src, (0, src.len()), Language::Toml, origin, sink);
+        }
+        Err(e) => {
+            let offset = e.span().map_or(0, |s| s.start.min(src.len()));
+            sink.push(
+                origin,
+                Language::Toml,
+                offset,
+                offset,
+                FactKind::Key { key: "pyproject:error".into(), value: e.message().to_string() },
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(src: &str) -> (SkillManifest, Vec<ManifestError>) {
+        let fm = split_front_matter(src).expect("front matter");
+        parse_front_matter(src, &fm)
+    }
+
+    #[test]
+    fn openclaw_metadata_as_one_line_json5() {
+        let src = "---\nname: weather\ndescription: Get the weather\nmetadata: {\"openclaw\": {requires: {bins: ['curl'], env: ['WEATHER_KEY']}, primaryEnv: 'WEATHER_KEY', always: true, install: [{kind: 'brew', formula: 'curl'}]}}\n---\n# Weather\n";
+        let (m, errs) = manifest(src);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(m.name.as_deref(), Some("weather"));
+        assert_eq!(m.requires_bins, vec!["curl"]);
+        assert_eq!(m.requires_env, vec!["WEATHER_KEY"]);
+        assert_eq!(m.primary_env.as_deref(), Some("WEATHER_KEY"));
+        assert!(m.always);
+        assert_eq!(m.install.len(), 1);
+    }
+
+    #[test]
+    fn legacy_clawdbot_key_and_yaml_mapping() {
+        let src = "---\nname: x\nmetadata:\n  clawdbot:\n    requires:\n      env: [A_KEY]\n---\n";
+        let (m, errs) = manifest(src);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(m.requires_env, vec!["A_KEY"]);
+    }
+
+    #[test]
+    fn malformed_yaml_reports_a_position() {
+        let src = "---\nname: x\ndescription: [unclosed\n---\nbody\n";
+        let (_, errs) = manifest(src);
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].message.contains("invalid YAML"), "{errs:?}");
+        assert!(errs[0].offset >= 4, "{errs:?}");
+    }
+
+    #[test]
+    fn bad_json5_metadata_is_reported() {
+        let src = "---\nname: x\nmetadata: '{\"openclaw\": {requires: }'\n---\n";
+        let (_, errs) = manifest(src);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].message.contains("JSON5"));
+        assert_eq!(&src[errs[0].offset..errs[0].offset + 8], "metadata");
+    }
+
+    #[test]
+    fn no_front_matter() {
+        assert!(split_front_matter("# Title\n---\n").is_none());
+        assert!(split_front_matter("---\nunterminated: true\n").is_none());
+    }
+}

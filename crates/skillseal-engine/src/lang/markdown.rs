@@ -1,0 +1,181 @@
+//! Markdown frontend (pulldown-cmark): fenced code blocks are parsed as the
+//! language on their fence (unlabelled blocks that read like shell are
+//! shell), prose and HTML become text facts, link and image targets become
+//! string facts. Front matter is handled by [`super::manifest`].
+
+use super::manifest;
+use crate::detect::looks_like_shell;
+use crate::facts::{FactKind, Origin, Sink};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use skillseal_model::Language;
+
+pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
+    let body_start = match manifest::split_front_matter(src) {
+        Some(fm) => {
+            manifest::front_matter_facts(src, &fm, origin, sink);
+            fm.body_start
+        }
+        None => 0,
+    };
+    let body = &src[body_start..];
+    let shift = |o: Origin| match o {
+        Origin::Offset(b) => Origin::Offset(b + body_start),
+        fixed => fixed,
+    };
+    let origin = shift(origin);
+    let text = |sink: &mut Sink, s: usize, e: usize, t: &str| {
+        sink.push(origin, Language::Markdown, s, e, FactKind::Text { text: t.to_string() })
+    };
+
+    let mut block: Option<(String, Option<(usize, usize)>, String)> = None;
+    let parser = Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+    for (event, range) in parser.into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                block = Some((info, None, String::new()));
+            }
+            Event::Text(t) if block.is_some() => {
+                if let Some((_, span, code)) = block.as_mut() {
+                    *span = Some(match *span {
+                        Some((s, _)) => (s, range.end),
+                        None => (range.start, range.end),
+                    });
+                    code.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((info, Some((s, e)), code)) = block.take() {
+                    code_block(body, &info, s, e, &code, origin, sink);
+                }
+                block = None;
+            }
+            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                text(sink, range.start, range.end, &t)
+            }
+            Event::Code(t) => {
+                text(sink, range.start, range.end, &t);
+                if looks_like_shell(&t)
+                    && let Some(pos) = body[range.clone()].find(&*t)
+                {
+                    let at = range.start + pos;
+                    super::scan_source(Language::Shell, &t, shift_by(origin, at), sink);
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                sink.push(
+                    origin,
+                    Language::Markdown,
+                    range.start,
+                    range.end,
+                    FactKind::Str { value: dest_url.to_string() },
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+fn shift_by(origin: Origin, by: usize) -> Origin {
+    match origin {
+        Origin::Offset(b) => Origin::Offset(b + by),
+        fixed => fixed,
+    }
+}
+
+/// The language a fence's info string names.
+pub fn fence_language(info: &str, code: &str) -> Option<Language> {
+    let word = info
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+        .next()
+        .unwrap_or("")
+        .trim_start_matches('.')
+        .to_ascii_lowercase();
+    Some(match word.as_str() {
+        "bash" | "sh" | "shell" | "console" | "zsh" | "shellsession" | "shell-session"
+        | "terminal" | "ksh" | "fish" | "command" | "cmd" => Language::Shell,
+        "python" | "py" | "python3" | "pycon" => Language::Python,
+        "js" | "javascript" | "node" | "mjs" | "cjs" | "jsx" => Language::JavaScript,
+        "ts" | "typescript" => Language::TypeScript,
+        "tsx" => Language::Tsx,
+        "rust" | "rs" => Language::Rust,
+        "" | "text" | "txt" | "plaintext" if looks_like_shell(code) => Language::Shell,
+        _ => return None,
+    })
+}
+
+fn code_block(
+    body: &str,
+    info: &str,
+    start: usize,
+    end: usize,
+    code: &str,
+    origin: Origin,
+    sink: &mut Sink,
+) {
+    let Some(lang) = fence_language(info, code) else {
+        // Not code we parse: its lines are still text for the text rules.
+        sink.push(origin, Language::Markdown, start, end, FactKind::Text { text: code.to_string() });
+        return;
+    };
+    let console = lang == Language::Shell && code.lines().any(|l| l.trim_start().starts_with("$ "));
+    let exact = body.get(start..end) == Some(code);
+    let owned;
+    let code = if console {
+        owned = strip_prompts(code);
+        owned.as_str()
+    } else {
+        code
+    };
+    let inner = if exact {
+        shift_by(origin, start)
+    } else {
+        let (s, e) = origin.map(start, end);
+        Origin::Fixed(s, e)
+    };
+    super::scan_source(lang, code, inner, sink);
+}
+
+/// A console transcript as a script: `$ ` prompts become spaces and output
+/// lines become blank, keeping every offset where it was.
+fn strip_prompts(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    for line in code.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("$ ") {
+            let pad = line.len() - rest.len();
+            out.extend(std::iter::repeat_n(' ', pad));
+            out.push_str(rest);
+        } else {
+            // Blank the output line byte for byte, keeping its newline.
+            let content = line.trim_end_matches('\n');
+            out.extend(std::iter::repeat_n(' ', content.len()));
+            out.push_str(&line[content.len()..]);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn console_prompts_keep_offsets() {
+        let s = "$ curl x | sh\noutput é\n";
+        let t = strip_prompts(s);
+        assert_eq!(t.len(), s.len());
+        assert!(t.starts_with("  curl x | sh\n"));
+    }
+
+    #[test]
+    fn fences() {
+        assert_eq!(fence_language("bash", ""), Some(Language::Shell));
+        assert_eq!(fence_language("python title=x", ""), Some(Language::Python));
+        assert_eq!(fence_language("", "curl -s https://example.invalid"), Some(Language::Shell));
+        assert_eq!(fence_language("json", "{}"), None);
+    }
+}

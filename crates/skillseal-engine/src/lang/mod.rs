@@ -1,0 +1,91 @@
+//! Language frontends. Each parses its source once and emits [`Fact`]s in a
+//! single iterative walk (no recursion over the syntax tree, so deeply
+//! nested input cannot overflow the stack).
+//!
+//! [`Fact`]: crate::facts::Fact
+
+pub mod javascript;
+pub mod manifest;
+pub mod markdown;
+pub mod python;
+pub mod rust;
+pub mod shell;
+pub mod ts;
+
+use crate::facts::{Origin, Sink};
+use skillseal_model::Language;
+
+/// Parse `src` as `lang` and emit its facts. Languages without a code
+/// frontend emit nothing here.
+pub fn scan_source(lang: Language, src: &str, origin: Origin, sink: &mut Sink) {
+    if sink.depth > Sink::MAX_DEPTH {
+        return;
+    }
+    sink.depth += 1;
+    match lang {
+        Language::Python => python::scan(src, origin, sink),
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            javascript::scan(lang, src, origin, sink)
+        }
+        Language::Shell => shell::scan(src, origin, sink),
+        Language::Rust => rust::scan(src, origin, sink),
+        Language::Markdown => markdown::scan(src, origin, sink),
+        _ => {}
+    }
+    sink.depth -= 1;
+}
+
+/// Parse only, for the benchmark's baseline: returns the node count.
+pub fn parse_only(lang: Language, src: &str) -> usize {
+    match lang {
+        Language::Python | Language::JavaScript | Language::TypeScript | Language::Tsx
+        | Language::Shell => ts::parse(lang, src).map_or(0, |t| ts::count_nodes(&t)),
+        Language::Rust => usize::from(syn::parse_file(src).is_ok()),
+        _ => 0,
+    }
+}
+
+/// Decode the escapes of a quoted string body (`\n`, `\xHH`, `\u{..}`...).
+/// Unknown escapes keep the escaped character.
+pub fn unescape(s: &str) -> String {
+    if !s.contains('\\') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('0') => out.push('\0'),
+            Some('x') => {
+                let h: String = chars.by_ref().take(2).collect();
+                match u32::from_str_radix(&h, 16).ok().and_then(char::from_u32) {
+                    Some(ch) => out.push(ch),
+                    None => out.push_str(&h),
+                }
+            }
+            Some('u') => {
+                let h: String = if chars.peek() == Some(&'{') {
+                    chars.next();
+                    chars.by_ref().take_while(|c| *c != '}').take(8).collect()
+                } else {
+                    chars.by_ref().take(4).collect()
+                };
+                match u32::from_str_radix(&h, 16).ok().and_then(char::from_u32) {
+                    Some(ch) => out.push(ch),
+                    None => out.push_str(&h),
+                }
+            }
+            Some('\n') => {}
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}

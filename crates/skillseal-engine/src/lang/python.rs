@@ -1,0 +1,323 @@
+//! Python frontend (tree-sitter-python): imports and aliases, resolved
+//! calls with their arguments, member paths, string literals.
+
+use super::ts::{self, Ctx};
+use super::unescape;
+use crate::facts::{Arg, FactKind, Origin, Sink, clip};
+use skillseal_model::Language;
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+const MAX_SEGMENTS: usize = 32;
+
+pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
+    let Some(tree) = ts::parse(Language::Python, src) else {
+        return;
+    };
+    let mut py = Py {
+        src,
+        aliases: HashMap::new(),
+    };
+    let mut pending_shell: Vec<(String, usize, usize)> = Vec::new();
+    ts::walk(&tree, |node, ctx| {
+        py.visit(node, ctx, origin, sink, &mut pending_shell);
+        true
+    });
+    // Strings handed to a shell are shell code: parse them as such.
+    for (code, start, end) in pending_shell {
+        let (s, e) = origin.map(start, end);
+        super::scan_source(Language::Shell, &code, Origin::Fixed(s, e), sink);
+    }
+}
+
+struct Py<'s> {
+    src: &'s str,
+    /// Local name → fully qualified dotted name.
+    aliases: HashMap<String, String>,
+}
+
+/// Python calls whose string argument is run by a shell.
+fn runs_shell(callee: &str, kwargs: &[(String, String)]) -> bool {
+    matches!(
+        callee,
+        "os.system" | "os.popen" | "commands.getoutput" | "commands.getstatusoutput"
+            | "subprocess.getoutput" | "subprocess.getstatusoutput"
+    ) || (callee.starts_with("subprocess.")
+        && kwargs.iter().any(|(k, v)| k == "shell" && v == "True"))
+}
+
+impl<'s> Py<'s> {
+    fn text(&self, n: Node<'_>) -> &'s str {
+        ts::text(n, self.src)
+    }
+
+    fn visit(
+        &mut self,
+        node: Node<'_>,
+        ctx: &Ctx<'_>,
+        origin: Origin,
+        sink: &mut Sink,
+        shell: &mut Vec<(String, usize, usize)>,
+    ) {
+        let push = |sink: &mut Sink, n: Node<'_>, kind: FactKind| {
+            sink.push(origin, Language::Python, n.start_byte(), n.end_byte(), kind)
+        };
+        match node.kind() {
+            "import_statement" => {
+                for child in ts::named_children(node) {
+                    let (module, alias) = match child.kind() {
+                        "dotted_name" => {
+                            let m = self.text(child).to_string();
+                            let first = m.split('.').next().unwrap_or(&m).to_string();
+                            (m, (first.clone(), first))
+                        }
+                        "aliased_import" => {
+                            let (Some(name), Some(alias)) =
+                                (ts::field(child, "name"), ts::field(child, "alias"))
+                            else {
+                                continue;
+                            };
+                            let m = self.text(name).to_string();
+                            (m.clone(), (self.text(alias).to_string(), m))
+                        }
+                        _ => continue,
+                    };
+                    self.aliases.insert(alias.0, alias.1);
+                    push(sink, child, FactKind::Import { module });
+                }
+            }
+            "import_from_statement" => {
+                let Some(module_node) = ts::field(node, "module_name") else {
+                    return;
+                };
+                let module = self.text(module_node).to_string();
+                push(sink, node, FactKind::Import { module: module.clone() });
+                let mut cursor = node.walk();
+                for child in node.children_by_field_name("name", &mut cursor) {
+                    let (name, alias) = match child.kind() {
+                        "dotted_name" => (self.text(child), self.text(child)),
+                        "aliased_import" => {
+                            let (Some(n), Some(a)) =
+                                (ts::field(child, "name"), ts::field(child, "alias"))
+                            else {
+                                continue;
+                            };
+                            (self.text(n), self.text(a))
+                        }
+                        _ => continue,
+                    };
+                    self.aliases
+                        .insert(alias.to_string(), format!("{module}.{name}"));
+                }
+            }
+            "call" => {
+                let Some(function) = ts::field(node, "function") else {
+                    return;
+                };
+                let Some(callee) = self.resolve(function) else {
+                    return;
+                };
+                let (args, kwargs) = match ts::field(node, "arguments") {
+                    Some(a) if a.kind() == "argument_list" => self.arguments(a),
+                    _ => (Vec::new(), Vec::new()),
+                };
+                if matches!(callee.as_str(), "__import__" | "importlib.import_module")
+                    && let Some(Arg::Literal(m)) = args.first()
+                {
+                    push(sink, node, FactKind::Import { module: m.clone() });
+                }
+                if runs_shell(&callee, &kwargs)
+                    && let Some(first) = ts::field(node, "arguments")
+                        .and_then(|a| a.named_child(0))
+                        .filter(|a| matches!(a.kind(), "string" | "concatenated_string"))
+                    && let Some(Arg::Literal(code)) = args.first()
+                {
+                    shell.push((code.clone(), first.start_byte(), first.end_byte()));
+                }
+                push(sink, node, FactKind::Call { callee, args, kwargs });
+            }
+            "attribute" => {
+                if ctx.is("attribute", "object")
+                    || ctx.is("call", "function")
+                    || ctx.is("subscript", "value")
+                {
+                    return;
+                }
+                if let Some(path) = self.resolve_known(node) {
+                    push(sink, node, FactKind::Member { path });
+                }
+            }
+            "subscript" => {
+                if ctx.is("attribute", "object") || ctx.is("call", "function") {
+                    return;
+                }
+                let Some(value) = ts::field(node, "value") else {
+                    return;
+                };
+                let Some(base) = self.resolve_known(value) else {
+                    return;
+                };
+                let key = ts::field(node, "subscript")
+                    .filter(|s| s.kind() == "string")
+                    .map(|s| self.string_value(s));
+                let path = match key {
+                    Some(k) => format!("{base}.{k}"),
+                    None => base,
+                };
+                push(sink, node, FactKind::Member { path });
+            }
+            "identifier" => {
+                if ctx.field.is_some()
+                    && !(ctx.parent_kind() == "argument_list" || ctx.field == Some("right"))
+                {
+                    return;
+                }
+                if ctx.inside("import_from_statement") || ctx.inside("import_statement") {
+                    return;
+                }
+                let name = self.text(node);
+                if let Some(target) = self.aliases.get(name)
+                    && target.contains('.')
+                {
+                    let path = target.clone();
+                    push(sink, node, FactKind::Member { path });
+                }
+            }
+            "string" => {
+                if ctx.parent_kind() == "concatenated_string" {
+                    return;
+                }
+                let value = self.string_value(node);
+                push(sink, node, FactKind::Str { value });
+            }
+            "concatenated_string" => {
+                let value: String = ts::named_children(node)
+                    .into_iter()
+                    .filter(|c| c.kind() == "string")
+                    .map(|c| self.string_value(c))
+                    .collect();
+                push(sink, node, FactKind::Str { value });
+            }
+            _ => {}
+        }
+    }
+
+    fn arguments(&self, list: Node<'_>) -> (Vec<Arg>, Vec<(String, String)>) {
+        let mut args = Vec::new();
+        let mut kwargs = Vec::new();
+        for a in ts::named_children(list) {
+            match a.kind() {
+                "keyword_argument" => {
+                    if let (Some(n), Some(v)) = (ts::field(a, "name"), ts::field(a, "value")) {
+                        kwargs.push((
+                            self.text(n).to_string(),
+                            clip(self.text(v), 200).to_string(),
+                        ));
+                    }
+                }
+                "string" | "concatenated_string" => args.push(Arg::Literal(self.literal(a))),
+                "comment" => {}
+                _ => args.push(Arg::Dynamic(clip(self.text(a), 200).to_string())),
+            }
+        }
+        (args, kwargs)
+    }
+
+    fn literal(&self, n: Node<'_>) -> String {
+        if n.kind() == "concatenated_string" {
+            ts::named_children(n)
+                .into_iter()
+                .filter(|c| c.kind() == "string")
+                .map(|c| self.string_value(c))
+                .collect()
+        } else {
+            self.string_value(n)
+        }
+    }
+
+    /// The value of a `string` node: prefix and quotes stripped, escapes
+    /// decoded unless raw; f-string interpolations stay as written.
+    fn string_value(&self, n: Node<'_>) -> String {
+        let t = self.text(n);
+        let prefix_len = t.find(['\'', '"']).unwrap_or(0);
+        let (prefix, rest) = t.split_at(prefix_len);
+        let body = ["\"\"\"", "'''", "\"", "'"]
+            .iter()
+            .find_map(|q| rest.strip_prefix(q).map(|r| r.strip_suffix(q).unwrap_or(r)))
+            .unwrap_or(rest);
+        if prefix.contains(['r', 'R']) {
+            body.to_string()
+        } else {
+            unescape(body)
+        }
+    }
+
+    /// Resolve only paths whose base is an imported name.
+    fn resolve_known(&self, n: Node<'_>) -> Option<String> {
+        let mut base = n;
+        for _ in 0..MAX_SEGMENTS {
+            match base.kind() {
+                "attribute" => base = ts::field(base, "object")?,
+                "identifier" => break,
+                _ => return None,
+            }
+        }
+        if base.kind() != "identifier" || !self.aliases.contains_key(self.text(base)) {
+            return None;
+        }
+        self.resolve(n)
+    }
+
+    /// The dotted name an expression denotes, through import aliases:
+    /// `sp.run` → `subprocess.run`, `__import__('os').system` → `os.system`,
+    /// `requests.Session().get` → `requests.Session().get`.
+    fn resolve(&self, n: Node<'_>) -> Option<String> {
+        let mut segs: Vec<String> = Vec::new();
+        let mut cur = n;
+        let mut called = false;
+        for _ in 0..MAX_SEGMENTS {
+            match cur.kind() {
+                "identifier" => {
+                    let name = self.text(cur);
+                    let mut base = self.aliases.get(name).map_or(name, |s| s.as_str()).to_string();
+                    if called {
+                        base.push_str("()");
+                    }
+                    segs.push(base);
+                    segs.reverse();
+                    return Some(segs.join("."));
+                }
+                "attribute" => {
+                    let attr = ts::field(cur, "attribute")?;
+                    let mut s = self.text(attr).to_string();
+                    if std::mem::take(&mut called) {
+                        s.push_str("()");
+                    }
+                    segs.push(s);
+                    cur = ts::field(cur, "object")?;
+                }
+                "call" => {
+                    let f = ts::field(cur, "function")?;
+                    let ftext = self.text(f);
+                    if matches!(ftext, "__import__" | "importlib.import_module") {
+                        let arg = ts::field(cur, "arguments")?.named_child(0)?;
+                        if arg.kind() != "string" {
+                            return None;
+                        }
+                        segs.push(self.string_value(arg));
+                        segs.reverse();
+                        return Some(segs.join("."));
+                    }
+                    if called {
+                        return None;
+                    }
+                    called = true;
+                    cur = f;
+                }
+                "parenthesized_expression" => cur = cur.named_child(0)?,
+                _ => return None,
+            }
+        }
+        None
+    }
+}

@@ -1,0 +1,211 @@
+//! Shell frontend (tree-sitter-bash): command invocations with their words
+//! unquoted, wrappers (`sudo`, `env`, `nohup`...) looked through, pipes,
+//! redirections, `$VAR` expansions, and `sh -c '...'` / `eval '...'`
+//! strings parsed again as shell.
+
+use super::ts::{self, Ctx};
+use crate::facts::{FactKind, Origin, Sink};
+use skillseal_model::Language;
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+const WRAPPERS: &[&str] = &[
+    "sudo", "doas", "env", "nohup", "exec", "time", "command", "builtin", "nice", "ionice",
+    "timeout", "xargs", "stdbuf", "setsid", "caffeinate", "unbuffer",
+];
+
+const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "busybox"];
+
+pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
+    let Some(tree) = ts::parse(Language::Shell, src) else {
+        return;
+    };
+    let mut pipe_next: HashMap<usize, String> = HashMap::new();
+    let mut nested: Vec<(String, usize, usize)> = Vec::new();
+    ts::walk(&tree, |node, ctx| {
+        visit(src, node, ctx, origin, sink, &mut pipe_next, &mut nested);
+        true
+    });
+    for (code, start, end) in nested {
+        let (s, e) = origin.map(start, end);
+        super::scan_source(Language::Shell, &code, Origin::Fixed(s, e), sink);
+    }
+}
+
+/// The command node inside a pipeline element (which may be wrapped in a
+/// redirection).
+fn command_of(n: Node<'_>) -> Option<Node<'_>> {
+    match n.kind() {
+        "command" => Some(n),
+        "redirected_statement" => ts::field(n, "body").and_then(command_of),
+        _ => None,
+    }
+}
+
+fn visit(
+    src: &str,
+    node: Node<'_>,
+    ctx: &Ctx<'_>,
+    origin: Origin,
+    sink: &mut Sink,
+    pipe_next: &mut HashMap<usize, String>,
+    nested: &mut Vec<(String, usize, usize)>,
+) {
+    let push = |sink: &mut Sink, n: Node<'_>, kind: FactKind| {
+        sink.push(origin, Language::Shell, n.start_byte(), n.end_byte(), kind)
+    };
+    match node.kind() {
+        "pipeline" => {
+            let stages: Vec<Node<'_>> = ts::named_children(node)
+                .into_iter()
+                .filter_map(command_of)
+                .collect();
+            for pair in stages.windows(2) {
+                if let Some((name, _)) = command_words(src, pair[1]) {
+                    pipe_next.insert(pair[0].id(), name);
+                }
+            }
+        }
+        "command" => {
+            let Some((name, args)) = command_words(src, node) else {
+                return;
+            };
+            // `bash -c '...'`, `eval '...'`: the string is shell code too.
+            let raw_args: Vec<Node<'_>> = {
+                let mut c = node.walk();
+                node.children_by_field_name("argument", &mut c).collect()
+            };
+            let code_arg = if SHELLS.contains(&name.as_str()) {
+                raw_args
+                    .iter()
+                    .position(|a| ts::text(*a, src).starts_with('-') && ts::text(*a, src).contains('c'))
+                    .and_then(|i| raw_args.get(i + 1))
+            } else if name == "eval" {
+                raw_args.first()
+            } else {
+                None
+            };
+            if let Some(a) = code_arg
+                && matches!(a.kind(), "string" | "raw_string" | "word")
+            {
+                nested.push((word(src, *a), a.start_byte(), a.end_byte()));
+            }
+            for a in &raw_args {
+                push(sink, *a, FactKind::Str { value: word(src, *a) });
+            }
+            let pipe_to = pipe_next.get(&node.id()).cloned();
+            push(sink, node, FactKind::Command { name, args, pipe_to });
+        }
+        "file_redirect" => {
+            if let Some(dest) = ts::field(node, "destination") {
+                let value = word(src, dest);
+                let op = ts::text(node, src).trim_start_matches(|c: char| c.is_ascii_digit());
+                let kind = if op.starts_with(">>") || op.starts_with('>') || op.starts_with("&>") {
+                    "redirect-out"
+                } else {
+                    "redirect-in"
+                };
+                push(sink, dest, FactKind::Str { value: value.clone() });
+                push(
+                    sink,
+                    node,
+                    FactKind::Command { name: format!("<{kind}>"), args: vec![value], pipe_to: None },
+                );
+            }
+        }
+        "simple_expansion" | "expansion" => {
+            if let Some(v) = ts::named_children(node)
+                .into_iter()
+                .find(|c| c.kind() == "variable_name")
+            {
+                let path = format!("${}", ts::text(v, src));
+                push(sink, node, FactKind::Member { path });
+            }
+        }
+        "string" | "raw_string" | "heredoc_body" => {
+            if ctx.field == Some("argument") || ctx.parent_kind() == "file_redirect" {
+                return; // already emitted with the command
+            }
+            let value = word(src, node);
+            push(sink, node, FactKind::Str { value });
+        }
+        _ => {}
+    }
+}
+
+/// The command's effective name and argument words, looking through
+/// wrappers: `sudo -E env X=1 curl ...` is `curl`.
+fn command_words(src: &str, cmd: Node<'_>) -> Option<(String, Vec<String>)> {
+    let name_node = ts::field(cmd, "name")?;
+    let mut words = vec![word(src, name_node)];
+    let mut c = cmd.walk();
+    words.extend(cmd.children_by_field_name("argument", &mut c).map(|a| word(src, a)));
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].rsplit('/').next().unwrap_or(&words[i]).to_string();
+        if WRAPPERS.contains(&w.as_str()) {
+            i += 1;
+            // skip the wrapper's options, `VAR=value` pairs and timeout's duration
+            while i < words.len()
+                && (words[i].starts_with('-')
+                    || words[i].contains('=')
+                    || (w == "timeout" && words[i].chars().next().is_some_and(|c| c.is_ascii_digit())))
+            {
+                i += 1;
+            }
+            continue;
+        }
+        let args = words[i + 1..].to_vec();
+        return Some((w, args));
+    }
+    None
+}
+
+/// A shell word with its quoting removed (expansions kept as written).
+pub fn word(src: &str, n: Node<'_>) -> String {
+    let t = ts::text(n, src);
+    match n.kind() {
+        "raw_string" => t.trim_start_matches('\'').trim_end_matches('\'').to_string(),
+        "string" => t
+            .strip_prefix('"')
+            .map(|r| r.strip_suffix('"').unwrap_or(r))
+            .unwrap_or(t)
+            .replace("\\\"", "\"")
+            .replace("\\$", "$"),
+        "ansi_c_string" => super::unescape(
+            t.trim_start_matches("$'").trim_end_matches('\''),
+        ),
+        "concatenation" => ts::named_children(n)
+            .into_iter()
+            .map(|c| word(src, c))
+            .collect(),
+        "word" | "command_name" => {
+            let t = if n.kind() == "command_name" {
+                n.named_child(0).map_or(t, |c| {
+                    if c.kind() == "word" { ts::text(c, src) } else { t }
+                })
+            } else {
+                t
+            };
+            if n.kind() == "command_name"
+                && let Some(c) = n.named_child(0)
+                && c.kind() != "word"
+            {
+                return word(src, c);
+            }
+            let mut out = String::with_capacity(t.len());
+            let mut chars = t.chars();
+            while let Some(c) = chars.next() {
+                if c == '\\' {
+                    if let Some(n) = chars.next() {
+                        out.push(n);
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        }
+        _ => t.to_string(),
+    }
+}

@@ -1,0 +1,404 @@
+//! Rule indexes and matching: every fact is looked up in the indexes for its
+//! kind, so the cost per fact does not grow with the number of rules.
+
+use crate::facts::{Arg, Fact, FactKind, Origin, Sink, clip};
+use crate::lang::{self, manifest};
+use crate::text::{LineIndex, snippet};
+use crate::{FileOutcome, SkillContext, detect, is_skill_manifest};
+use regex::RegexSet;
+use skillseal_model::{Finding, Language};
+use skillseal_rules::{ArgKind, Matcher, NamePattern, Rule, RuleSet};
+use std::collections::{HashMap, HashSet};
+
+type Slot = (u32, u32); // (rule index, matcher index)
+
+#[derive(Debug, Default)]
+struct NameIndex {
+    exact: HashMap<String, Vec<Slot>>,
+    prefix: Vec<(String, Slot)>,
+}
+
+impl NameIndex {
+    fn add(&mut self, pats: &[NamePattern], slot: Slot) {
+        for p in pats {
+            match p {
+                NamePattern::Exact(e) => self.exact.entry(e.clone()).or_default().push(slot),
+                NamePattern::Prefix(pre) => self.prefix.push((pre.clone(), slot)),
+            }
+        }
+    }
+
+    fn lookup(&self, name: &str, out: &mut Vec<Slot>) {
+        if let Some(v) = self.exact.get(name) {
+            out.extend_from_slice(v);
+        }
+        for (p, slot) in &self.prefix {
+            if name.starts_with(p.as_str()) {
+                out.push(*slot);
+            }
+        }
+    }
+}
+
+/// Compiled rules: built once, shared by every worker thread.
+#[derive(Debug)]
+pub struct Engine {
+    rules: Vec<Rule>,
+    digest: String,
+    call: NameIndex,
+    import: NameIndex,
+    member: NameIndex,
+    command: NameIndex,
+    key: NameIndex,
+    file_kind: HashMap<String, Vec<Slot>>,
+    string_set: RegexSet,
+    string_slots: Vec<Slot>,
+    text_set: RegexSet,
+    text_slots: Vec<Slot>,
+}
+
+/// Longest string a regex subject sees; longer literals are clipped.
+const MAX_SUBJECT: usize = 1 << 20;
+
+impl Engine {
+    pub fn new(set: &RuleSet) -> Engine {
+        let rules = set.rules().to_vec();
+        let mut e = Engine {
+            rules: Vec::new(),
+            digest: set.digest().to_string(),
+            call: NameIndex::default(),
+            import: NameIndex::default(),
+            member: NameIndex::default(),
+            command: NameIndex::default(),
+            key: NameIndex::default(),
+            file_kind: HashMap::new(),
+            string_set: RegexSet::empty(),
+            string_slots: Vec::new(),
+            text_set: RegexSet::empty(),
+            text_slots: Vec::new(),
+        };
+        let mut string_pats = Vec::new();
+        let mut text_pats = Vec::new();
+        for (ri, rule) in rules.iter().enumerate() {
+            for (mi, m) in rule.matchers.iter().enumerate() {
+                let slot = (ri as u32, mi as u32);
+                e.call.add(&m.call, slot);
+                e.import.add(&m.import, slot);
+                e.member.add(&m.member, slot);
+                e.command.add(&m.command, slot);
+                e.key.add(&m.key, slot);
+                for k in &m.file_kind {
+                    e.file_kind.entry(k.clone()).or_default().push(slot);
+                }
+                if let Some(r) = &m.string {
+                    string_pats.push(r.as_str().to_string());
+                    e.string_slots.push(slot);
+                }
+                if let Some(r) = &m.text {
+                    text_pats.push(r.as_str().to_string());
+                    e.text_slots.push(slot);
+                }
+            }
+        }
+        // The patterns compiled individually when the rules loaded, so the
+        // sets compile too; fall back to empty sets rather than panic.
+        e.string_set = RegexSet::new(&string_pats).unwrap_or_else(|_| RegexSet::empty());
+        e.text_set = RegexSet::new(&text_pats).unwrap_or_else(|_| RegexSet::empty());
+        e.rules = rules;
+        e
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn rules_digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// Extract a file's facts and the text their offsets refer to.
+    pub fn facts(&self, path: &str, bytes: &[u8], ctx: &SkillContext) -> (String, Vec<Fact>, Option<manifest::SkillManifest>) {
+        let mut sink = Sink::new();
+        let name = detect::file_name(path);
+        let ext = detect::extension(path).unwrap_or_default();
+        let magic = detect::Magic::of(bytes);
+        let file_fact = |sink: &mut Sink, kind: &'static str| {
+            sink.push(Origin::Offset(0), Language::Binary, 0, 0, FactKind::FileKind { kind })
+        };
+        if let Some(m) = magic {
+            if let Some(kind) = m.kind() {
+                file_fact(&mut sink, kind);
+            }
+            if let Some(expected) = detect::expected_magic(&ext) {
+                if !expected.contains(&m) {
+                    file_fact(&mut sink, "magic-mismatch");
+                }
+            } else if detect::is_text_extension(&ext) && (m.is_native() || m.is_archive()) {
+                file_fact(&mut sink, "magic-mismatch");
+            }
+            if m == detect::Magic::Pyc && !pyc_has_source(path, ctx) {
+                file_fact(&mut sink, "pyc-without-source");
+            }
+        } else if let Some(expected) = detect::expected_magic(&ext)
+            && !bytes.is_empty()
+            && !expected.is_empty()
+        {
+            file_fact(&mut sink, "magic-mismatch");
+        }
+        if ext == "node" {
+            file_fact(&mut sink, "node-addon");
+        }
+        if magic.is_some() || is_binary(bytes) {
+            return (String::new(), sink.facts, None);
+        }
+
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let lang = detect::language(path, &text);
+        let origin = Origin::Offset(0);
+        let mut skill_manifest = None;
+        match (name.to_ascii_lowercase().as_str(), lang) {
+            ("package.json", _) => manifest::package_json(&text, origin, &mut sink),
+            ("pyproject.toml", _) => manifest::pyproject(&text, origin, &mut sink),
+            (_, Language::Markdown) => {
+                if is_skill_manifest(name) {
+                    skill_manifest = Some(match manifest::split_front_matter(&text) {
+                        Some(fm) => manifest::parse_front_matter(&text, &fm).0,
+                        None => manifest::SkillManifest::default(),
+                    });
+                }
+                lang::scan_source(lang, &text, origin, &mut sink);
+            }
+            (_, Language::Shell) => {
+                file_fact(&mut sink, "shell-script");
+                lang::scan_source(lang, &text, origin, &mut sink);
+            }
+            (_, Language::Text) => {
+                for (start, line) in line_spans(&text) {
+                    sink.push(origin, Language::Text, start, start + line.len(), FactKind::Text { text: line.to_string() });
+                }
+            }
+            (_, l) => {
+                if matches!(l, Language::JavaScript | Language::TypeScript) && is_minified(&text) {
+                    file_fact(&mut sink, "minified");
+                }
+                lang::scan_source(l, &text, origin, &mut sink);
+            }
+        }
+        (text, sink.facts, skill_manifest)
+    }
+
+    /// Scan one file of a skill. `path` is relative to the skill root.
+    pub fn scan_file(&self, path: &str, bytes: &[u8], ctx: &SkillContext) -> FileOutcome {
+        let (text, facts, manifest) = self.facts(path, bytes, ctx);
+        let findings = self.match_facts(path, &text, &facts);
+        FileOutcome { findings, manifest }
+    }
+
+    /// Match facts against every rule; findings in source order.
+    pub fn match_facts(&self, path: &str, text: &str, facts: &[Fact]) -> Vec<Finding> {
+        let lines = LineIndex::new(text);
+        let mut seen: HashSet<(u32, usize)> = HashSet::new();
+        let mut out = Vec::new();
+        let mut slots = Vec::new();
+        for fact in facts {
+            slots.clear();
+            let subject: String = match &fact.kind {
+                FactKind::Call { callee, .. } => {
+                    self.call.lookup(callee, &mut slots);
+                    callee.clone()
+                }
+                FactKind::Import { module } => {
+                    self.import.lookup(module, &mut slots);
+                    module.clone()
+                }
+                FactKind::Member { path } => {
+                    self.member.lookup(path, &mut slots);
+                    path.clone()
+                }
+                FactKind::Command { name, .. } => {
+                    self.command.lookup(name, &mut slots);
+                    name.clone()
+                }
+                FactKind::Key { key, .. } => {
+                    self.key.lookup(key, &mut slots);
+                    key.clone()
+                }
+                FactKind::FileKind { kind } => {
+                    if let Some(v) = self.file_kind.get(*kind) {
+                        slots.extend_from_slice(v);
+                    }
+                    (*kind).to_string()
+                }
+                FactKind::Str { value } => {
+                    let v = clip(value, MAX_SUBJECT);
+                    slots.extend(self.string_set.matches(v).iter().map(|i| self.string_slots[i]));
+                    v.to_string()
+                }
+                FactKind::Text { text } => {
+                    let v = clip(text, MAX_SUBJECT);
+                    slots.extend(self.text_set.matches(v).iter().map(|i| self.text_slots[i]));
+                    v.to_string()
+                }
+            };
+            for &(ri, mi) in &slots {
+                let rule = &self.rules[ri as usize];
+                let m = &rule.matchers[mi as usize];
+                if !applies(rule, path, fact.lang) || !predicates(m, fact) {
+                    continue;
+                }
+                if !seen.insert((ri, fact.start)) {
+                    continue;
+                }
+                out.push(self.finding(rule, path, &lines, fact, &subject));
+            }
+        }
+        out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        out
+    }
+
+    fn finding(&self, rule: &Rule, path: &str, lines: &LineIndex<'_>, fact: &Fact, subject: &str) -> Finding {
+        let (line, column) = lines.position(fact.start);
+        let (end_line, end_column) = lines.position(fact.end.max(fact.start));
+        let shown = clip(subject, 80);
+        let shown = shown.lines().next().unwrap_or("");
+        let value = match &fact.kind {
+            FactKind::Key { value, .. } => clip(value, 120),
+            _ => "",
+        };
+        Finding {
+            rule: rule.id.clone(),
+            category: rule.category,
+            severity: rule.severity,
+            file: path.to_string(),
+            line,
+            column,
+            end_line,
+            end_column,
+            message: rule.message.replace("{match}", shown).replace("{value}", value),
+            snippet: snippet(lines.line_text(line), column),
+            capability: rule.capability.clone(),
+        }
+    }
+}
+
+/// The rule's language and file filters.
+fn applies(rule: &Rule, path: &str, lang: Language) -> bool {
+    if !rule.languages.is_empty() && !rule.languages.iter().any(|l| l.family() == lang.family()) {
+        return false;
+    }
+    if !rule.files.is_empty()
+        && !rule
+            .files
+            .iter()
+            .any(|f| path == f || path.ends_with(&format!("/{f}")))
+    {
+        return false;
+    }
+    true
+}
+
+fn predicates(m: &Matcher, fact: &Fact) -> bool {
+    match &fact.kind {
+        FactKind::Call { args, kwargs, .. } => {
+            for (name, want) in &m.kwarg {
+                let ok = kwargs
+                    .iter()
+                    .any(|(k, v)| k == name && (want == "*" || v == want));
+                if !ok {
+                    return false;
+                }
+            }
+            if let Some(kind) = m.first_arg {
+                let is_lit = matches!(args.first(), Some(Arg::Literal(_)));
+                let has = !args.is_empty();
+                match kind {
+                    ArgKind::Literal if !is_lit => return false,
+                    ArgKind::Dynamic if !has || is_lit => return false,
+                    _ => {}
+                }
+            }
+            if let Some(re) = &m.arg
+                && !args.iter().filter_map(Arg::literal).any(|a| re.is_match(a))
+            {
+                return false;
+            }
+            true
+        }
+        FactKind::Command { args, pipe_to, .. } => {
+            if let Some(re) = &m.arg
+                && !args.iter().any(|a| re.is_match(a))
+            {
+                return false;
+            }
+            if !m.pipe_to.is_empty() {
+                let Some(next) = pipe_to else {
+                    return false;
+                };
+                if !m.pipe_to.iter().any(|p| p.matches(next)) {
+                    return false;
+                }
+            }
+            true
+        }
+        FactKind::Key { value, .. } => m.value.as_ref().is_none_or(|re| re.is_match(value)),
+        _ => true,
+    }
+}
+
+fn pyc_has_source(path: &str, ctx: &SkillContext) -> bool {
+    // `pkg/__pycache__/mod.cpython-311.pyc` → `pkg/mod.py`; `mod.pyc` → `mod.py`
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let stem = name.split('.').next().unwrap_or(name);
+    let dir = dir.strip_suffix("__pycache__").unwrap_or(dir);
+    let dir = dir.trim_end_matches('/');
+    let candidate = if dir.is_empty() { format!("{stem}.py") } else { format!("{dir}/{stem}.py") };
+    ctx.files.contains(&candidate)
+}
+
+/// Content with NUL bytes in its first 8 KiB is binary.
+fn is_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(8192)].contains(&0)
+}
+
+/// A bundle with very long lines reads as minified.
+fn is_minified(text: &str) -> bool {
+    let lines = text.lines().count().max(1);
+    text.len() > 2048 && (text.len() / lines > 500 || text.lines().any(|l| l.len() > 20_000))
+}
+
+fn line_spans(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut pos = 0;
+    text.split_inclusive('\n').map(move |l| {
+        let start = pos;
+        pos += l.len();
+        (start, l.trim_end_matches(['\n', '\r']))
+    })
+}
+
+impl Engine {
+    /// Findings for a property discovery observed about a package entry
+    /// (`archive-traversal`, `archive-link`, `archive-bomb`, `symlink`,
+    /// `symlink-escape`, `special-file`), matched by `file-kind` rules.
+    pub fn scan_flag(&self, path: &str, kind: &str) -> Vec<Finding> {
+        let Some(kind) = DISCOVERY_FLAGS.iter().copied().find(|k| *k == kind) else {
+            return Vec::new();
+        };
+        let fact = Fact {
+            kind: FactKind::FileKind { kind },
+            lang: Language::Binary,
+            start: 0,
+            end: 0,
+        };
+        self.match_facts(path, "", std::slice::from_ref(&fact))
+    }
+}
+
+/// The flags discovery can raise about package entries.
+pub const DISCOVERY_FLAGS: &[&str] = &[
+    "archive-traversal",
+    "archive-link",
+    "archive-bomb",
+    "symlink",
+    "symlink-escape",
+    "special-file",
+];

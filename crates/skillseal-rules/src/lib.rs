@@ -1,0 +1,13 @@
+//! skillseal's rules are data: one TOML file per rule under `scanner-rules/`,
+//! compiled into the binary, plus any directory given with `--rules DIR`.
+//!
+//! This crate parses and validates rule files (stable unique ids, a category
+//! from the taxonomy, documentation sections, well-formed patterns) and
+//! computes the rule-set digest. Matching lives in `skillseal-engine`; the
+//! pattern vocabulary is documented in `docs/rules.md`.
+
+mod load;
+mod schema;
+
+pub use load::{RuleError, RuleSet};
+pub use schema::{ArgKind, Case, Docs, Matcher, NamePattern, Rule, SUBJECTS};

@@ -1,0 +1,210 @@
+use regex::Regex;
+use serde::Deserialize;
+use skillseal_model::{Category, Language, Severity};
+use std::collections::BTreeMap;
+
+/// One rule, as written in a `scanner-rules/**/*.toml` file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Rule {
+    /// Stable identifier, e.g. `EXEC001`. Never reused for another meaning.
+    pub id: String,
+    /// Short kebab-case name, e.g. `python-subprocess`.
+    pub name: String,
+    pub category: Category,
+    pub severity: Severity,
+    /// The capability this rule evidences (`process-exec`, `env-read-all`...).
+    #[serde(default)]
+    pub capability: Option<String>,
+    /// One-line message; `{match}` is replaced by what matched.
+    pub message: String,
+    /// Restrict the rule to these languages (JavaScript covers TS/TSX).
+    #[serde(default)]
+    pub languages: Vec<Language>,
+    /// Restrict the rule to files whose name or path ends with one of these.
+    #[serde(default)]
+    pub files: Vec<String>,
+    #[serde(rename = "match")]
+    pub matchers: Vec<Matcher>,
+    pub docs: Docs,
+    #[serde(default)]
+    pub should_match: Vec<Case>,
+    #[serde(default)]
+    pub should_not_match: Vec<Case>,
+    /// Where the rule came from (file path); set by the loader.
+    #[serde(skip)]
+    pub source: String,
+}
+
+/// The "what it does / why it matters / example" text every rule carries.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Docs {
+    pub what: String,
+    pub why: String,
+    pub example: String,
+}
+
+/// A snippet a rule must (or must not) match; the file name picks the language.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub file: String,
+    #[serde(default)]
+    pub code: String,
+    /// A property discovery reports about a package entry instead of code
+    /// (`archive-traversal`, `symlink-escape`...): the case checks the rule
+    /// against that flag on `file`.
+    #[serde(default)]
+    pub flag: Option<String>,
+}
+
+/// The subjects a matcher can test; each matcher names exactly one.
+pub const SUBJECTS: &[&str] = &[
+    "call", "import", "member", "string", "command", "file-kind", "key", "text",
+];
+
+/// One declarative pattern. A rule matches when any of its matchers does.
+///
+/// A matcher names exactly one subject (what kind of fact it looks at) and
+/// any number of predicates that narrow it. See `docs/rules.md`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Matcher {
+    // ---- subjects -------------------------------------------------------
+    /// Resolved callee names (`subprocess.run`, `child_process.*`).
+    #[serde(default)]
+    pub call: Vec<NamePattern>,
+    /// Imported module names.
+    #[serde(default)]
+    pub import: Vec<NamePattern>,
+    /// Resolved member-access paths (`process.env`, `os.environ.*`).
+    #[serde(default)]
+    pub member: Vec<NamePattern>,
+    /// Regex over string literal values (after decoding escapes).
+    #[serde(default, with = "opt_regex")]
+    pub string: Option<Regex>,
+    /// Shell command names (after `sudo`, `env`, `exec`... wrappers).
+    #[serde(default)]
+    pub command: Vec<NamePattern>,
+    /// File kinds detected from content: `elf`, `pe`, `macho`, `pyc`,
+    /// `pyc-without-source`, `wasm`, `node-addon`, `archive`,
+    /// `magic-mismatch`, `minified`, `shell-script`, `unparsed`.
+    #[serde(default)]
+    pub file_kind: Vec<String>,
+    /// Manifest keys: `package.json:scripts.postinstall`,
+    /// `front-matter:openclaw.install`, `pyproject:build-system.build-backend`.
+    #[serde(default)]
+    pub key: Vec<NamePattern>,
+    /// Regex over prose lines of markdown and text files.
+    #[serde(default, with = "opt_regex")]
+    pub text: Option<Regex>,
+
+    // ---- predicates -----------------------------------------------------
+    /// Keyword arguments that must be present; value `"*"` means any value,
+    /// otherwise the argument's source text must equal it (`shell = "True"`).
+    #[serde(default)]
+    pub kwarg: BTreeMap<String, String>,
+    /// The first argument must be a string literal (`"literal"`) or must not
+    /// be (`"dynamic"`).
+    #[serde(default)]
+    pub first_arg: Option<ArgKind>,
+    /// Regex that some literal argument (or shell word) must match.
+    #[serde(default, with = "opt_regex")]
+    pub arg: Option<Regex>,
+    /// Shell: the command's output is piped into one of these commands.
+    #[serde(default)]
+    pub pipe_to: Vec<NamePattern>,
+    /// Regex that a manifest key's value must match.
+    #[serde(default, with = "opt_regex")]
+    pub value: Option<Regex>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArgKind {
+    Literal,
+    Dynamic,
+}
+
+
+impl Matcher {
+    /// The subjects this matcher names (valid matchers name exactly one).
+    pub fn subjects(&self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        if !self.call.is_empty() {
+            v.push("call");
+        }
+        if !self.import.is_empty() {
+            v.push("import");
+        }
+        if !self.member.is_empty() {
+            v.push("member");
+        }
+        if self.string.is_some() {
+            v.push("string");
+        }
+        if !self.command.is_empty() {
+            v.push("command");
+        }
+        if !self.file_kind.is_empty() {
+            v.push("file-kind");
+        }
+        if !self.key.is_empty() {
+            v.push("key");
+        }
+        if self.text.is_some() {
+            v.push("text");
+        }
+        v
+    }
+}
+
+/// A name, or a prefix when it ends in `*` (`child_process.*`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NamePattern {
+    Exact(String),
+    Prefix(String),
+}
+
+impl NamePattern {
+    pub fn parse(s: &str) -> Result<NamePattern, String> {
+        if s.is_empty() {
+            return Err("empty name pattern".into());
+        }
+        match s.strip_suffix('*') {
+            Some(p) if p.contains('*') => Err(format!("`{s}`: `*` is only allowed at the end")),
+            Some(p) => Ok(NamePattern::Prefix(p.to_string())),
+            None if s.contains('*') => Err(format!("`{s}`: `*` is only allowed at the end")),
+            None => Ok(NamePattern::Exact(s.to_string())),
+        }
+    }
+
+    pub fn matches(&self, name: &str) -> bool {
+        match self {
+            NamePattern::Exact(e) => e == name,
+            NamePattern::Prefix(p) => name.starts_with(p.as_str()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NamePattern {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        NamePattern::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+mod opt_regex {
+    use regex::Regex;
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Regex>, D::Error> {
+        let s = String::deserialize(d)?;
+        regex::RegexBuilder::new(&s)
+            .size_limit(4 << 20)
+            .build()
+            .map(Some)
+            .map_err(|e| serde::de::Error::custom(format!("invalid regex: {e}")))
+    }
+}
