@@ -35,7 +35,10 @@ pub(crate) fn list(path: &Path, size: u64, limits: &Limits) -> Listing {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            out.errors.push(ScanError { path: shown, message: io_message(&e) });
+            out.errors.push(ScanError {
+                path: shown,
+                message: io_message(&e),
+            });
             return out;
         }
     };
@@ -45,10 +48,18 @@ pub(crate) fn list(path: &Path, size: u64, limits: &Limits) -> Listing {
         let gz = flate2::read::GzDecoder::new(Cursor::new(&bytes[..]));
         read_tar(gz, bytes.len() as u64, limits, &mut out)
     } else {
-        read_tar(Cursor::new(&bytes[..]), bytes.len() as u64, limits, &mut out)
+        read_tar(
+            Cursor::new(&bytes[..]),
+            bytes.len() as u64,
+            limits,
+            &mut out,
+        )
     };
     if let Err(message) = result {
-        out.errors.push(ScanError { path: shown, message });
+        out.errors.push(ScanError {
+            path: shown,
+            message,
+        });
     }
     out
 }
@@ -79,7 +90,8 @@ fn flag_path(raw: &str) -> String {
 }
 
 fn read_zip(bytes: &[u8], limits: &Limits, out: &mut Listing) -> Result<(), String> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("not a readable zip archive: {e}"))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| format!("not a readable zip archive: {e}"))?;
     if zip.len() > limits.max_archive_entries {
         return Err(format!(
             "archive has {} entries, over the limit of {}",
@@ -97,12 +109,18 @@ fn read_zip(bytes: &[u8], limits: &Limits, out: &mut Listing) -> Result<(), Stri
         let rel = match clean_path(&raw) {
             Ok(r) => r,
             Err(kind) => {
-                out.flags.push(Flag { rel: flag_path(&raw), kind });
+                out.flags.push(Flag {
+                    rel: flag_path(&raw),
+                    kind,
+                });
                 continue;
             }
         };
         if f.is_symlink() {
-            out.flags.push(Flag { rel, kind: "archive-link" });
+            out.flags.push(Flag {
+                rel,
+                kind: "archive-link",
+            });
             continue;
         }
         let declared = f.size();
@@ -110,7 +128,10 @@ fn read_zip(bytes: &[u8], limits: &Limits, out: &mut Listing) -> Result<(), Stri
         if declared > limits.max_file_size
             || (declared > 1 << 20 && declared / compressed > limits.max_compression_ratio)
         {
-            out.flags.push(Flag { rel: rel.clone(), kind: "archive-bomb" });
+            out.flags.push(Flag {
+                rel: rel.clone(),
+                kind: "archive-bomb",
+            });
             out.errors.push(ScanError {
                 path: rel,
                 message: format!("skipped: entry expands to {declared} bytes from {compressed} (size or compression ratio limit)"),
@@ -123,7 +144,10 @@ fn read_zip(bytes: &[u8], limits: &Limits, out: &mut Listing) -> Result<(), Stri
             .read_to_end(&mut buf)
             .map_err(|e| format!("{rel}: {}", io_message(&e)))?;
         if buf.len() as u64 > limits.max_file_size {
-            out.flags.push(Flag { rel: rel.clone(), kind: "archive-bomb" });
+            out.flags.push(Flag {
+                rel: rel.clone(),
+                kind: "archive-bomb",
+            });
             continue;
         }
         total += buf.len() as u64;
@@ -134,46 +158,82 @@ fn read_zip(bytes: &[u8], limits: &Limits, out: &mut Listing) -> Result<(), Stri
             ));
         }
         let size = buf.len() as u64;
-        out.entries.push(Entry { rel, source: Source::Memory(Arc::from(buf)), size });
+        out.entries.push(Entry {
+            rel,
+            source: Source::Memory(Arc::from(buf)),
+            size,
+        });
     }
     Ok(())
 }
 
-fn read_tar<R: Read>(reader: R, compressed: u64, limits: &Limits, out: &mut Listing) -> Result<(), String> {
+fn read_tar<R: Read>(
+    reader: R,
+    compressed: u64,
+    limits: &Limits,
+    out: &mut Listing,
+) -> Result<(), String> {
     let mut ar = tar::Archive::new(reader);
-    let entries = ar.entries().map_err(|e| format!("not a readable tar archive: {}", io_message(&e)))?;
+    let entries = ar
+        .entries()
+        .map_err(|e| format!("not a readable tar archive: {}", io_message(&e)))?;
     let mut total = 0u64;
-    let max_total = limits
-        .max_archive_total
-        .min(compressed.saturating_mul(limits.max_compression_ratio).max(8 << 20));
+    let max_total = limits.max_archive_total.min(
+        compressed
+            .saturating_mul(limits.max_compression_ratio)
+            .max(8 << 20),
+    );
     for (n, entry) in entries.enumerate() {
         if n >= limits.max_archive_entries {
-            return Err(format!("archive has more than {} entries", limits.max_archive_entries));
+            return Err(format!(
+                "archive has more than {} entries",
+                limits.max_archive_entries
+            ));
         }
         let mut entry = entry.map_err(|e| format!("corrupt tar entry {n}: {}", io_message(&e)))?;
         let raw = String::from_utf8_lossy(&entry.path_bytes()).to_string();
         let kind = entry.header().entry_type();
-        if kind.is_dir() || kind.is_pax_global_extensions() || kind.is_pax_local_extensions() || kind.is_gnu_longname() || kind.is_gnu_longlink() {
+        if kind.is_dir()
+            || kind.is_pax_global_extensions()
+            || kind.is_pax_local_extensions()
+            || kind.is_gnu_longname()
+            || kind.is_gnu_longlink()
+        {
             continue;
         }
         let rel = match clean_path(&raw) {
             Ok(r) => r,
             Err(k) => {
-                out.flags.push(Flag { rel: flag_path(&raw), kind: k });
+                out.flags.push(Flag {
+                    rel: flag_path(&raw),
+                    kind: k,
+                });
                 continue;
             }
         };
         if kind.is_symlink() || kind.is_hard_link() {
-            out.flags.push(Flag { rel, kind: "archive-link" });
+            out.flags.push(Flag {
+                rel,
+                kind: "archive-link",
+            });
             continue;
         }
-        if !kind.is_file() && kind != tar::EntryType::Continuous && kind != tar::EntryType::GNUSparse {
-            out.flags.push(Flag { rel, kind: "special-file" });
+        if !kind.is_file()
+            && kind != tar::EntryType::Continuous
+            && kind != tar::EntryType::GNUSparse
+        {
+            out.flags.push(Flag {
+                rel,
+                kind: "special-file",
+            });
             continue;
         }
         let declared = entry.size();
         if declared > limits.max_file_size {
-            out.flags.push(Flag { rel: rel.clone(), kind: "archive-bomb" });
+            out.flags.push(Flag {
+                rel: rel.clone(),
+                kind: "archive-bomb",
+            });
             out.errors.push(ScanError {
                 path: rel,
                 message: format!("skipped: entry is {declared} bytes, over the file size limit"),
@@ -187,13 +247,20 @@ fn read_tar<R: Read>(reader: R, compressed: u64, limits: &Limits, out: &mut List
             .map_err(|e| format!("{rel}: {}", io_message(&e)))?;
         total += buf.len() as u64;
         if total > max_total {
-            out.flags.push(Flag { rel: rel.clone(), kind: "archive-bomb" });
+            out.flags.push(Flag {
+                rel: rel.clone(),
+                kind: "archive-bomb",
+            });
             return Err(format!(
                 "archive expands past {max_total} bytes (size or compression ratio limit)"
             ));
         }
         let size = buf.len() as u64;
-        out.entries.push(Entry { rel, source: Source::Memory(Arc::from(buf)), size });
+        out.entries.push(Entry {
+            rel,
+            source: Source::Memory(Arc::from(buf)),
+            size,
+        });
     }
     Ok(())
 }

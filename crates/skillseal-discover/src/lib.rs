@@ -115,7 +115,11 @@ fn is_archive_path(p: &Path) -> bool {
 }
 
 fn display(input: &str, rel: &str) -> String {
-    let base = if input.len() > 1 { input.trim_end_matches('/') } else { input };
+    let base = if input.len() > 1 {
+        input.trim_end_matches('/')
+    } else {
+        input
+    };
     if rel.is_empty() {
         base.to_string()
     } else if base.is_empty() || base == "." {
@@ -133,7 +137,10 @@ pub fn scan(engine: &Engine, inputs: &[PathBuf], limits: &Limits) -> ScanOutcome
         let shown = input.to_string_lossy().to_string();
         let listing = match std::fs::symlink_metadata(input) {
             Err(e) => {
-                errors.push(ScanError { path: shown, message: io_message(&e) });
+                errors.push(ScanError {
+                    path: shown,
+                    message: io_message(&e),
+                });
                 continue;
             }
             Ok(meta) if meta.is_dir() => walk::list_dir(input, limits),
@@ -179,13 +186,19 @@ pub fn scan(engine: &Engine, inputs: &[PathBuf], limits: &Limits) -> ScanOutcome
         .enumerate()
         .flat_map(|(si, s)| (0..s.files.len()).map(move |fi| (si, fi)))
         .collect();
-    let results: Vec<(usize, Result<(skillseal_engine::FileOutcome, u64), ScanError>)> = tasks
+    let results: Vec<(
+        usize,
+        Result<(skillseal_engine::FileOutcome, u64), ScanError>,
+    )> = tasks
         .par_iter()
         .map(|&(si, fi)| {
             let skill = &skills[si];
             let (rel, source, size) = &skill.files[fi];
             let out = match limits_check(*size, limits) {
-                Some(msg) => Err(ScanError { path: display(&skill.path, rel), message: msg }),
+                Some(msg) => Err(ScanError {
+                    path: display(&skill.path, rel),
+                    message: msg,
+                }),
                 None => read(source, limits).map_err(|message| ScanError {
                     path: display(&skill.path, rel),
                     message,
@@ -199,8 +212,13 @@ pub fn scan(engine: &Engine, inputs: &[PathBuf], limits: &Limits) -> ScanOutcome
         })
         .collect();
 
-    let mut per_skill: Vec<(Vec<Finding>, FileStats, Option<skillseal_engine::SkillManifest>)> =
-        (0..skills.len()).map(|_| (Vec::new(), FileStats::default(), None)).collect();
+    let mut per_skill: Vec<(
+        Vec<Finding>,
+        FileStats,
+        Option<skillseal_engine::SkillManifest>,
+    )> = (0..skills.len())
+        .map(|_| (Vec::new(), FileStats::default(), None))
+        .collect();
     for (si, r) in results {
         match r {
             Ok((outcome, bytes)) => {
@@ -224,15 +242,17 @@ pub fn scan(engine: &Engine, inputs: &[PathBuf], limits: &Limits) -> ScanOutcome
         }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let (verdict, capabilities) = assess(&findings);
-        let folder = skill.root.rsplit('/').next().filter(|s| !s.is_empty()).map(String::from);
-        let name = manifest
-            .and_then(|m| m.name)
-            .or(folder)
-            .or_else(|| {
-                Path::new(&skill.path)
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-            });
+        let folder = skill
+            .root
+            .rsplit('/')
+            .next()
+            .filter(|s| !s.is_empty())
+            .map(String::from);
+        let name = manifest.and_then(|m| m.name).or(folder).or_else(|| {
+            Path::new(&skill.path)
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+        });
         total += stats;
         reports.push(SkillReport {
             path: skill.path,
@@ -306,7 +326,11 @@ fn group(input: &str, entries: Vec<Entry>, flags: Vec<Flag>, single_file: bool) 
             is_skill_manifest(name).then(|| dir.to_string())
         })
         .collect();
-    let roots: Vec<String> = if roots.is_empty() { vec![String::new()] } else { roots.into_iter().collect() };
+    let roots: Vec<String> = if roots.is_empty() {
+        vec![String::new()]
+    } else {
+        roots.into_iter().collect()
+    };
     let root_of = |rel: &str| -> Option<usize> {
         // the longest root that is a directory prefix of `rel`
         roots
@@ -318,7 +342,11 @@ fn group(input: &str, entries: Vec<Entry>, flags: Vec<Flag>, single_file: bool) 
     };
     let mut skills: BTreeMap<usize, Skill> = BTreeMap::new();
     let make = |i: usize| Skill {
-        path: if single_file { input.to_string() } else { display(input, &roots[i]) },
+        path: if single_file {
+            input.to_string()
+        } else {
+            display(input, &roots[i])
+        },
         root: roots[i].clone(),
         ctx: SkillContext::default(),
         files: Vec::new(),
@@ -344,7 +372,10 @@ fn strip_root(rel: &str, root: &str) -> String {
     if root.is_empty() {
         rel.to_string()
     } else {
-        rel.strip_prefix(root).map(|r| r.trim_start_matches('/')).unwrap_or(rel).to_string()
+        rel.strip_prefix(root)
+            .map(|r| r.trim_start_matches('/'))
+            .unwrap_or(rel)
+            .to_string()
     }
 }
 
@@ -353,7 +384,11 @@ mod tests {
     use super::*;
 
     fn entry(rel: &str) -> Entry {
-        Entry { rel: rel.into(), source: Source::Memory(Arc::from(&b""[..])), size: 0 }
+        Entry {
+            rel: rel.into(),
+            source: Source::Memory(Arc::from(&b""[..])),
+            size: 0,
+        }
     }
 
     #[test]
@@ -379,7 +414,12 @@ mod tests {
 
     #[test]
     fn no_manifest_means_one_package() {
-        let skills = group("ext", vec![entry("package.json"), entry("out/main.js")], vec![], false);
+        let skills = group(
+            "ext",
+            vec![entry("package.json"), entry("out/main.js")],
+            vec![],
+            false,
+        );
         assert_eq!(skills.len(), 1);
         assert_eq!(skills[0].path, "ext");
         assert_eq!(skills[0].files.len(), 2);

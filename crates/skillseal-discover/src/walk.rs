@@ -24,7 +24,11 @@ pub(crate) fn list_dir(root: &Path, limits: &Limits) -> Listing {
         children.sort_by_key(|e| e.file_name());
         for child in children {
             let name = child.file_name().to_string_lossy().to_string();
-            let rel = if rel_dir.is_empty() { name.clone() } else { format!("{rel_dir}/{name}") };
+            let rel = if rel_dir.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel_dir}/{name}")
+            };
             let Ok(ft) = child.file_type() else {
                 out.errors.push(ScanError {
                     path: child.path().display().to_string(),
@@ -34,7 +38,10 @@ pub(crate) fn list_dir(root: &Path, limits: &Limits) -> Listing {
             };
             if ft.is_symlink() {
                 let escapes = link_escapes(root, &child.path());
-                out.flags.push(Flag { rel, kind: if escapes { "symlink-escape" } else { "symlink" } });
+                out.flags.push(Flag {
+                    rel,
+                    kind: if escapes { "symlink-escape" } else { "symlink" },
+                });
             } else if ft.is_dir() {
                 if name == ".git" {
                     continue;
@@ -42,7 +49,10 @@ pub(crate) fn list_dir(root: &Path, limits: &Limits) -> Listing {
                 if depth + 1 > limits.max_depth {
                     out.errors.push(ScanError {
                         path: child.path().display().to_string(),
-                        message: format!("skipped: deeper than {} directory levels", limits.max_depth),
+                        message: format!(
+                            "skipped: deeper than {} directory levels",
+                            limits.max_depth
+                        ),
                     });
                     continue;
                 }
@@ -52,14 +62,24 @@ pub(crate) fn list_dir(root: &Path, limits: &Limits) -> Listing {
                 if count > limits.max_files {
                     out.errors.push(ScanError {
                         path: root.display().to_string(),
-                        message: format!("stopped after {} files (the file count limit)", limits.max_files),
+                        message: format!(
+                            "stopped after {} files (the file count limit)",
+                            limits.max_files
+                        ),
                     });
                     return out;
                 }
                 let size = child.metadata().map(|m| m.len()).unwrap_or(0);
-                out.entries.push(Entry { rel, source: Source::Disk(child.path()), size });
+                out.entries.push(Entry {
+                    rel,
+                    source: Source::Disk(child.path()),
+                    size,
+                });
             } else {
-                out.flags.push(Flag { rel, kind: "special-file" });
+                out.flags.push(Flag {
+                    rel,
+                    kind: "special-file",
+                });
             }
         }
     }
@@ -72,7 +92,11 @@ fn link_escapes(root: &Path, link: &Path) -> bool {
         return true;
     };
     let base = link.parent().unwrap_or(root);
-    let joined = if target.is_absolute() { target } else { base.join(target) };
+    let joined = if target.is_absolute() {
+        target
+    } else {
+        base.join(target)
+    };
     let (Ok(root), Ok(resolved)) = (root.canonicalize(), joined.canonicalize()) else {
         return true;
     };

@@ -126,9 +126,32 @@ pub fn expected_magic(ext: &str) -> Option<&'static [Magic]> {
 pub fn is_text_extension(ext: &str) -> bool {
     matches!(
         ext,
-        "py" | "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" | "sh" | "bash" | "zsh"
-            | "rs" | "md" | "markdown" | "txt" | "json" | "toml" | "yaml" | "yml" | "cfg" | "ini"
-            | "csv" | "html" | "css" | "svg" | "xml"
+        "py" | "js"
+            | "mjs"
+            | "cjs"
+            | "jsx"
+            | "ts"
+            | "mts"
+            | "cts"
+            | "tsx"
+            | "sh"
+            | "bash"
+            | "zsh"
+            | "rs"
+            | "md"
+            | "markdown"
+            | "txt"
+            | "json"
+            | "toml"
+            | "yaml"
+            | "yml"
+            | "cfg"
+            | "ini"
+            | "csv"
+            | "html"
+            | "css"
+            | "svg"
+            | "xml"
     )
 }
 
@@ -153,8 +176,10 @@ pub fn language(path: &str, text: &str) -> Language {
             return l;
         }
     }
-    if matches!(name.as_str(), ".bashrc" | ".zshrc" | ".profile" | ".bash_profile" | "makefile")
-    {
+    if matches!(
+        name.as_str(),
+        ".bashrc" | ".zshrc" | ".profile" | ".bash_profile" | "makefile"
+    ) {
         return Language::Shell;
     }
     if let Some(l) = shebang(text) {
@@ -185,13 +210,62 @@ pub fn shebang(text: &str) -> Option<Language> {
 /// Whether an unlabelled markdown code block reads like shell commands.
 pub fn looks_like_shell(code: &str) -> bool {
     const COMMANDS: &[&str] = &[
-        "curl", "wget", "sudo", "bash", "sh", "zsh", "echo", "export", "cd", "chmod", "npm",
-        "npx", "pnpm", "yarn", "pip", "pip3", "pipx", "uv", "brew", "apt", "apt-get", "git",
-        "mkdir", "cp", "mv", "rm", "cat", "python", "python3", "node", "source", "eval", "nc",
-        "openssl", "base64", "tar", "unzip", "docker", "go", "cargo", "gh", "ssh", "scp",
-        "powershell", "iex", "irm", "iwr", "osascript", "xattr", "launchctl", "crontab",
+        "curl",
+        "wget",
+        "sudo",
+        "bash",
+        "sh",
+        "zsh",
+        "echo",
+        "export",
+        "cd",
+        "chmod",
+        "npm",
+        "npx",
+        "pnpm",
+        "yarn",
+        "pip",
+        "pip3",
+        "pipx",
+        "uv",
+        "brew",
+        "apt",
+        "apt-get",
+        "git",
+        "mkdir",
+        "cp",
+        "mv",
+        "rm",
+        "cat",
+        "python",
+        "python3",
+        "node",
+        "source",
+        "eval",
+        "nc",
+        "openssl",
+        "base64",
+        "tar",
+        "unzip",
+        "docker",
+        "go",
+        "cargo",
+        "gh",
+        "ssh",
+        "scp",
+        "powershell",
+        "iex",
+        "irm",
+        "iwr",
+        "osascript",
+        "xattr",
+        "launchctl",
+        "crontab",
     ];
-    let Some(first) = code.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#'))
+    let Some(first) = code
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
     else {
         return false;
     };
@@ -208,9 +282,15 @@ mod tests {
     fn extension_then_shebang_then_text() {
         assert_eq!(language("a/b/run.py", ""), Language::Python);
         assert_eq!(language("x.TSX", ""), Language::Tsx);
-        assert_eq!(language("bin/tool", "#!/usr/bin/env python3\nprint()"), Language::Python);
+        assert_eq!(
+            language("bin/tool", "#!/usr/bin/env python3\nprint()"),
+            Language::Python
+        );
         assert_eq!(language("bin/tool", "#!/bin/bash -e\nls"), Language::Shell);
-        assert_eq!(language("bin/tool", "#!/usr/bin/env -S node --flag\n"), Language::JavaScript);
+        assert_eq!(
+            language("bin/tool", "#!/usr/bin/env -S node --flag\n"),
+            Language::JavaScript
+        );
         assert_eq!(language("notes", "hello"), Language::Text);
         assert_eq!(language(".hidden", "#!/bin/sh\n"), Language::Shell);
     }
@@ -224,7 +304,9 @@ mod tests {
 
     #[test]
     fn shell_lookalike_blocks() {
-        assert!(looks_like_shell("$ curl -fsSL https://example.invalid | bash"));
+        assert!(looks_like_shell(
+            "$ curl -fsSL https://example.invalid | bash"
+        ));
         assert!(looks_like_shell("brew install jq"));
         assert!(!looks_like_shell("{\"a\": 1}"));
     }

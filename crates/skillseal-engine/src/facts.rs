@@ -93,12 +93,27 @@ impl Sink {
     pub const MAX_DEPTH: u32 = 4;
 
     pub fn new() -> Sink {
-        Sink { facts: Vec::new(), depth: 0 }
+        Sink {
+            facts: Vec::new(),
+            depth: 0,
+        }
     }
 
-    pub fn push(&mut self, origin: Origin, lang: Language, start: usize, end: usize, kind: FactKind) {
+    pub fn push(
+        &mut self,
+        origin: Origin,
+        lang: Language,
+        start: usize,
+        end: usize,
+        kind: FactKind,
+    ) {
         let (start, end) = origin.map(start, end);
-        self.facts.push(Fact { kind, lang, start, end });
+        self.facts.push(Fact {
+            kind,
+            lang,
+            start,
+            end,
+        });
     }
 }
 

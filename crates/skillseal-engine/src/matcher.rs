@@ -117,13 +117,24 @@ impl Engine {
     }
 
     /// Extract a file's facts and the text their offsets refer to.
-    pub fn facts(&self, path: &str, bytes: &[u8], ctx: &SkillContext) -> (String, Vec<Fact>, Option<manifest::SkillManifest>) {
+    pub fn facts(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        ctx: &SkillContext,
+    ) -> (String, Vec<Fact>, Option<manifest::SkillManifest>) {
         let mut sink = Sink::new();
         let name = detect::file_name(path);
         let ext = detect::extension(path).unwrap_or_default();
         let magic = detect::Magic::of(bytes);
         let file_fact = |sink: &mut Sink, kind: &'static str| {
-            sink.push(Origin::Offset(0), Language::Binary, 0, 0, FactKind::FileKind { kind })
+            sink.push(
+                Origin::Offset(0),
+                Language::Binary,
+                0,
+                0,
+                FactKind::FileKind { kind },
+            )
         };
         if let Some(m) = magic {
             if let Some(kind) = m.kind() {
@@ -174,7 +185,15 @@ impl Engine {
             }
             (_, Language::Text) => {
                 for (start, line) in line_spans(&text) {
-                    sink.push(origin, Language::Text, start, start + line.len(), FactKind::Text { text: line.to_string() });
+                    sink.push(
+                        origin,
+                        Language::Text,
+                        start,
+                        start + line.len(),
+                        FactKind::Text {
+                            text: line.to_string(),
+                        },
+                    );
                 }
             }
             (_, l) => {
@@ -231,7 +250,12 @@ impl Engine {
                 }
                 FactKind::Str { value } => {
                     let v = clip(value, MAX_SUBJECT);
-                    slots.extend(self.string_set.matches(v).iter().map(|i| self.string_slots[i]));
+                    slots.extend(
+                        self.string_set
+                            .matches(v)
+                            .iter()
+                            .map(|i| self.string_slots[i]),
+                    );
                     v.to_string()
                 }
                 FactKind::Text { text } => {
@@ -256,7 +280,14 @@ impl Engine {
         out
     }
 
-    fn finding(&self, rule: &Rule, path: &str, lines: &LineIndex<'_>, fact: &Fact, subject: &str) -> Finding {
+    fn finding(
+        &self,
+        rule: &Rule,
+        path: &str,
+        lines: &LineIndex<'_>,
+        fact: &Fact,
+        subject: &str,
+    ) -> Finding {
         let (line, column) = lines.position(fact.start);
         let (end_line, end_column) = lines.position(fact.end.max(fact.start));
         let shown = clip(subject, 80);
@@ -274,7 +305,10 @@ impl Engine {
             column,
             end_line,
             end_column,
-            message: rule.message.replace("{match}", shown).replace("{value}", value),
+            message: rule
+                .message
+                .replace("{match}", shown)
+                .replace("{value}", value),
             snippet: snippet(lines.line_text(line), column),
             capability: rule.capability.clone(),
         }
@@ -322,11 +356,31 @@ fn predicates(m: &Matcher, fact: &Fact) -> bool {
             {
                 return false;
             }
+            if let Some(re) = &m.not_arg
+                && args.iter().filter_map(Arg::literal).any(|a| re.is_match(a))
+            {
+                return false;
+            }
+            if let Some(re) = &m.arg_source {
+                let dynamic = args.iter().filter_map(|a| match a {
+                    Arg::Dynamic(src) => Some(src.as_str()),
+                    Arg::Literal(_) => None,
+                });
+                let keyword = kwargs.iter().map(|(_, v)| v.as_str());
+                if !dynamic.chain(keyword).any(|a| re.is_match(a)) {
+                    return false;
+                }
+            }
             true
         }
         FactKind::Command { args, pipe_to, .. } => {
-            if let Some(re) = &m.arg
-                && !args.iter().any(|a| re.is_match(a))
+            for re in [&m.arg, &m.arg_source].into_iter().flatten() {
+                if !args.iter().any(|a| re.is_match(a)) {
+                    return false;
+                }
+            }
+            if let Some(re) = &m.not_arg
+                && args.iter().any(|a| re.is_match(a))
             {
                 return false;
             }
@@ -351,7 +405,11 @@ fn pyc_has_source(path: &str, ctx: &SkillContext) -> bool {
     let stem = name.split('.').next().unwrap_or(name);
     let dir = dir.strip_suffix("__pycache__").unwrap_or(dir);
     let dir = dir.trim_end_matches('/');
-    let candidate = if dir.is_empty() { format!("{stem}.py") } else { format!("{dir}/{stem}.py") };
+    let candidate = if dir.is_empty() {
+        format!("{stem}.py")
+    } else {
+        format!("{dir}/{stem}.py")
+    };
     ctx.files.contains(&candidate)
 }
 

@@ -7,7 +7,13 @@ use skillseal_rules::RuleSet;
 #[test]
 fn every_rule_case_behaves() {
     let set = RuleSet::builtin().unwrap_or_else(|errs| {
-        panic!("{}", errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
+        panic!(
+            "{}",
+            errs.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
     });
     let engine = Engine::new(&set);
     let mut failures = Vec::new();
@@ -18,7 +24,11 @@ fn every_rule_case_behaves() {
                 ctx.files.insert(case.file.clone());
                 let findings = match &case.flag {
                     Some(flag) => engine.scan_flag(&case.file, flag),
-                    None => engine.scan_file(&case.file, case.code.as_bytes(), &ctx).findings,
+                    None => {
+                        engine
+                            .scan_file(&case.file, case.code.as_bytes(), &ctx)
+                            .findings
+                    }
                 };
                 let fired = findings.iter().any(|f| f.rule == rule.id);
                 if fired != should {
@@ -26,16 +36,28 @@ fn every_rule_case_behaves() {
                         "{} ({}): {} case #{} in {} {}:\n{}\n  findings: {:?}",
                         rule.id,
                         rule.source,
-                        if should { "should-match" } else { "should-not-match" },
+                        if should {
+                            "should-match"
+                        } else {
+                            "should-not-match"
+                        },
                         i + 1,
                         case.file,
                         if should { "did not fire" } else { "fired" },
                         case.code,
-                        findings.iter().map(|f| (&f.rule, f.line, f.column)).collect::<Vec<_>>()
+                        findings
+                            .iter()
+                            .map(|f| (&f.rule, f.line, f.column))
+                            .collect::<Vec<_>>()
                     ));
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "{} rule case(s) failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} rule case(s) failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

@@ -10,8 +10,8 @@ mod severity;
 
 pub use category::{Category, CategoryKind};
 pub use report::{
-    FileStats, Finding, ScanError, ScanReport, ScannerInfo, SkillReport, Verdict,
-    JSON_CONTRACT_VERSION,
+    FileStats, Finding, JSON_CONTRACT_VERSION, ScanError, ScanReport, ScannerInfo, SkillReport,
+    Verdict,
 };
 pub use severity::Severity;
 

@@ -189,8 +189,15 @@ fn parse_rule(path: &str, text: &str) -> Result<Rule, RuleError> {
 fn validate(rule: &Rule) -> Result<(), String> {
     let id_ok = rule.id.len() >= 4
         && rule.id.len() <= 12
-        && rule.id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        && rule.id.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && rule
+            .id
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && rule
+            .id
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_uppercase())
         && rule.id.chars().last().is_some_and(|c| c.is_ascii_digit());
     if !id_ok {
         return Err(format!(
@@ -215,7 +222,9 @@ fn validate(rule: &Rule) -> Result<(), String> {
         ("docs.example", &rule.docs.example),
     ] {
         if text.trim().len() < 10 {
-            return Err(format!("`{field}` is missing or too short to help a reader"));
+            return Err(format!(
+                "`{field}` is missing or too short to help a reader"
+            ));
         }
     }
     if rule.matchers.is_empty() {
@@ -271,7 +280,10 @@ code = "print(1)"
         let set = RuleSet::builtin().unwrap_or_else(|errs| {
             panic!(
                 "{}",
-                errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
+                errs.iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
             )
         });
         assert!(set.rules().len() >= 20, "expected the built-in rule set");
@@ -286,7 +298,10 @@ code = "print(1)"
             ("b.toml".into(), second),
         ])
         .unwrap_err();
-        assert!(errs[0].message.contains("already used by a.toml"), "{errs:?}");
+        assert!(
+            errs[0].message.contains("already used by a.toml"),
+            "{errs:?}"
+        );
     }
 
     #[test]
@@ -298,7 +313,11 @@ code = "print(1)"
 
     #[test]
     fn missing_cases_are_rejected() {
-        let cut = GOOD.split("[[should-not-match]]").next().unwrap().to_string();
+        let cut = GOOD
+            .split("[[should-not-match]]")
+            .next()
+            .unwrap()
+            .to_string();
         let errs = RuleSet::from_sources(vec![("a.toml".into(), cut)]).unwrap_err();
         assert!(errs[0].message.contains("should-not-match"), "{errs:?}");
     }
@@ -313,7 +332,10 @@ code = "print(1)"
 
     #[test]
     fn matcher_with_two_subjects_is_rejected() {
-        let text = GOOD.replace("call = [\"os.system\"]", "call = [\"os.system\"]\nimport = [\"os\"]");
+        let text = GOOD.replace(
+            "call = [\"os.system\"]",
+            "call = [\"os.system\"]\nimport = [\"os\"]",
+        );
         let errs = RuleSet::from_sources(vec![("a.toml".into(), text)]).unwrap_err();
         assert!(errs[0].message.contains("exactly one"), "{errs:?}");
     }
@@ -322,6 +344,9 @@ code = "print(1)"
     fn bad_glob_is_rejected() {
         let text = GOOD.replace("os.system", "os.*tem");
         let errs = RuleSet::from_sources(vec![("a.toml".into(), text)]).unwrap_err();
-        assert!(errs[0].message.contains("only allowed at the end"), "{errs:?}");
+        assert!(
+            errs[0].message.contains("only allowed at the end"),
+            "{errs:?}"
+        );
     }
 }

@@ -61,7 +61,14 @@ pub struct Case {
 
 /// The subjects a matcher can test; each matcher names exactly one.
 pub const SUBJECTS: &[&str] = &[
-    "call", "import", "member", "string", "command", "file-kind", "key", "text",
+    "call",
+    "import",
+    "member",
+    "string",
+    "command",
+    "file-kind",
+    "key",
+    "text",
 ];
 
 /// One declarative pattern. A rule matches when any of its matchers does.
@@ -112,6 +119,15 @@ pub struct Matcher {
     /// Regex that some literal argument (or shell word) must match.
     #[serde(default, with = "opt_regex")]
     pub arg: Option<Regex>,
+    /// Regex that no literal argument (or shell word) may match:
+    /// `not-arg = "."` means "no arguments" for a command like `printenv`.
+    #[serde(default, with = "opt_regex")]
+    pub not_arg: Option<Regex>,
+    /// Regex over the source text of every argument that is not a string
+    /// literal, positional or keyword (`0o755`, `stat.S_IXUSR`,
+    /// `{mode: 0o755}`); on a command, over its words.
+    #[serde(default, with = "opt_regex")]
+    pub arg_source: Option<Regex>,
     /// Shell: the command's output is piped into one of these commands.
     #[serde(default)]
     pub pipe_to: Vec<NamePattern>,
@@ -126,7 +142,6 @@ pub enum ArgKind {
     Literal,
     Dynamic,
 }
-
 
 impl Matcher {
     /// The subjects this matcher names (valid matchers name exactly one).

@@ -13,8 +13,19 @@ const MAX_SEGMENTS: usize = 32;
 
 /// Globals whose member paths are worth reporting without an import.
 const GLOBALS: &[&str] = &[
-    "process", "Deno", "Bun", "globalThis", "window", "global", "document", "navigator",
-    "require", "module", "WebAssembly", "crypto", "localStorage",
+    "process",
+    "Deno",
+    "Bun",
+    "globalThis",
+    "window",
+    "global",
+    "document",
+    "navigator",
+    "require",
+    "module",
+    "WebAssembly",
+    "crypto",
+    "localStorage",
 ];
 
 pub fn scan(lang: Language, src: &str, origin: Origin, sink: &mut Sink) {
@@ -44,8 +55,12 @@ fn module_name(spec: &str) -> String {
 fn runs_shell(callee: &str) -> bool {
     matches!(
         callee,
-        "child_process.exec" | "child_process.execSync" | "shelljs.exec" | "execa.execaCommand"
-            | "execa.command" | "zx.$"
+        "child_process.exec"
+            | "child_process.execSync"
+            | "shelljs.exec"
+            | "execa.execaCommand"
+            | "execa.command"
+            | "zx.$"
     )
 }
 
@@ -68,7 +83,13 @@ impl<'s> Js<'s> {
         shell: &mut Vec<(String, usize, usize)>,
     ) {
         let push = |sink: &mut Sink, n: Node<'_>, kind: FactKind| {
-            sink.push(origin, Language::JavaScript, n.start_byte(), n.end_byte(), kind)
+            sink.push(
+                origin,
+                Language::JavaScript,
+                n.start_byte(),
+                n.end_byte(),
+                kind,
+            )
         };
         match node.kind() {
             "import_statement" => {
@@ -82,7 +103,8 @@ impl<'s> Js<'s> {
                     } else if clause.kind() == "import_require_clause"
                         && let Some(id) = clause.named_child(0)
                     {
-                        self.aliases.insert(self.text(id).to_string(), module.clone());
+                        self.aliases
+                            .insert(self.text(id).to_string(), module.clone());
                     }
                 }
                 push(sink, node, FactKind::Import { module });
@@ -96,6 +118,24 @@ impl<'s> Js<'s> {
                     return;
                 };
                 self.bind_pattern(name, &base);
+                // `const {API_KEY, HOME: home} = process.env` reads those keys.
+                if name.kind() == "object_pattern"
+                    && matches!(
+                        value.kind(),
+                        "member_expression" | "subscript_expression" | "identifier"
+                    )
+                    && !base.contains("()")
+                {
+                    for (key, at) in self.pattern_keys(name) {
+                        push(
+                            sink,
+                            at,
+                            FactKind::Member {
+                                path: format!("{base}.{key}"),
+                            },
+                        );
+                    }
+                }
             }
             "call_expression" => {
                 let Some(function) = ts::field(node, "function") else {
@@ -115,7 +155,13 @@ impl<'s> Js<'s> {
                 if matches!(callee.as_str(), "require" | "import")
                     && let Some(Arg::Literal(m)) = args.first()
                 {
-                    push(sink, node, FactKind::Import { module: module_name(m) });
+                    push(
+                        sink,
+                        node,
+                        FactKind::Import {
+                            module: module_name(m),
+                        },
+                    );
                 }
                 if runs_shell(&callee)
                     && let Some(Arg::Literal(code)) = args.first()
@@ -123,7 +169,15 @@ impl<'s> Js<'s> {
                 {
                     shell.push((code.clone(), first.start_byte(), first.end_byte()));
                 }
-                push(sink, node, FactKind::Call { callee, args, kwargs: Vec::new() });
+                push(
+                    sink,
+                    node,
+                    FactKind::Call {
+                        callee,
+                        args,
+                        kwargs: Vec::new(),
+                    },
+                );
             }
             "new_expression" => {
                 let Some(ctor) = ts::field(node, "constructor") else {
@@ -135,13 +189,22 @@ impl<'s> Js<'s> {
                 let args = ts::field(node, "arguments")
                     .map(|a| self.arguments(a))
                     .unwrap_or_default();
-                push(sink, node, FactKind::Call { callee, args, kwargs: Vec::new() });
+                push(
+                    sink,
+                    node,
+                    FactKind::Call {
+                        callee,
+                        args,
+                        kwargs: Vec::new(),
+                    },
+                );
             }
             "member_expression" | "subscript_expression" => {
                 if ctx.is("member_expression", "object")
                     || ctx.is("subscript_expression", "object")
                     || ctx.is("call_expression", "function")
                     || ctx.is("new_expression", "constructor")
+                    || self.is_binding_site(ctx)
                 {
                     return;
                 }
@@ -150,8 +213,10 @@ impl<'s> Js<'s> {
                 }
             }
             "identifier" => {
-                if !matches!(ctx.parent_kind(), "arguments" | "array" | "spread_element" | "pair")
-                    && ctx.field != Some("right")
+                if !matches!(
+                    ctx.parent_kind(),
+                    "arguments" | "array" | "spread_element" | "pair"
+                ) && ctx.field != Some("right")
                     && ctx.field != Some("value")
                 {
                     return;
@@ -161,6 +226,7 @@ impl<'s> Js<'s> {
                 }
                 if let Some(target) = self.aliases.get(self.text(node))
                     && target.contains('.')
+                    && !target.contains("()")
                 {
                     let path = target.clone();
                     push(sink, node, FactKind::Member { path });
@@ -181,14 +247,16 @@ impl<'s> Js<'s> {
         for part in ts::named_children(clause) {
             match part.kind() {
                 "identifier" => {
-                    self.aliases.insert(self.text(part).to_string(), module.to_string());
+                    self.aliases
+                        .insert(self.text(part).to_string(), module.to_string());
                 }
                 "namespace_import" => {
                     if let Some(id) = ts::named_children(part)
                         .into_iter()
                         .find(|c| c.kind() == "identifier")
                     {
-                        self.aliases.insert(self.text(id).to_string(), module.to_string());
+                        self.aliases
+                            .insert(self.text(id).to_string(), module.to_string());
                     }
                 }
                 "named_imports" => {
@@ -214,7 +282,8 @@ impl<'s> Js<'s> {
     fn bind_pattern(&mut self, pattern: Node<'_>, base: &str) {
         match pattern.kind() {
             "identifier" => {
-                self.aliases.insert(self.text(pattern).to_string(), base.to_string());
+                self.aliases
+                    .insert(self.text(pattern).to_string(), base.to_string());
             }
             "object_pattern" => {
                 for p in ts::named_children(pattern) {
@@ -250,6 +319,45 @@ impl<'s> Js<'s> {
         }
     }
 
+    /// The value of `const {a, b} = <value>` (with no `...rest`): the keys
+    /// are reported one by one instead of the whole object.
+    fn is_binding_site(&self, ctx: &Ctx<'_>) -> bool {
+        if !ctx.is("variable_declarator", "value") {
+            return false;
+        }
+        ctx.ancestors
+            .last()
+            .and_then(|d| ts::field(*d, "name"))
+            .is_some_and(|name| {
+                name.kind() == "object_pattern"
+                    && !ts::named_children(name)
+                        .iter()
+                        .any(|p| p.kind() == "rest_pattern")
+            })
+    }
+
+    /// The keys an object pattern reads, with the node to report each at.
+    fn pattern_keys<'t>(&self, pattern: Node<'t>) -> Vec<(String, Node<'t>)> {
+        let mut out = Vec::new();
+        for p in ts::named_children(pattern) {
+            match p.kind() {
+                "shorthand_property_identifier_pattern" => out.push((self.text(p).to_string(), p)),
+                "pair_pattern" => {
+                    if let Some(k) = ts::field(p, "key") {
+                        out.push((self.string_value(k), p));
+                    }
+                }
+                "object_assignment_pattern" => {
+                    if let Some(l) = ts::field(p, "left") {
+                        out.push((self.text(l).to_string(), p));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
     fn arguments(&self, list: Node<'_>) -> Vec<Arg> {
         ts::named_children(list)
             .into_iter()
@@ -279,9 +387,7 @@ impl<'s> Js<'s> {
         let mut base = n;
         for _ in 0..MAX_SEGMENTS {
             match base.kind() {
-                "member_expression" | "subscript_expression" => {
-                    base = ts::field(base, "object")?
-                }
+                "member_expression" | "subscript_expression" => base = ts::field(base, "object")?,
                 "identifier" => break,
                 _ => return None,
             }
@@ -318,7 +424,7 @@ impl<'s> Js<'s> {
                     }
                     segs.push(base);
                     segs.reverse();
-                    return Some(segs.join("."));
+                    return Some(segs.join(".").replace(".[]", "[]"));
                 }
                 "member_expression" => {
                     let prop = ts::field(cur, "property")?;
@@ -331,16 +437,25 @@ impl<'s> Js<'s> {
                 }
                 "subscript_expression" => {
                     let index = ts::field(cur, "index")?;
-                    if index.kind() == "string" {
-                        let mut s = self.string_value(index);
-                        if std::mem::take(&mut called) {
-                            s.push_str("()");
-                        }
-                        segs.push(s);
-                    } else if !segs.is_empty() || called {
+                    let mut s = if index.kind() == "string" {
+                        self.string_value(index)
+                    } else {
+                        // A computed key is written `[]`: `process.env[k]`
+                        // is `process.env[]`, not the whole object.
+                        "[]".to_string()
+                    };
+                    if std::mem::take(&mut called) {
+                        s.push_str("()");
+                    }
+                    segs.push(s);
+                    cur = ts::field(cur, "object")?;
+                }
+                "new_expression" => {
+                    if called {
                         return None;
                     }
-                    cur = ts::field(cur, "object")?;
+                    called = true;
+                    cur = ts::field(cur, "constructor")?;
                 }
                 "call_expression" => {
                     let f = ts::field(cur, "function")?;
@@ -354,13 +469,18 @@ impl<'s> Js<'s> {
                         segs.reverse();
                         return Some(segs.join("."));
                     }
-                    if called || module_only {
+                    // In a declaration, one call on a known name binds its
+                    // result: `const app = express()` makes `app.listen`
+                    // `express().listen`.
+                    if called || (module_only && !segs.is_empty()) {
                         return None;
                     }
                     called = true;
                     cur = f;
                 }
-                "await_expression" | "parenthesized_expression" | "non_null_expression"
+                "await_expression"
+                | "parenthesized_expression"
+                | "non_null_expression"
                 | "as_expression" => cur = cur.named_child(0)?,
                 _ => return None,
             }

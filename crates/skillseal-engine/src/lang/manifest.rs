@@ -114,7 +114,10 @@ pub fn parse_front_matter(src: &str, fm: &FrontMatter) -> (SkillManifest, Vec<Ma
     let oc = openclaw(&value).cloned().unwrap_or(Value::Null);
     let strings = |v: Option<&Value>| -> Vec<String> {
         match v {
-            Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(String::from)).collect(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect(),
             Some(Value::String(s)) => vec![s.clone()],
             _ => Vec::new(),
         }
@@ -123,18 +126,22 @@ pub fn parse_front_matter(src: &str, fm: &FrontMatter) -> (SkillManifest, Vec<Ma
     let manifest = SkillManifest {
         name: value.get("name").and_then(scalar),
         description: value.get("description").and_then(scalar),
-        version: value
-            .get("version")
-            .and_then(scalar)
-            .or_else(|| value.get("metadata").and_then(|m| m.get("version")).and_then(scalar)),
+        version: value.get("version").and_then(scalar).or_else(|| {
+            value
+                .get("metadata")
+                .and_then(|m| m.get("version"))
+                .and_then(scalar)
+        }),
         requires_bins: strings(requires.and_then(|r| r.get("bins")))
             .into_iter()
             .chain(strings(requires.and_then(|r| r.get("anyBins"))))
             .collect(),
         requires_env: strings(requires.and_then(|r| r.get("env"))),
         primary_env: oc.get("primaryEnv").and_then(scalar),
-        always: matches!(oc.get("always").or(value.get("always")), Some(Value::Bool(true)))
-            || oc.get("always").and_then(Value::as_str) == Some("true"),
+        always: matches!(
+            oc.get("always").or(value.get("always")),
+            Some(Value::Bool(true))
+        ) || oc.get("always").and_then(Value::as_str) == Some("true"),
         install: match oc.get("install") {
             Some(Value::Array(a)) => a.clone(),
             Some(v @ Value::Object(_)) => vec![v.clone()],
@@ -153,7 +160,13 @@ pub fn openclaw(front: &Value) -> Option<&Value> {
         .find_map(|k| meta.and_then(|m| m.get(*k)).or_else(|| front.get(*k)))
 }
 
-fn decode_json5(v: &mut Value, key: &str, src: &str, fm: &FrontMatter, errors: &mut Vec<ManifestError>) {
+fn decode_json5(
+    v: &mut Value,
+    key: &str,
+    src: &str,
+    fm: &FrontMatter,
+    errors: &mut Vec<ManifestError>,
+) {
     let Value::String(s) = v else {
         return;
     };
@@ -222,7 +235,12 @@ fn key_offset(src: &str, from: usize, to: usize, key: &str) -> Option<usize> {
                 .chars()
                 .next_back()
                 .is_some_and(|c| c.is_alphanumeric() || c == '_');
-        if before_ok && (after.starts_with(':') || after.starts_with("\":") || after.starts_with("\" :") || after.starts_with("':")) {
+        // YAML/JSON `key:`, TOML `key =` and table headers `[a.key]`.
+        let rest = after
+            .strip_prefix(['"', '\''])
+            .unwrap_or(after)
+            .trim_start_matches([' ', '\t']);
+        if before_ok && (rest.starts_with(':') || rest.starts_with('=') || rest.starts_with(']')) {
             return Some(from + at);
         }
         search = at + key.len();
@@ -247,10 +265,39 @@ fn flatten(
         if out.len() >= MAX_KEYS || depth > MAX_DEPTH {
             break;
         }
+        // An empty table or list still says something (`[tool.hatch.build.
+        // hooks.custom]` enables a hook with its defaults): its key is
+        // emitted with an empty value.
+        let empty = match v {
+            Value::Object(m) => m.is_empty(),
+            Value::Array(a) => a.is_empty(),
+            _ => false,
+        };
         match v {
+            _ if empty && !path.is_empty() => {
+                let last = path.rsplit('.').next().unwrap_or(&path);
+                let at = key_offset(src, range.0, range.1, last).unwrap_or(range.0);
+                let end = src[at..range.1.max(at)]
+                    .find('\n')
+                    .map_or(range.1.max(at), |e| at + e);
+                sink.push(
+                    origin,
+                    lang,
+                    at,
+                    end,
+                    FactKind::Key {
+                        key: format!("{prefix}{path}"),
+                        value: String::new(),
+                    },
+                );
+            }
             Value::Object(map) => {
                 for (k, child) in map.iter().rev() {
-                    let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
                     stack.push((p, child, depth + 1));
                 }
             }
@@ -267,13 +314,18 @@ fn flatten(
                 };
                 let last = path.rsplit('.').next().unwrap_or(&path);
                 let at = key_offset(src, range.0, range.1, last).unwrap_or(range.0);
-                let end = src[at..range.1.max(at)].find('\n').map_or(range.1.max(at), |e| at + e);
+                let end = src[at..range.1.max(at)]
+                    .find('\n')
+                    .map_or(range.1.max(at), |e| at + e);
                 sink.push(
                     origin,
                     lang,
                     at,
                     end,
-                    FactKind::Key { key: format!("{prefix}{path}"), value: value.clone() },
+                    FactKind::Key {
+                        key: format!("{prefix}{path}"),
+                        value: value.clone(),
+                    },
                 );
                 out.push((path, value, at));
             }
@@ -286,13 +338,18 @@ fn flatten(
 pub fn front_matter_facts(src: &str, fm: &FrontMatter, origin: Origin, sink: &mut Sink) {
     let (manifest, errors) = parse_front_matter(src, fm);
     for e in errors {
-        let end = src[e.offset..].find('\n').map_or(src.len(), |i| e.offset + i);
+        let end = src[e.offset..]
+            .find('\n')
+            .map_or(src.len(), |i| e.offset + i);
         sink.push(
             origin,
             Language::Yaml,
             e.offset,
             end,
-            FactKind::Key { key: "front-matter:error".into(), value: e.message },
+            FactKind::Key {
+                key: "front-matter:error".into(),
+                value: e.message,
+            },
         );
     }
     let range = (fm.yaml_start, fm.yaml_end);
@@ -310,14 +367,36 @@ pub fn front_matter_facts(src: &str, fm: &FrontMatter, origin: Origin, sink: &mu
             map.remove(*k);
         }
     }
-    flatten("front-matter:", &raw, src, range, Language::Yaml, origin, sink);
+    flatten(
+        "front-matter:",
+        &raw,
+        src,
+        range,
+        Language::Yaml,
+        origin,
+        sink,
+    );
     if let Some(oc) = oc {
-        flatten("front-matter:openclaw.", &oc, src, range, Language::Yaml, origin, sink);
+        flatten(
+            "front-matter:openclaw.",
+            &oc,
+            src,
+            range,
+            Language::Yaml,
+            origin,
+            sink,
+        );
     }
     if let Some(desc) = &manifest.description {
         let at = key_offset(src, range.0, range.1, "description").unwrap_or(range.0);
         let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
-        sink.push(origin, Language::Markdown, at, end, FactKind::Text { text: desc.clone() });
+        sink.push(
+            origin,
+            Language::Markdown,
+            at,
+            end,
+            FactKind::Text { text: desc.clone() },
+        );
     }
 }
 
@@ -339,12 +418,23 @@ pub fn package_json(src: &str, origin: Origin, sink: &mut Sink) {
                 Language::Json,
                 offset,
                 offset,
-                FactKind::Key { key: "package.json:error".into(), value: e.to_string() },
+                FactKind::Key {
+                    key: "package.json:error".into(),
+                    value: e.to_string(),
+                },
             );
             return;
         }
     };
-    let keys = flatten("package.json:", &value, src, (0, src.len()), Language::Json, origin, sink);
+    let keys = flatten(
+        "package.json:",
+        &value,
+        src,
+        (0, src.len()),
+        Language::Json,
+        origin,
+        sink,
+    );
     for (path, script, at) in keys {
         if path.starts_with("scripts.") {
             let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
@@ -358,7 +448,15 @@ pub fn package_json(src: &str, origin: Origin, sink: &mut Sink) {
 pub fn pyproject(src: &str, origin: Origin, sink: &mut Sink) {
     match toml::from_str::<Value>(src) {
         Ok(v) => {
-            flatten("pyproject:", &v, src, (0, src.len()), Language::Toml, origin, sink);
+            flatten(
+                "pyproject:",
+                &v,
+                src,
+                (0, src.len()),
+                Language::Toml,
+                origin,
+                sink,
+            );
         }
         Err(e) => {
             let offset = e.span().map_or(0, |s| s.start.min(src.len()));
@@ -367,7 +465,10 @@ pub fn pyproject(src: &str, origin: Origin, sink: &mut Sink) {
                 Language::Toml,
                 offset,
                 offset,
-                FactKind::Key { key: "pyproject:error".into(), value: e.message().to_string() },
+                FactKind::Key {
+                    key: "pyproject:error".into(),
+                    value: e.message().to_string(),
+                },
             );
         }
     }

@@ -24,7 +24,15 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
     };
     let origin = shift(origin);
     let text = |sink: &mut Sink, s: usize, e: usize, t: &str| {
-        sink.push(origin, Language::Markdown, s, e, FactKind::Text { text: t.to_string() })
+        sink.push(
+            origin,
+            Language::Markdown,
+            s,
+            e,
+            FactKind::Text {
+                text: t.to_string(),
+            },
+        )
     };
 
     let mut block: Option<(String, Option<(usize, usize)>, String)> = None;
@@ -71,7 +79,9 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
                     Language::Markdown,
                     range.start,
                     range.end,
-                    FactKind::Str { value: dest_url.to_string() },
+                    FactKind::Str {
+                        value: dest_url.to_string(),
+                    },
                 );
             }
             _ => {}
@@ -118,7 +128,15 @@ fn code_block(
 ) {
     let Some(lang) = fence_language(info, code) else {
         // Not code we parse: its lines are still text for the text rules.
-        sink.push(origin, Language::Markdown, start, end, FactKind::Text { text: code.to_string() });
+        sink.push(
+            origin,
+            Language::Markdown,
+            start,
+            end,
+            FactKind::Text {
+                text: code.to_string(),
+            },
+        );
         return;
     };
     let console = lang == Language::Shell && code.lines().any(|l| l.trim_start().starts_with("$ "));
@@ -175,7 +193,10 @@ mod tests {
     fn fences() {
         assert_eq!(fence_language("bash", ""), Some(Language::Shell));
         assert_eq!(fence_language("python title=x", ""), Some(Language::Python));
-        assert_eq!(fence_language("", "curl -s https://example.invalid"), Some(Language::Shell));
+        assert_eq!(
+            fence_language("", "curl -s https://example.invalid"),
+            Some(Language::Shell)
+        );
         assert_eq!(fence_language("json", "{}"), None);
     }
 }

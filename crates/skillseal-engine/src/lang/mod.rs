@@ -38,7 +38,10 @@ pub fn scan_source(lang: Language, src: &str, origin: Origin, sink: &mut Sink) {
 /// Parse only, for the benchmark's baseline: returns the node count.
 pub fn parse_only(lang: Language, src: &str) -> usize {
     match lang {
-        Language::Python | Language::JavaScript | Language::TypeScript | Language::Tsx
+        Language::Python
+        | Language::JavaScript
+        | Language::TypeScript
+        | Language::Tsx
         | Language::Shell => ts::parse(lang, src).map_or(0, |t| ts::count_nodes(&t)),
         Language::Rust => usize::from(syn::parse_file(src).is_ok()),
         _ => 0,

@@ -5,7 +5,7 @@ use super::ts::{self, Ctx};
 use super::unescape;
 use crate::facts::{Arg, FactKind, Origin, Sink, clip};
 use skillseal_model::Language;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 const MAX_SEGMENTS: usize = 32;
@@ -17,6 +17,7 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
     let mut py = Py {
         src,
         aliases: HashMap::new(),
+        values: HashSet::new(),
     };
     let mut pending_shell: Vec<(String, usize, usize)> = Vec::new();
     ts::walk(&tree, |node, ctx| {
@@ -34,14 +35,21 @@ struct Py<'s> {
     src: &'s str,
     /// Local name → fully qualified dotted name.
     aliases: HashMap<String, String>,
+    /// Names bound by assignment (`s = socket.socket()`), not by import:
+    /// reassigning them to something unknown forgets the binding.
+    values: HashSet<String>,
 }
 
 /// Python calls whose string argument is run by a shell.
 fn runs_shell(callee: &str, kwargs: &[(String, String)]) -> bool {
     matches!(
         callee,
-        "os.system" | "os.popen" | "commands.getoutput" | "commands.getstatusoutput"
-            | "subprocess.getoutput" | "subprocess.getstatusoutput"
+        "os.system"
+            | "os.popen"
+            | "commands.getoutput"
+            | "commands.getstatusoutput"
+            | "subprocess.getoutput"
+            | "subprocess.getstatusoutput"
     ) || (callee.starts_with("subprocess.")
         && kwargs.iter().any(|(k, v)| k == "shell" && v == "True"))
 }
@@ -91,7 +99,13 @@ impl<'s> Py<'s> {
                     return;
                 };
                 let module = self.text(module_node).to_string();
-                push(sink, node, FactKind::Import { module: module.clone() });
+                push(
+                    sink,
+                    node,
+                    FactKind::Import {
+                        module: module.clone(),
+                    },
+                );
                 let mut cursor = node.walk();
                 for child in node.children_by_field_name("name", &mut cursor) {
                     let (name, alias) = match child.kind() {
@@ -108,6 +122,27 @@ impl<'s> Py<'s> {
                     };
                     self.aliases
                         .insert(alias.to_string(), format!("{module}.{name}"));
+                }
+            }
+            // `s = socket.socket()`, `env = os.environ`, `sp = subprocess`:
+            // the name now denotes that value, so `s.bind()` is
+            // `socket.socket().bind`.
+            "assignment" => {
+                if let (Some(left), Some(right)) =
+                    (ts::field(node, "left"), ts::field(node, "right"))
+                    && left.kind() == "identifier"
+                {
+                    self.bind_value(self.text(left), right);
+                }
+            }
+            // `with requests.Session() as s:`
+            "as_pattern" if ctx.parent_kind() == "with_item" => {
+                if let (Some(value), Some(target)) = (node.named_child(0), ts::field(node, "alias"))
+                    && let Some(id) = Some(target)
+                        .filter(|t| t.kind() == "identifier")
+                        .or_else(|| target.named_child(0).filter(|t| t.kind() == "identifier"))
+                {
+                    self.bind_value(self.text(id), value);
                 }
             }
             "call" => {
@@ -134,7 +169,15 @@ impl<'s> Py<'s> {
                 {
                     shell.push((code.clone(), first.start_byte(), first.end_byte()));
                 }
-                push(sink, node, FactKind::Call { callee, args, kwargs });
+                push(
+                    sink,
+                    node,
+                    FactKind::Call {
+                        callee,
+                        args,
+                        kwargs,
+                    },
+                );
             }
             "attribute" => {
                 if ctx.is("attribute", "object")
@@ -160,9 +203,11 @@ impl<'s> Py<'s> {
                 let key = ts::field(node, "subscript")
                     .filter(|s| s.kind() == "string")
                     .map(|s| self.string_value(s));
+                // A computed key is written `[]`: `os.environ[name]` is
+                // `os.environ[]`, not the whole mapping.
                 let path = match key {
                     Some(k) => format!("{base}.{k}"),
-                    None => base,
+                    None => format!("{base}[]"),
                 };
                 push(sink, node, FactKind::Member { path });
             }
@@ -178,6 +223,7 @@ impl<'s> Py<'s> {
                 let name = self.text(node);
                 if let Some(target) = self.aliases.get(name)
                     && target.contains('.')
+                    && !target.contains("()")
                 {
                     let path = target.clone();
                     push(sink, node, FactKind::Member { path });
@@ -200,6 +246,56 @@ impl<'s> Py<'s> {
             }
             _ => {}
         }
+    }
+
+    /// Bind `name` to what `value` denotes when it resolves through an
+    /// import (a module path, or a call's result written with `()`).
+    fn bind_value(&mut self, name: &str, value: Node<'_>) {
+        let target = match value.kind() {
+            "identifier" | "attribute" | "call" if self.rooted_in_import(value) => {
+                self.resolve(value)
+            }
+            _ => None,
+        };
+        match target {
+            Some(t) if t != name => {
+                self.aliases.insert(name.to_string(), t);
+                self.values.insert(name.to_string());
+            }
+            _ => {
+                if self.values.remove(name) {
+                    self.aliases.remove(name);
+                }
+            }
+        }
+    }
+
+    /// Whether an expression's base is an imported (or bound) name, or
+    /// `__import__('x')`.
+    fn rooted_in_import(&self, n: Node<'_>) -> bool {
+        let mut cur = n;
+        for _ in 0..MAX_SEGMENTS {
+            cur = match cur.kind() {
+                "identifier" => return self.aliases.contains_key(self.text(cur)),
+                "attribute" => match ts::field(cur, "object") {
+                    Some(o) => o,
+                    None => return false,
+                },
+                "call" => match ts::field(cur, "function") {
+                    Some(f) if matches!(self.text(f), "__import__" | "importlib.import_module") => {
+                        return true;
+                    }
+                    Some(f) => f,
+                    None => return false,
+                },
+                "parenthesized_expression" => match cur.named_child(0) {
+                    Some(c) => c,
+                    None => return false,
+                },
+                _ => return false,
+            };
+        }
+        false
     }
 
     fn arguments(&self, list: Node<'_>) -> (Vec<Arg>, Vec<(String, String)>) {
@@ -279,7 +375,11 @@ impl<'s> Py<'s> {
             match cur.kind() {
                 "identifier" => {
                     let name = self.text(cur);
-                    let mut base = self.aliases.get(name).map_or(name, |s| s.as_str()).to_string();
+                    let mut base = self
+                        .aliases
+                        .get(name)
+                        .map_or(name, |s| s.as_str())
+                        .to_string();
                     if called {
                         base.push_str("()");
                     }

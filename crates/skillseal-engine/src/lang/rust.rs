@@ -82,7 +82,13 @@ fn lexical(tokens: TokenStream, lines: &LineIndex<'_>, origin: Origin, sink: &mu
             Some(TokenTree::Literal(lit)) => {
                 if let Ok(s) = syn::parse_str::<syn::LitStr>(&lit.to_string()) {
                     let (a, b) = span_range(lines, lit.span());
-                    sink.push(origin, Language::Rust, a, b, FactKind::Str { value: s.value() });
+                    sink.push(
+                        origin,
+                        Language::Rust,
+                        a,
+                        b,
+                        FactKind::Str { value: s.value() },
+                    );
                 }
             }
             Some(_) => {}
@@ -167,7 +173,12 @@ impl<'s> Visitor<'_, 's> {
 
     fn bind(&mut self, local: String, full: Vec<String>, span: Span) {
         let module = full.join("::");
-        self.push(span, FactKind::Import { module: module.clone() });
+        self.push(
+            span,
+            FactKind::Import {
+                module: module.clone(),
+            },
+        );
         self.aliases.insert(local, module);
     }
 }
@@ -185,14 +196,22 @@ impl<'ast> Visit<'ast> for Visitor<'_, '_> {
                 .args
                 .iter()
                 .map(|a| match a {
-                    syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => {
-                        Arg::Literal(s.value())
-                    }
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => Arg::Literal(s.value()),
                     other => Arg::Dynamic(self.excerpt(other)),
                 })
                 .collect();
             let span = syn::spanned::Spanned::span(node);
-            self.push(span, FactKind::Call { callee, args, kwargs: Vec::new() });
+            self.push(
+                span,
+                FactKind::Call {
+                    callee,
+                    args,
+                    kwargs: Vec::new(),
+                },
+            );
         }
         syn::visit::visit_expr_call(self, node);
     }
@@ -218,20 +237,33 @@ impl<'ast> Visit<'ast> for Visitor<'_, '_> {
                 .args
                 .iter()
                 .map(|a| match a {
-                    syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => {
-                        Arg::Literal(s.value())
-                    }
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => Arg::Literal(s.value()),
                     other => Arg::Dynamic(self.excerpt(other)),
                 })
                 .collect();
             let span = syn::spanned::Spanned::span(node);
-            self.push(span, FactKind::Call { callee, args, kwargs: Vec::new() });
+            self.push(
+                span,
+                FactKind::Call {
+                    callee,
+                    args,
+                    kwargs: Vec::new(),
+                },
+            );
         }
         syn::visit::visit_expr_method_call(self, node);
     }
 
     fn visit_lit_str(&mut self, node: &'ast syn::LitStr) {
-        self.push(node.span(), FactKind::Str { value: node.value() });
+        self.push(
+            node.span(),
+            FactKind::Str {
+                value: node.value(),
+            },
+        );
     }
 
     fn visit_macro(&mut self, node: &'ast syn::Macro) {
@@ -248,4 +280,3 @@ impl<'ast> Visit<'ast> for Visitor<'_, '_> {
         }
     }
 }
-

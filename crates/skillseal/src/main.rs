@@ -1,0 +1,320 @@
+//! The `skillseal` command line: `scan`, `rules`, `explain`.
+//!
+//! Only this binary prints. Exit codes are defined in [`exit`] and nowhere
+//! else.
+
+mod exit;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use exit::ExitCode;
+use skillseal_discover::Limits;
+use skillseal_engine::Engine;
+use skillseal_model::Severity;
+use skillseal_rules::RuleSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "skillseal",
+    version,
+    about = "Scan, sign and pin AI agent skills"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// When to use colour: auto (a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Scan skills (folders with SKILL.md), packages and .zip/.tar.gz archives.
+    Scan(ScanArgs),
+    /// List the rules.
+    Rules {
+        /// Also load every *.toml rule under DIR.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+    /// Explain one rule: what it finds, why it matters, an example.
+    Explain {
+        /// Rule id (EXEC001) or name (python-process).
+        id: String,
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct ScanArgs {
+    /// Skill folders, hub snapshots, packages or archives to scan.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Human)]
+    format: OutputFormat,
+    /// Exit 1 when any finding is at or above this severity.
+    #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_fail_on)]
+    fail_on: FailOn,
+    /// Also load every *.toml rule under DIR.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Print files, bytes, seconds and MB/s to standard error.
+    #[arg(long)]
+    stats: bool,
+    /// Largest file scanned, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_size)]
+    max_file_size: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum FailOn {
+    At(Severity),
+    Never,
+}
+
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    if s == "never" || s == "none" {
+        return Ok(FailOn::Never);
+    }
+    s.parse::<Severity>().map(FailOn::At)
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                ExitCode::Usage
+            } else {
+                ExitCode::Clean
+            };
+            let _ = e.print();
+            std::process::exit(code as i32);
+        }
+    };
+    let code = match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let mut err = anstream::stderr();
+            let _ = writeln!(err, "error: {e:#}");
+            ExitCode::Usage
+        }
+    };
+    std::process::exit(code as i32);
+}
+
+fn load_rules(extra: Option<&Path>) -> Result<RuleSet> {
+    let loaded = match extra {
+        Some(dir) => RuleSet::builtin_with_dir(dir),
+        None => RuleSet::builtin(),
+    };
+    loaded.map_err(|errs| {
+        let lines: Vec<String> = errs.iter().map(|e| format!("  {e}")).collect();
+        anyhow::anyhow!("invalid rules:\n{}", lines.join("\n"))
+    })
+}
+
+fn stdout(color: ColorChoice) -> anstream::AutoStream<std::io::Stdout> {
+    let choice = match color {
+        ColorChoice::Auto => anstream::ColorChoice::Auto,
+        ColorChoice::Always => anstream::ColorChoice::Always,
+        ColorChoice::Never => anstream::ColorChoice::Never,
+    };
+    anstream::AutoStream::new(std::io::stdout(), choice)
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Scan(args) => scan(args, cli.color),
+        Command::Rules { rules, format } => {
+            let set = load_rules(rules.as_deref())?;
+            let mut out = stdout(cli.color);
+            match format {
+                ListFormat::Json => {
+                    let list: Vec<_> = set
+                        .rules()
+                        .iter()
+                        .map(|r| {
+                            serde_json::json!({
+                                "id": r.id, "name": r.name, "category": r.category,
+                                "severity": r.severity, "capability": r.capability,
+                                "message": r.message, "source": r.source,
+                            })
+                        })
+                        .collect();
+                    writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
+                }
+                ListFormat::Human => {
+                    for r in set.rules() {
+                        writeln!(
+                            out,
+                            "{:<10} {:<8} {:<18} {}",
+                            r.id,
+                            r.severity.as_str(),
+                            r.category.as_str(),
+                            r.name
+                        )?;
+                    }
+                    writeln!(
+                        out,
+                        "\n{} rules, digest {}",
+                        set.rules().len(),
+                        set.digest()
+                    )?;
+                }
+            }
+            Ok(ExitCode::Clean)
+        }
+        Command::Explain { id, rules } => {
+            let set = load_rules(rules.as_deref())?;
+            let Some(r) = set.get(&id) else {
+                anyhow::bail!("no rule `{id}` (see `skillseal rules`)");
+            };
+            let mut out = stdout(cli.color);
+            writeln!(out, "{} ({})", r.id, r.name)?;
+            writeln!(
+                out,
+                "category: {} ({})",
+                r.category,
+                r.category.description()
+            )?;
+            writeln!(out, "severity: {}", r.severity)?;
+            if let Some(c) = &r.capability {
+                writeln!(out, "capability: {c}")?;
+            }
+            writeln!(out, "\n## What it does\n{}\n", r.docs.what.trim())?;
+            writeln!(out, "## Why it matters\n{}\n", r.docs.why.trim())?;
+            writeln!(out, "## Example\n{}", r.docs.example.trim_end())?;
+            Ok(ExitCode::Clean)
+        }
+    }
+}
+
+fn scan(args: ScanArgs, color: ColorChoice) -> Result<ExitCode> {
+    let set = load_rules(args.rules.as_deref())?;
+    let engine = Engine::new(&set);
+    let limits = Limits {
+        max_file_size: args.max_file_size,
+        ..Limits::default()
+    };
+    let started = Instant::now();
+    let outcome = skillseal_discover::scan(&engine, &args.paths, &limits);
+    let elapsed = started.elapsed();
+    let report = &outcome.report;
+
+    let rendered = match args.format {
+        OutputFormat::Json => skillseal_report::render_json(report),
+        OutputFormat::Sarif => skillseal_report::render_sarif(report, &set),
+        OutputFormat::Human => {
+            let mut buf = Vec::new();
+            skillseal_report::render_human(
+                report,
+                &mut buf,
+                &skillseal_report::HumanOptions { color: true },
+            )?;
+            String::from_utf8_lossy(&buf).into_owned()
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            let plain = if args.format == OutputFormat::Human {
+                strip_ansi(&rendered)
+            } else {
+                rendered
+            };
+            write_atomically(path, plain.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        None => {
+            let mut out = stdout(color);
+            out.write_all(rendered.as_bytes())?;
+            if !rendered.ends_with('\n') {
+                writeln!(out)?;
+            }
+            out.flush()?;
+        }
+    }
+    if args.stats {
+        let secs = elapsed.as_secs_f64();
+        let mb = outcome.stats.bytes as f64 / 1e6;
+        let mut err = anstream::stderr();
+        writeln!(
+            err,
+            "stats: {} skills, {} files, {} bytes in {:.3} s ({:.1} MB/s)",
+            report.skills.len(),
+            outcome.stats.files,
+            outcome.stats.bytes,
+            secs,
+            if secs > 0.0 { mb / secs } else { 0.0 }
+        )?;
+    }
+    Ok(exit::for_report(
+        report,
+        match args.fail_on {
+            FailOn::At(s) => Some(s),
+            FailOn::Never => None,
+        },
+    ))
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = Vec::new();
+    let mut w = anstream::StripStream::new(&mut out);
+    let _ = w.write_all(s.as_bytes());
+    drop(w);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Write to a temporary file beside `path`, sync it, then rename over `path`:
+/// a reader never sees half a report.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

@@ -1,0 +1,270 @@
+//! The `skillseal` command line as a user runs it: exit codes, formats,
+//! `rules`, `explain`, `--rules`, `--output`, `--stats`.
+
+mod common;
+use common::{skillseal, stderr, stdout};
+
+fn temp_skill(body: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, text) in body {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn exit_code_follows_fail_on() {
+    let dir = temp_skill(&[
+        ("s/SKILL.md", "---\nname: s\n---\n"),
+        (
+            "s/run.py",
+            "import subprocess\nsubprocess.run(['gh', 'pr', 'list'])\n",
+        ),
+    ]);
+    let path = dir.path().join("s");
+    let path = path.to_str().unwrap();
+    // EXEC001 is low: below the default threshold (high).
+    assert_eq!(skillseal(&["scan", path]).status.code(), Some(0));
+    assert_eq!(
+        skillseal(&["scan", "--fail-on", "low", path]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        skillseal(&["scan", "--fail-on", "medium", path])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        skillseal(&["scan", "--fail-on", "never", path])
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn usage_and_input_errors_exit_2() {
+    let out = skillseal(&["scan", "--format", "yaml", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("yaml"));
+    let out = skillseal(&["scan", "--fail-on", "loud", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = skillseal(&["scan", "--format", "json", "does/not/exist"]);
+    assert_eq!(out.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["errors"][0]["path"], "does/not/exist");
+    assert!(
+        report["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no such file")
+    );
+}
+
+#[test]
+fn unreadable_parts_are_errors_and_the_rest_is_scanned() {
+    let dir = temp_skill(&[
+        ("s/SKILL.md", "---\nname: s\n---\n"),
+        ("s/big.js", &"let a = 1;\n".repeat(500)),
+        ("s/run.py", "import os\nos.system('id')\n"),
+    ]);
+    let path = dir.path().join("s");
+    let out = skillseal(&[
+        "scan",
+        "--format",
+        "json",
+        "--max-file-size",
+        "1000",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(
+        report["errors"][0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("big.js")
+    );
+    assert_eq!(report["skills"][0]["findings"][0]["file"], "run.py");
+}
+
+#[test]
+fn rules_lists_and_explain_prints_docs() {
+    let out = skillseal(&["rules"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("EXEC001"), "{text}");
+    assert!(text.contains("digest sha256:"));
+
+    let out = skillseal(&["rules", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == "EXEC001")
+    );
+
+    let out = skillseal(&["explain", "EXEC001"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for section in [
+        "## What it does",
+        "## Why it matters",
+        "## Example",
+        "category: process-exec",
+    ] {
+        assert!(text.contains(section), "missing {section}:\n{text}");
+    }
+    assert_eq!(
+        skillseal(&["explain", "python-process"]).status.code(),
+        Some(0)
+    );
+    let out = skillseal(&["explain", "NOPE999"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no rule `NOPE999`"));
+}
+
+const EXTRA_RULE: &str = r#"id = "TEAM001"
+name = "team-forbidden-import"
+category = "network"
+severity = "high"
+message = "imports `{match}`, which our policy forbids"
+[[match]]
+import = ["telnetlib"]
+[docs]
+what = "Flags the telnetlib module."
+why = "Our team does not allow telnet."
+example = "import telnetlib"
+[[should-match]]
+file = "a.py"
+code = "import telnetlib"
+[[should-not-match]]
+file = "a.py"
+code = "import json"
+"#;
+
+#[test]
+fn extra_rules_directory_adds_rules() {
+    let rules = temp_skill(&[("team/TEAM001.toml", EXTRA_RULE)]);
+    let skill = temp_skill(&[
+        ("SKILL.md", "---\nname: t\n---\n"),
+        ("t.py", "import telnetlib\n"),
+    ]);
+    let out = skillseal(&[
+        "scan",
+        "--format",
+        "json",
+        "--rules",
+        rules.path().to_str().unwrap(),
+        skill.path().to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "high finding fails the default threshold"
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["skills"][0]["findings"][0]["rule"], "TEAM001");
+}
+
+#[test]
+fn a_broken_rule_file_is_reported_with_line_and_column() {
+    let bad = EXTRA_RULE.replace("severity = \"high\"", "severity = \"hgih\"");
+    let rules = temp_skill(&[("bad.toml", &bad)]);
+    let out = skillseal(&["rules", "--rules", rules.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("bad.toml:4:"), "{err}");
+    assert!(err.contains("hgih"), "{err}");
+}
+
+#[test]
+fn output_file_is_written_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("report.sarif");
+    std::fs::write(&target, "previous").unwrap();
+    let out = skillseal(&[
+        "scan",
+        "--format",
+        "sarif",
+        "--fail-on",
+        "never",
+        "-o",
+        target.to_str().unwrap(),
+        "samples/benign/youtube-transcript-summary",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(sarif["runs"][0]["tool"]["driver"]["name"], "skillseal");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file left behind");
+
+    // A directory that does not exist: an error, and nothing half-written.
+    let missing = dir.path().join("nope/report.json");
+    let out = skillseal(&[
+        "scan",
+        "-o",
+        missing.to_str().unwrap(),
+        "samples/benign/writing-style-guide",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot write"), "{}", stderr(&out));
+}
+
+#[test]
+fn stats_go_to_stderr() {
+    let out = skillseal(&["scan", "--stats", "--fail-on", "never", "samples/benign"]);
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("stats: 55 skills,") || err.contains(" files, "),
+        "{err}"
+    );
+    assert!(err.contains("MB/s"), "{err}");
+}
+
+#[test]
+fn archives_on_the_command_line_are_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.tar.gz");
+    let file = std::fs::File::create(&path).unwrap();
+    let status = std::process::Command::new("tar")
+        .args(["-czf", "-", "-C"])
+        .arg(common::repo().join("samples/benign"))
+        .arg("youtube-transcript-summary")
+        .stdout(file)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = skillseal(&[
+        "scan",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let skill = &report["skills"][0];
+    assert!(
+        skill["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("s.tar.gz/youtube-transcript-summary")
+    );
+    assert!(
+        skill["capabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "process-exec")
+    );
+}
