@@ -66,9 +66,10 @@ fn usage_and_input_errors_exit_2() {
 
 #[test]
 fn unreadable_parts_are_errors_and_the_rest_is_scanned() {
+    let big = "let a = 1;\n".repeat(500);
     let dir = temp_skill(&[
         ("s/SKILL.md", "---\nname: s\n---\n"),
-        ("s/big.js", &"let a = 1;\n".repeat(500)),
+        ("s/big.js", big.as_str()),
         ("s/run.py", "import os\nos.system('id')\n"),
     ]);
     let path = dir.path().join("s");
@@ -174,7 +175,7 @@ fn extra_rules_directory_adds_rules() {
 #[test]
 fn a_broken_rule_file_is_reported_with_line_and_column() {
     let bad = EXTRA_RULE.replace("severity = \"high\"", "severity = \"hgih\"");
-    let rules = temp_skill(&[("bad.toml", &bad)]);
+    let rules = temp_skill(&[("bad.toml", bad.as_str())]);
     let out = skillseal(&["rules", "--rules", rules.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
