@@ -86,5 +86,21 @@ fn human_output_for_one_skill() {
         !text.contains('\u{1b}'),
         "no colour when NO_COLOR is set and stdout is a pipe"
     );
-    insta::assert_snapshot!(text);
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.contains("samples/benign/youtube-transcript-summary"),
+        "{text}"
+    );
+    assert!(
+        text.contains("capabilities: ") && text.contains("process-exec"),
+        "{text}"
+    );
+    // rustc-style location line and a caret under the call
+    let loc = "--> samples/benign/youtube-transcript-summary/scripts/subs.py:";
+    assert!(text.contains(loc), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with('|') && l.contains('^')),
+        "{text}"
+    );
 }
