@@ -488,3 +488,73 @@ impl<'s> Js<'s> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(src: &str) -> Vec<FactKind> {
+        let mut sink = Sink::new();
+        scan(Language::TypeScript, src, Origin::Offset(0), &mut sink);
+        sink.facts.into_iter().map(|f| f.kind).collect()
+    }
+
+    fn callees(src: &str) -> Vec<String> {
+        facts(src)
+            .into_iter()
+            .filter_map(|k| match k {
+                FactKind::Call { callee, .. } => Some(callee),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn members(src: &str) -> Vec<String> {
+        facts(src)
+            .into_iter()
+            .filter_map(|k| match k {
+                FactKind::Member { path } => Some(path),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn declarations_bind_call_and_new_results() {
+        let c = callees(
+            "import express from 'express';\nimport Koa from 'koa';\nconst http = require('http');\nconst app = express();\napp.listen(3000);\nconst k = new Koa();\nk.listen(1);\nconst s = http.createServer(app);\ns.listen(8080);\nconst r = local();\nr.listen();",
+        );
+        for want in [
+            "express().listen",
+            "koa().listen",
+            "http.createServer().listen",
+            "r.listen",
+        ] {
+            assert!(c.iter().any(|x| x == want), "{want} not in {c:?}");
+        }
+    }
+
+    #[test]
+    fn destructuring_reads_each_key() {
+        let m = members(
+            "const { API_KEY, HOME: home = 'x' } = process.env;\nconst { A, ...rest } = process.env;\nconst {exec} = require('child_process');",
+        );
+        assert!(m.contains(&"process.env.API_KEY".to_string()), "{m:?}");
+        assert!(m.contains(&"process.env.HOME".to_string()), "{m:?}");
+        assert!(m.contains(&"process.env.A".to_string()), "{m:?}");
+        // Only the `...rest` pattern takes the whole object.
+        assert_eq!(m.iter().filter(|p| *p == "process.env").count(), 1, "{m:?}");
+        assert!(!m.iter().any(|p| p.starts_with("child_process")), "{m:?}");
+    }
+
+    #[test]
+    fn computed_subscripts_are_written_with_brackets() {
+        let m = members("const v = process.env[name];\nconst w = process.env['HOME'];");
+        assert_eq!(
+            m,
+            vec!["process.env[]".to_string(), "process.env.HOME".to_string()]
+        );
+        let c = callees("process.env[k].trim();");
+        assert_eq!(c, vec!["process.env[].trim".to_string()]);
+    }
+}

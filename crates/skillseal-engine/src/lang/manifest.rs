@@ -522,6 +522,44 @@ mod tests {
         assert_eq!(&src[errs[0].offset..errs[0].offset + 8], "metadata");
     }
 
+    fn keys(f: impl Fn(&mut Sink), src: &str) -> Vec<(String, String, String)> {
+        let mut sink = Sink::new();
+        f(&mut sink);
+        sink.facts
+            .into_iter()
+            .filter_map(|fact| match fact.kind {
+                FactKind::Key { key, value } => {
+                    Some((key, value, src[fact.start..fact.end].to_string()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn empty_tables_are_keys_and_toml_keys_have_positions() {
+        let src = "[build-system]\nbuild-backend = \"hatchling.build\"\n\n[tool.hatch.build.hooks.custom]\n\n[tool.x]\nlist = []\n";
+        let k = keys(|s| pyproject(src, Origin::Offset(0), s), src);
+        let find = |name: &str| k.iter().find(|(key, _, _)| key == name).cloned();
+        let (_, v, at) = find("pyproject:tool.hatch.build.hooks.custom").expect("empty table");
+        assert_eq!(v, "");
+        assert!(at.starts_with("custom]"), "{at:?}");
+        let (_, _, at) = find("pyproject:build-system.build-backend").unwrap();
+        assert!(at.starts_with("build-backend = "), "{at:?}");
+        assert_eq!(
+            find("pyproject:tool.x.list").map(|x| x.1),
+            Some(String::new())
+        );
+
+        let src = "{\"scripts\": {}, \"name\": \"x\"}";
+        let k = keys(|s| package_json(src, Origin::Offset(0), s), src);
+        assert!(
+            k.iter()
+                .any(|(key, v, _)| key == "package.json:scripts" && v.is_empty()),
+            "{k:?}"
+        );
+    }
+
     #[test]
     fn no_front_matter() {
         assert!(split_front_matter("# Title\n---\n").is_none());

@@ -421,3 +421,71 @@ impl<'s> Py<'s> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(src: &str) -> Vec<FactKind> {
+        let mut sink = Sink::new();
+        scan(src, Origin::Offset(0), &mut sink);
+        sink.facts.into_iter().map(|f| f.kind).collect()
+    }
+
+    fn callees(src: &str) -> Vec<String> {
+        facts(src)
+            .into_iter()
+            .filter_map(|k| match k {
+                FactKind::Call { callee, .. } => Some(callee),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn members(src: &str) -> Vec<String> {
+        facts(src)
+            .into_iter()
+            .filter_map(|k| match k {
+                FactKind::Member { path } => Some(path),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn assignment_binds_call_results_and_paths() {
+        let c = callees(
+            "import socket, os\nfrom flask import Flask\ns = socket.socket()\ns.bind(('', 80))\napp = Flask(__name__)\napp.run()\nenv = os.environ\nenv.get('X')\no = __import__('os')\no.system(x)",
+        );
+        for want in [
+            "socket.socket().bind",
+            "flask.Flask().run",
+            "os.environ.get",
+            "os.system",
+        ] {
+            assert!(c.iter().any(|x| x == want), "{want} not in {c:?}");
+        }
+    }
+
+    #[test]
+    fn with_as_binds_and_reassignment_forgets() {
+        let c = callees(
+            "import requests\nwith requests.Session() as s:\n    s.get(u)\ns = 1\ns.get(u)\nlocal = thing()\nlocal.run()",
+        );
+        assert!(c.contains(&"requests.Session().get".to_string()), "{c:?}");
+        assert!(c.contains(&"s.get".to_string()), "{c:?}");
+        assert!(c.contains(&"local.run".to_string()), "{c:?}");
+    }
+
+    #[test]
+    fn computed_subscripts_and_call_results_as_members() {
+        let m = members(
+            "import os\na = os.environ[name]\nb = os.environ['HOME']\nc = os.environ.copy()\nprint(c)\nd = os.environ\nprint(d)",
+        );
+        assert!(m.contains(&"os.environ[]".to_string()), "{m:?}");
+        assert!(m.contains(&"os.environ.HOME".to_string()), "{m:?}");
+        // `print(c)` passes a call's result, not a module path.
+        assert!(!m.iter().any(|p| p.contains("()")), "{m:?}");
+        assert_eq!(m.iter().filter(|p| *p == "os.environ").count(), 2, "{m:?}");
+    }
+}

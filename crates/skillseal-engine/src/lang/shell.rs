@@ -396,3 +396,79 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(src: &str) -> Vec<FactKind> {
+        let mut sink = Sink::new();
+        scan(src, Origin::Offset(0), &mut sink);
+        sink.facts.into_iter().map(|f| f.kind).collect()
+    }
+
+    fn commands(src: &str) -> Vec<(String, Vec<String>, Option<String>)> {
+        facts(src)
+            .into_iter()
+            .filter_map(|k| match k {
+                FactKind::Command {
+                    name,
+                    args,
+                    pipe_to,
+                } => Some((name, args, pipe_to)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_wrapper_without_a_command_is_the_command() {
+        assert_eq!(commands("env"), vec![("env".into(), vec![], None)]);
+        assert_eq!(
+            commands("env | sort")[0],
+            ("env".into(), vec![], Some("sort".into()))
+        );
+        assert_eq!(
+            commands("sudo -l"),
+            vec![("sudo".into(), vec!["-l".into()], None)]
+        );
+        // With a command, the wrapper is still looked through.
+        assert_eq!(
+            commands("env -i A=1 ls -l"),
+            vec![("ls".into(), vec!["-l".into()], None)]
+        );
+    }
+
+    #[test]
+    fn declaration_builtins_are_commands() {
+        let c =
+            commands("export -p | grep TOKEN\nexport\ndeclare -x\nunset HISTFILE\nexport A=1 B");
+        let names: Vec<(&str, Vec<&str>)> = c
+            .iter()
+            .map(|(n, a, _)| (n.as_str(), a.iter().map(String::as_str).collect()))
+            .collect();
+        assert!(names.contains(&("export", vec!["-p"])), "{names:?}");
+        assert!(names.contains(&("export", vec![])), "{names:?}");
+        assert!(names.contains(&("declare", vec!["-x"])), "{names:?}");
+        assert!(names.contains(&("unset", vec!["HISTFILE"])), "{names:?}");
+        assert!(names.contains(&("export", vec!["A=1", "B"])), "{names:?}");
+        assert_eq!(c[0].2.as_deref(), Some("grep"));
+    }
+
+    #[test]
+    fn unquoted_assignment_values_are_strings() {
+        let f = facts("KEY=~/.ssh/id_rsa\nQ=\"quoted\"");
+        assert!(
+            f.contains(&FactKind::Str {
+                value: "~/.ssh/id_rsa".into()
+            }),
+            "{f:?}"
+        );
+        assert!(
+            f.contains(&FactKind::Str {
+                value: "quoted".into()
+            }),
+            "{f:?}"
+        );
+    }
+}
