@@ -129,6 +129,9 @@ fn display(input: &str, rel: &str) -> String {
     }
 }
 
+/// One file's outcome and its size in bytes, or why it could not be read.
+type FileResult = Result<(skillseal_engine::FileOutcome, u64), ScanError>;
+
 /// Scan every skill under `inputs` with `engine`.
 pub fn scan(engine: &Engine, inputs: &[PathBuf], limits: &Limits) -> ScanOutcome {
     let mut skills: Vec<Skill> = Vec::new();
@@ -186,10 +189,7 @@ pub fn scan(engine: &Engine, inputs: &[PathBuf], limits: &Limits) -> ScanOutcome
         .enumerate()
         .flat_map(|(si, s)| (0..s.files.len()).map(move |fi| (si, fi)))
         .collect();
-    let results: Vec<(
-        usize,
-        Result<(skillseal_engine::FileOutcome, u64), ScanError>,
-    )> = tasks
+    let results: Vec<(usize, FileResult)> = tasks
         .par_iter()
         .map(|&(si, fi)| {
             let skill = &skills[si];

@@ -111,14 +111,15 @@ fn write_finding(
         f.line,
         f.column
     )?;
+    if f.snippet.is_empty() {
+        // Nothing to point at: an empty line, or a finding about a binary
+        // file as a whole.
+        return Ok(());
+    }
     writeln!(out, "{pad} {bar}")?;
 
     let shown = DisplayLine::new(&f.snippet);
-    if shown.text.is_empty() {
-        writeln!(out, "{} {bar}", p.paint(GUTTER, &line_no))?;
-    } else {
-        writeln!(out, "{} {bar} {}", p.paint(GUTTER, &line_no), shown.text)?;
-    }
+    writeln!(out, "{} {bar} {}", p.paint(GUTTER, &line_no), shown.text)?;
     match snippet_span(f, &f.snippet) {
         Some((start, end)) => {
             let from = shown.col(start);

@@ -106,9 +106,9 @@ fn has_exactly_the_contract_keys() {
 #[test]
 fn capability_is_kept_when_present_and_absent_otherwise() {
     let v: Value = serde_json::from_str(&render_json(&common::report())).unwrap();
-    let foo = &v["skills"][1];
-    assert_eq!(foo["path"], "samples/malicious/foo");
-    let with: Vec<&Value> = foo["findings"]
+    let blocked = &v["skills"][1];
+    assert_eq!(blocked["path"], "samples/malicious/foo");
+    let with: Vec<&Value> = blocked["findings"]
         .as_array()
         .unwrap()
         .iter()
@@ -151,7 +151,7 @@ fn output_is_in_canonical_order_and_deterministic() {
         ]
     );
 
-    let foo: Vec<(String, u64, u64, String)> = v["skills"][1]["findings"]
+    let order: Vec<(String, u64, u64, String)> = v["skills"][1]["findings"]
         .as_array()
         .unwrap()
         .iter()
@@ -164,9 +164,9 @@ fn output_is_in_canonical_order_and_deterministic() {
             )
         })
         .collect();
-    let mut sorted = foo.clone();
+    let mut sorted = order.clone();
     sorted.sort();
-    assert_eq!(foo, sorted);
+    assert_eq!(order, sorted);
 
     let errors: Vec<&str> = v["errors"]
         .as_array()

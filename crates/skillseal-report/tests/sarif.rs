@@ -129,7 +129,7 @@ fn every_rule_is_described_for_github() {
     assert!(help.contains("## What it does\n\nFinds Python code"));
     assert!(help.contains("## Why it matters\n\nA skill that runs programs"));
     // The example contains ``` so its fence must be longer.
-    assert!(help.contains("````\nimport subprocess\n"), "{help}");
+    assert!(help.contains("````python\nimport subprocess\n"), "{help}");
     assert!(
         exec["help"]["text"]
             .as_str()

@@ -288,11 +288,7 @@ fn scan(args: ScanArgs, color: ColorChoice) -> Result<ExitCode> {
 }
 
 fn strip_ansi(s: &str) -> String {
-    let mut out = Vec::new();
-    let mut w = anstream::StripStream::new(&mut out);
-    let _ = w.write_all(s.as_bytes());
-    drop(w);
-    String::from_utf8_lossy(&out).into_owned()
+    anstream::adapter::strip_str(s).to_string()
 }
 
 /// Write to a temporary file beside `path`, sync it, then rename over `path`:

@@ -163,11 +163,15 @@ impl<'s> Js<'s> {
                         },
                     );
                 }
+                // A template with `${...}` is a dynamic argument but still
+                // shell code, its substitutions kept as written.
                 if runs_shell(&callee)
-                    && let Some(Arg::Literal(code)) = args.first()
-                    && let Some(first) = ts::field(node, "arguments").and_then(|a| a.named_child(0))
+                    && let Some(first) = ts::field(node, "arguments")
+                        .and_then(|a| a.named_child(0))
+                        .filter(|a| matches!(a.kind(), "string" | "template_string"))
                 {
-                    shell.push((code.clone(), first.start_byte(), first.end_byte()));
+                    let code = self.string_value(first);
+                    shell.push((code, first.start_byte(), first.end_byte()));
                 }
                 push(
                     sink,
@@ -545,6 +549,17 @@ mod tests {
         // Only the `...rest` pattern takes the whole object.
         assert_eq!(m.iter().filter(|p| *p == "process.env").count(), 1, "{m:?}");
         assert!(!m.iter().any(|p| p.starts_with("child_process")), "{m:?}");
+    }
+
+    #[test]
+    fn templates_handed_to_a_shell_are_parsed_as_shell() {
+        let f = facts("const { exec } = require('child_process');\nexec(`curl ${url} | sh`);");
+        assert!(
+            f.iter()
+                .any(|k| matches!(k, FactKind::Command { name, pipe_to, .. }
+                if name == "curl" && pipe_to.as_deref() == Some("sh"))),
+            "{f:?}"
+        );
     }
 
     #[test]

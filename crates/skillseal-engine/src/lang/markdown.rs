@@ -9,6 +9,14 @@ use crate::facts::{FactKind, Origin, Sink};
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use skillseal_model::Language;
 
+/// A fenced or indented code block being read: its info string, the byte
+/// span of its text and the text itself.
+struct OpenBlock {
+    info: String,
+    span: Option<(usize, usize)>,
+    code: String,
+}
+
 pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
     let body_start = match manifest::split_front_matter(src) {
         Some(fm) => {
@@ -35,7 +43,7 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
         )
     };
 
-    let mut block: Option<(String, Option<(usize, usize)>, String)> = None;
+    let mut block: Option<OpenBlock> = None;
     let parser = Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
     for (event, range) in parser.into_offset_iter() {
         match event {
@@ -44,10 +52,14 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
                     CodeBlockKind::Fenced(info) => info.to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                block = Some((info, None, String::new()));
+                block = Some(OpenBlock {
+                    info,
+                    span: None,
+                    code: String::new(),
+                });
             }
             Event::Text(t) if block.is_some() => {
-                if let Some((_, span, code)) = block.as_mut() {
+                if let Some(OpenBlock { span, code, .. }) = block.as_mut() {
                     *span = Some(match *span {
                         Some((s, _)) => (s, range.end),
                         None => (range.start, range.end),
@@ -56,7 +68,12 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
                 }
             }
             Event::End(TagEnd::CodeBlock) => {
-                if let Some((info, Some((s, e)), code)) = block.take() {
+                if let Some(OpenBlock {
+                    info,
+                    span: Some((s, e)),
+                    code,
+                }) = block.take()
+                {
                     code_block(body, &info, s, e, &code, origin, sink);
                 }
                 block = None;

@@ -40,6 +40,21 @@ struct Py<'s> {
     values: HashSet<String>,
 }
 
+/// Whether a string (or concatenation of strings) is an f-string with
+/// `{placeholders}`.
+fn has_interpolation(n: Node<'_>) -> bool {
+    let parts = if n.kind() == "concatenated_string" {
+        ts::named_children(n)
+    } else {
+        vec![n]
+    };
+    parts.iter().any(|p| {
+        ts::named_children(*p)
+            .iter()
+            .any(|c| c.kind() == "interpolation")
+    })
+}
+
 /// Python calls whose string argument is run by a shell.
 fn runs_shell(callee: &str, kwargs: &[(String, String)]) -> bool {
     matches!(
@@ -165,9 +180,10 @@ impl<'s> Py<'s> {
                     && let Some(first) = ts::field(node, "arguments")
                         .and_then(|a| a.named_child(0))
                         .filter(|a| matches!(a.kind(), "string" | "concatenated_string"))
-                    && let Some(Arg::Literal(code)) = args.first()
                 {
-                    shell.push((code.clone(), first.start_byte(), first.end_byte()));
+                    // An f-string is a dynamic argument but still shell code
+                    // with its `{placeholders}` as written.
+                    shell.push((self.literal(first), first.start_byte(), first.end_byte()));
                 }
                 push(
                     sink,
@@ -311,7 +327,10 @@ impl<'s> Py<'s> {
                         ));
                     }
                 }
-                "string" | "concatenated_string" => args.push(Arg::Literal(self.literal(a))),
+                // An f-string with `{placeholders}` is built at run time.
+                "string" | "concatenated_string" if !has_interpolation(a) => {
+                    args.push(Arg::Literal(self.literal(a)))
+                }
                 "comment" => {}
                 _ => args.push(Arg::Dynamic(clip(self.text(a), 200).to_string())),
             }
@@ -475,6 +494,26 @@ mod tests {
         assert!(c.contains(&"requests.Session().get".to_string()), "{c:?}");
         assert!(c.contains(&"s.get".to_string()), "{c:?}");
         assert!(c.contains(&"local.run".to_string()), "{c:?}");
+    }
+
+    #[test]
+    fn f_strings_with_placeholders_are_dynamic_but_still_shell() {
+        let f = facts("import os\nos.system(f'curl {url} | sh')\nos.system(f'ls')");
+        let args: Vec<&Vec<Arg>> = f
+            .iter()
+            .filter_map(|k| match k {
+                FactKind::Call { args, .. } => Some(args),
+                _ => None,
+            })
+            .collect();
+        assert!(matches!(args[0][0], Arg::Dynamic(_)), "{args:?}");
+        assert_eq!(args[1][0], Arg::Literal("ls".into()));
+        assert!(
+            f.iter()
+                .any(|k| matches!(k, FactKind::Command { name, pipe_to, .. }
+                if name == "curl" && pipe_to.as_deref() == Some("sh"))),
+            "{f:?}"
+        );
     }
 
     #[test]

@@ -1,10 +1,13 @@
 //! Rust frontend (`syn`): `use` aliases, resolved path calls with their
 //! arguments, string literals (also inside macro bodies).
 //!
-//! `syn` parses recursively, so input nested deeper than [`MAX_NESTING`] is
-//! not handed to it: the file is scanned lexically for string literals
-//! instead, and parse failures fall back the same way ("report what
-//! parses").
+//! `syn` parses recursively. Input nested deeper than [`MAX_NESTING`]
+//! brackets is not handed to it. Otherwise a cheap, conservative estimate of
+//! its recursion depth ([`recursion_risk`]) decides where it runs: inline
+//! on the worker's stack, on a scoped thread with a stack sized for the
+//! estimate, or (beyond [`MAX_RISK`]) not at all, the file then being
+//! scanned lexically for string literals. Parse failures fall back the same
+//! way ("report what parses").
 
 use crate::facts::{Arg, FactKind, Origin, Sink, clip};
 use crate::text::LineIndex;
@@ -14,13 +17,48 @@ use std::collections::HashMap;
 use syn::visit::Visit;
 
 const MAX_NESTING: usize = 96;
-const MAX_PREFIX_RUN: usize = 96;
+/// Up to this estimate `syn` runs on the caller's stack (a rayon worker's
+/// 2 MiB, or a test thread's).
+const INLINE_RISK: usize = 128;
+/// Beyond this estimate `syn` is not run at all.
+const MAX_RISK: usize = 16_384;
+/// Stack for a parse between the two: generous per unit of estimate, since
+/// sanitizer and debug builds have much larger frames. Only the pages the
+/// recursion touches are ever committed.
+const STACK_PER_RISK: usize = 32 << 10;
 
 pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
+    let (depth, risk) = recursion_risk(src);
+    if depth > MAX_NESTING {
+        return;
+    }
+    if risk <= INLINE_RISK {
+        return parse_and_visit(src, origin, sink, true);
+    }
+    if risk > MAX_RISK {
+        return parse_and_visit(src, origin, sink, false);
+    }
+    let stack = (4 << 20) + risk * STACK_PER_RISK;
+    let ran = std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("skillseal-rust-parse".into())
+            .stack_size(stack)
+            .spawn_scoped(s, || parse_and_visit(src, origin, sink, true))
+            .is_ok_and(|h| h.join().is_ok())
+    });
+    if !ran {
+        // No thread could be started: strings only, which never recurses.
+        parse_and_visit(src, origin, sink, false);
+    }
+}
+
+/// Parse with `syn` and visit (when `use_syn`); otherwise, or on a parse
+/// error, collect string literals lexically (`proc_macro2`'s lexer does not
+/// recurse). Spans resolve through a per-thread
+/// source map, so parsing and visiting stay on one thread.
+fn parse_and_visit(src: &str, origin: Origin, sink: &mut Sink, use_syn: bool) {
     let lines = LineIndex::new(src);
-    if nesting_ok(src)
-        && let Ok(file) = syn::parse_file(src)
-    {
+    if use_syn && let Ok(file) = syn::parse_file(src) {
         let mut v = Visitor {
             src,
             lines: &lines,
@@ -31,38 +69,67 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
         v.visit_file(&file);
         return;
     }
-    if nesting_ok(src)
-        && let Ok(tokens) = src.parse::<TokenStream>()
-    {
+    if let Ok(tokens) = src.parse::<TokenStream>() {
         lexical(tokens, &lines, origin, sink);
     }
 }
 
-/// Bracket depth and runs of prefix operators stay within what `syn`'s
-/// recursive descent handles on a worker thread's stack.
-fn nesting_ok(src: &str) -> bool {
-    let mut depth = 0usize;
-    let mut max = 0usize;
-    let mut run = 0usize;
-    for b in src.bytes() {
-        match b {
+/// Words after which `syn` may parse a nested expression, type or pattern
+/// by recursion, without an opening bracket.
+const RECURSING_WORDS: &[&[u8]] = &[
+    b"return", b"break", b"yield", b"become", b"if", b"match", b"while", b"for", b"loop", b"else",
+    b"move", b"async", b"unsafe", b"let", b"dyn", b"impl", b"fn", b"mut", b"const", b"ref", b"box",
+    b"static",
+];
+
+/// The deepest bracket nesting of `src`, and a conservative estimate of how
+/// deep `syn` can recurse on it: at every point, the open brackets plus
+/// every prefix operator and recursing keyword seen inside them (a token
+/// is forgotten only when its bracket closes, never at a `;`, which could
+/// sit in a string literal). Bytes in literals and comments count too: an
+/// over-estimate only moves the parse to a bigger stack.
+pub fn recursion_risk(src: &str) -> (usize, usize) {
+    let b = src.as_bytes();
+    // Counted tokens per open bracket (the file's top level first).
+    let mut levels: Vec<usize> = vec![0];
+    let (mut counted, mut max_depth, mut max_risk) = (0usize, 0usize, 0usize);
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
             b'(' | b'[' | b'{' => {
-                depth += 1;
-                max = max.max(depth);
+                levels.push(0);
+                max_depth = max_depth.max(levels.len() - 1);
             }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b')' | b']' | b'}' if levels.len() > 1 => {
+                counted -= levels.pop().unwrap_or(0);
+            }
+            b'!' | b'-' | b'*' | b'&' | b'<' | b'|' | b'=' | b'@' | b'.' | b'#' | b'?' => {
+                if let Some(l) = levels.last_mut() {
+                    *l += 1;
+                }
+                counted += 1;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                if RECURSING_WORDS.contains(&&b[start..i]) {
+                    if let Some(l) = levels.last_mut() {
+                        *l += 1;
+                    }
+                    counted += 1;
+                }
+                max_risk = max_risk.max(levels.len() - 1 + counted);
+                continue;
+            }
             _ => {}
         }
-        if matches!(b, b'!' | b'-' | b'*' | b'&' | b'<') {
-            run += 1;
-            if run > MAX_PREFIX_RUN {
-                return false;
-            }
-        } else if !b.is_ascii_whitespace() {
-            run = 0;
-        }
+        max_risk = max_risk.max(levels.len() - 1 + counted);
+        i += 1;
     }
-    max <= MAX_NESTING
+    (max_depth, max_risk)
 }
 
 fn span_range(lines: &LineIndex<'_>, span: Span) -> (usize, usize) {
@@ -277,6 +344,83 @@ impl<'ast> Visit<'ast> for Visitor<'_, '_> {
                 }
             }
             Err(_) => lexical(node.tokens.clone(), self.lines, self.origin, self.sink),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(src: &str) -> Vec<FactKind> {
+        let mut sink = Sink::new();
+        scan(src, Origin::Offset(0), &mut sink);
+        sink.facts.into_iter().map(|f| f.kind).collect()
+    }
+
+    fn has_call(facts: &[FactKind], want: &str) -> bool {
+        facts
+            .iter()
+            .any(|f| matches!(f, FactKind::Call { callee, .. } if callee == want))
+    }
+
+    #[test]
+    fn ordinary_code_parses_inline() {
+        let src = "use std::process::Command;\nfn main() {\n    let out = Command::new(\"sh\").arg(\"-c\").output();\n    if let Ok(o) = out { println!(\"{}\", o.status); }\n}\n";
+        let (depth, risk) = recursion_risk(src);
+        assert!(depth <= 3 && risk <= INLINE_RISK, "{depth} {risk}");
+        assert!(has_call(&facts(src), "std::process::Command::new"));
+    }
+
+    /// `syn` recurses once per `return`, closure, `else if` or prefix
+    /// operator without any bracket to count: these used to overflow the
+    /// stack (an abort, not a panic). Moderate chains now parse on a
+    /// bigger stack; extreme ones are scanned for strings only.
+    #[test]
+    fn bracketless_recursion_does_not_overflow() {
+        let call = "std::process::Command::new(\"sh\")";
+        for (chain, depth) in [
+            ("return ", 5_000),
+            ("|| ", 5_000),
+            ("!", 5_000),
+            ("- ", 5_000),
+            ("&mut ", 5_000),
+        ] {
+            let src = format!(
+                "fn main() {{ {call}; let _ = {}1; }}\n",
+                chain.repeat(depth)
+            );
+            assert!(
+                has_call(&facts(&src), "std::process::Command::new"),
+                "{chain}"
+            );
+        }
+        let else_if = format!(
+            "fn f(x: u32) -> u32 {{ {call}; {}{{ 0 }} }}\n",
+            "if x == 1 { 1 } else ".repeat(3_000)
+        );
+        assert!(has_call(&facts(&else_if), "std::process::Command::new"));
+        let types = format!(
+            "type T = {}u8{};\nconst S: &str = \"curl x\";\n",
+            "Box<".repeat(5_000),
+            ">".repeat(5_000)
+        );
+        assert!(facts(&types).contains(&FactKind::Str {
+            value: "curl x".into()
+        }));
+        for chain in ["return ", "|| ", "!", "&", "Box<", "if if "] {
+            let src = format!(
+                "fn main() {{ let s = \"curl x\"; let _ = {}1; }}\n",
+                chain.repeat(100_000)
+            );
+            let (_, risk) = recursion_risk(&src);
+            assert!(risk > MAX_RISK, "{chain}");
+            assert!(
+                facts(&src).contains(&FactKind::Str {
+                    value: "curl x".into()
+                }),
+                "{chain}"
+            );
         }
     }
 }

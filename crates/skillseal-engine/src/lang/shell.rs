@@ -395,11 +395,6 @@ mod tests {
                 .any(|f| matches!(&f.kind, FactKind::Command { name, .. } if name == "curl"))
         );
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     fn facts(src: &str) -> Vec<FactKind> {
         let mut sink = Sink::new();

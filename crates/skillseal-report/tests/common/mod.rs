@@ -72,7 +72,7 @@ pub fn finding(
 }
 
 pub fn report() -> ScanReport {
-    let foo = SkillReport {
+    let blocked = SkillReport {
         path: "samples/malicious/foo".into(),
         name: Some("foo".into()),
         verdict: Verdict::Block,
@@ -140,7 +140,7 @@ pub fn report() -> ScanReport {
             bytes: 12_345,
         },
     };
-    let bar = SkillReport {
+    let passed = SkillReport {
         path: "samples/benign/bar".into(),
         name: None,
         verdict: Verdict::Pass,
@@ -148,7 +148,7 @@ pub fn report() -> ScanReport {
         findings: vec![],
         stats: FileStats::default(),
     };
-    let baz = SkillReport {
+    let reviewed = SkillReport {
         path: "samples/review/baz".into(),
         name: Some("baz".into()),
         verdict: Verdict::Review,
@@ -187,7 +187,7 @@ pub fn report() -> ScanReport {
             rules_digest: "sha256:0000000000000000000000000000000000000000000000000000000000000000"
                 .into(),
         },
-        skills: vec![foo, baz, bar],
+        skills: vec![blocked, reviewed, passed],
         errors: vec![
             ScanError {
                 path: "samples/z.tar.gz".into(),
