@@ -4,6 +4,8 @@
 mod common;
 use common::{repo, skillseal, stdout};
 use serde_json::Value;
+use skillseal_model::{Category, CategoryKind};
+use std::collections::BTreeSet;
 
 fn scan_json(path: &str) -> Value {
     let out = skillseal(&["scan", "--format", "json", "--fail-on", "never", path]);
@@ -103,4 +105,104 @@ fn human_output_for_one_skill() {
             .any(|l| l.trim_start().starts_with('|') && l.contains('^')),
         "{text}"
     );
+}
+
+/// One line per skill: verdict, capabilities and the rules that fired (with
+/// counts), so a change in what the scanner finds on any sample shows up as a
+/// reviewable snapshot diff.
+fn summary(report: &Value) -> String {
+    let mut out = String::new();
+    for s in report["skills"].as_array().unwrap() {
+        let caps: Vec<&str> = s["capabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        let mut rules = std::collections::BTreeMap::<&str, usize>::new();
+        for f in s["findings"].as_array().unwrap() {
+            *rules.entry(f["rule"].as_str().unwrap()).or_default() += 1;
+        }
+        let rules: Vec<String> = rules
+            .into_iter()
+            .map(|(r, n)| {
+                if n == 1 {
+                    r.to_string()
+                } else {
+                    format!("{r}x{n}")
+                }
+            })
+            .collect();
+        out.push_str(&format!(
+            "{} [{}]\n  capabilities: {}\n  rules: {}\n",
+            s["path"].as_str().unwrap(),
+            s["verdict"].as_str().unwrap(),
+            if caps.is_empty() {
+                "-".into()
+            } else {
+                caps.join(", ")
+            },
+            if rules.is_empty() {
+                "-".into()
+            } else {
+                rules.join(" ")
+            },
+        ));
+    }
+    out
+}
+
+#[test]
+fn benign_samples_snapshot() {
+    insta::assert_snapshot!(summary(&scan_json("samples/benign")));
+}
+
+#[test]
+fn malicious_samples_snapshot() {
+    insta::assert_snapshot!(summary(&scan_json("samples/malicious")));
+}
+
+#[test]
+fn human_output_snapshot() {
+    for sample in [
+        "samples/benign/youtube-transcript-summary",
+        "samples/malicious/dotenv-vault-sync",
+    ] {
+        let out = skillseal(&["scan", "--fail-on", "never", sample]);
+        assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+        let name = sample.rsplit('/').next().unwrap();
+        insta::assert_snapshot!(format!("human-{name}"), stdout(&out));
+    }
+}
+
+#[test]
+fn every_capability_shows_on_the_samples() {
+    let report = scan_json("samples");
+    let seen: BTreeSet<&str> = report["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["findings"].as_array().unwrap())
+        .map(|f| f["category"].as_str().unwrap())
+        .collect();
+    for c in Category::ALL {
+        if c.kind() == CategoryKind::Capability {
+            assert!(
+                seen.contains(c.as_str()),
+                "no sample shows capability {}; seen: {seen:?}",
+                c.as_str()
+            );
+        }
+    }
+}
+
+#[test]
+fn exit_code_follows_fail_on() {
+    // The malicious samples include high findings (native binaries, secret
+    // files): the default `--fail-on high` exits 1. The benign ones have
+    // nothing critical.
+    let out = skillseal(&["scan", "--format", "json", "samples/malicious"]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let out = skillseal(&["scan", "--fail-on", "critical", "samples/benign"]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
 }
