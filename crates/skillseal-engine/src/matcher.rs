@@ -180,7 +180,10 @@ impl Engine {
                 lang::scan_source(lang, &text, origin, &mut sink);
             }
             (_, Language::Shell) => {
-                file_fact(&mut sink, "shell-script");
+                // An empty file named `.sh` runs nothing.
+                if !text.trim().is_empty() {
+                    file_fact(&mut sink, "shell-script");
+                }
                 lang::scan_source(lang, &text, origin, &mut sink);
             }
             (_, Language::Text) => {

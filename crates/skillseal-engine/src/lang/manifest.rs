@@ -9,6 +9,28 @@ use skillseal_model::Language;
 
 const MAX_KEYS: usize = 4096;
 const MAX_DEPTH: usize = 24;
+/// Deepest bracket nesting handed to the YAML and JSON5 parsers. Real
+/// front matter nests a handful of levels; libyaml's flow scanner is
+/// quadratic in nesting and the JSON5 parser recurses per level, so deeper
+/// input is reported as an error instead of parsed.
+const MAX_PARSE_NESTING: usize = 64;
+
+/// Deepest `{`/`[` nesting in `s`, brackets inside quotes included (an
+/// over-estimate only turns absurd input into an error).
+fn bracket_depth(s: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for b in s.bytes() {
+        match b {
+            b'{' | b'[' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
 /// Keys under `metadata` that hold OpenClaw settings (current and legacy).
 pub const OPENCLAW_KEYS: &[&str] = &["openclaw", "clawdbot", "clawdis"];
 
@@ -73,6 +95,15 @@ pub fn split_front_matter(src: &str) -> Option<FrontMatter> {
 pub fn parse_front_matter(src: &str, fm: &FrontMatter) -> (SkillManifest, Vec<ManifestError>) {
     let yaml = &src[fm.yaml_start..fm.yaml_end];
     let mut errors = Vec::new();
+    if bracket_depth(yaml) > MAX_PARSE_NESTING {
+        errors.push(ManifestError {
+            message: format!(
+                "invalid YAML front matter: nesting deeper than {MAX_PARSE_NESTING} levels"
+            ),
+            offset: fm.yaml_start,
+        });
+        return (SkillManifest::default(), errors);
+    }
     let value: Value = match serde_yaml_ng::from_str::<serde_yaml_ng::Value>(yaml) {
         Ok(v) => yaml_to_json(v),
         Err(e) => {
@@ -172,6 +203,14 @@ fn decode_json5(
     };
     let t = s.trim();
     if !(t.starts_with('{') || t.starts_with('[')) {
+        return;
+    }
+    if bracket_depth(t) > MAX_PARSE_NESTING {
+        let offset = key_offset(src, fm.yaml_start, fm.yaml_end, key).unwrap_or(fm.yaml_start);
+        errors.push(ManifestError {
+            message: format!("`{key}` nests deeper than {MAX_PARSE_NESTING} levels"),
+            offset,
+        });
         return;
     }
     match json5::from_str::<Value>(t) {
