@@ -10,6 +10,8 @@ pub mod markdown;
 pub mod python;
 pub mod rust;
 pub mod shell;
+#[cfg(test)]
+mod test_util;
 pub mod ts;
 
 use crate::facts::{Origin, Sink};

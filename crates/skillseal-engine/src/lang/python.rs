@@ -452,23 +452,11 @@ mod tests {
     }
 
     fn callees(src: &str) -> Vec<String> {
-        facts(src)
-            .into_iter()
-            .filter_map(|k| match k {
-                FactKind::Call { callee, .. } => Some(callee),
-                _ => None,
-            })
-            .collect()
+        crate::lang::test_util::callees(facts(src))
     }
 
     fn members(src: &str) -> Vec<String> {
-        facts(src)
-            .into_iter()
-            .filter_map(|k| match k {
-                FactKind::Member { path } => Some(path),
-                _ => None,
-            })
-            .collect()
+        crate::lang::test_util::members(facts(src))
     }
 
     #[test]
