@@ -296,7 +296,12 @@ fn read(source: &Source, limits: &Limits) -> Result<Arc<[u8]>, String> {
         Source::Disk(p) => {
             use std::io::Read;
             let f = std::fs::File::open(p).map_err(|e| io_message(&e))?;
-            let mut buf = Vec::new();
+            // Sized from the file, so the read does not grow it step by step.
+            let hint = f
+                .metadata()
+                .map_or(0, |m| m.len())
+                .min(limits.max_file_size) as usize;
+            let mut buf = Vec::with_capacity(hint.saturating_add(1));
             f.take(limits.max_file_size + 1)
                 .read_to_end(&mut buf)
                 .map_err(|e| io_message(&e))?;

@@ -8,6 +8,7 @@ use crate::{FileOutcome, SkillContext, detect, is_skill_manifest};
 use regex::RegexSet;
 use skillseal_model::{Finding, Language};
 use skillseal_rules::{ArgKind, Matcher, NamePattern, Rule, RuleSet};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 type Slot = (u32, u32); // (rule index, matcher index)
@@ -117,12 +118,12 @@ impl Engine {
     }
 
     /// Extract a file's facts and the text their offsets refer to.
-    pub fn facts(
+    pub fn facts<'b>(
         &self,
         path: &str,
-        bytes: &[u8],
+        bytes: &'b [u8],
         ctx: &SkillContext,
-    ) -> (String, Vec<Fact>, Option<manifest::SkillManifest>) {
+    ) -> (Cow<'b, str>, Vec<Fact>, Option<manifest::SkillManifest>) {
         let mut sink = Sink::new();
         let name = detect::file_name(path);
         let ext = detect::extension(path).unwrap_or_default();
@@ -160,10 +161,10 @@ impl Engine {
             file_fact(&mut sink, "node-addon");
         }
         if magic.is_some() || is_binary(bytes) {
-            return (String::new(), sink.facts, None);
+            return (Cow::Borrowed(""), sink.facts, None);
         }
 
-        let text = String::from_utf8_lossy(bytes).into_owned();
+        let text = String::from_utf8_lossy(bytes);
         let lang = detect::language(path, &text);
         let origin = Origin::Offset(0);
         let mut skill_manifest = None;
@@ -218,38 +219,40 @@ impl Engine {
 
     /// Match facts against every rule; findings in source order.
     pub fn match_facts(&self, path: &str, text: &str, facts: &[Fact]) -> Vec<Finding> {
-        let lines = LineIndex::new(text);
+        // Most facts match no rule: the line index is built on the first
+        // finding, and subjects are borrowed, not copied.
+        let mut lines: Option<LineIndex<'_>> = None;
         let mut seen: HashSet<(u32, usize)> = HashSet::new();
         let mut out = Vec::new();
         let mut slots = Vec::new();
         for fact in facts {
             slots.clear();
-            let subject: String = match &fact.kind {
+            let subject: &str = match &fact.kind {
                 FactKind::Call { callee, .. } => {
                     self.call.lookup(callee, &mut slots);
-                    callee.clone()
+                    callee
                 }
                 FactKind::Import { module } => {
                     self.import.lookup(module, &mut slots);
-                    module.clone()
+                    module
                 }
                 FactKind::Member { path } => {
                     self.member.lookup(path, &mut slots);
-                    path.clone()
+                    path
                 }
                 FactKind::Command { name, .. } => {
                     self.command.lookup(name, &mut slots);
-                    name.clone()
+                    name
                 }
                 FactKind::Key { key, .. } => {
                     self.key.lookup(key, &mut slots);
-                    key.clone()
+                    key
                 }
                 FactKind::FileKind { kind } => {
                     if let Some(v) = self.file_kind.get(*kind) {
                         slots.extend_from_slice(v);
                     }
-                    (*kind).to_string()
+                    kind
                 }
                 FactKind::Str { value } => {
                     let v = clip(value, MAX_SUBJECT);
@@ -259,14 +262,17 @@ impl Engine {
                             .iter()
                             .map(|i| self.string_slots[i]),
                     );
-                    v.to_string()
+                    v
                 }
                 FactKind::Text { text } => {
                     let v = clip(text, MAX_SUBJECT);
                     slots.extend(self.text_set.matches(v).iter().map(|i| self.text_slots[i]));
-                    v.to_string()
+                    v
                 }
             };
+            if slots.is_empty() {
+                continue;
+            }
             for &(ri, mi) in &slots {
                 let rule = &self.rules[ri as usize];
                 let m = &rule.matchers[mi as usize];
@@ -276,7 +282,8 @@ impl Engine {
                 if !seen.insert((ri, fact.start)) {
                     continue;
                 }
-                out.push(self.finding(rule, path, &lines, fact, &subject));
+                let lines = lines.get_or_insert_with(|| LineIndex::new(text));
+                out.push(self.finding(rule, path, lines, fact, subject));
             }
         }
         out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

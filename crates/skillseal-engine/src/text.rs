@@ -9,7 +9,8 @@ pub struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> LineIndex<'a> {
-        let mut starts = vec![0];
+        let mut starts = Vec::with_capacity(memchr_iter(text.as_bytes()).count() + 1);
+        starts.push(0);
         starts.extend(memchr_iter(text.as_bytes()).map(|i| i + 1));
         LineIndex { text, starts }
     }
@@ -49,10 +50,7 @@ impl<'a> LineIndex<'a> {
 }
 
 fn memchr_iter(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, b)| (*b == b'\n').then_some(i))
+    memchr::memchr_iter(b'\n', bytes)
 }
 
 /// The snippet shown for a finding: the line, clipped to a readable width
