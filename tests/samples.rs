@@ -167,11 +167,73 @@ fn human_output_snapshot() {
     for sample in [
         "samples/benign/youtube-transcript-summary",
         "samples/malicious/dotenv-vault-sync",
+        "samples/malicious/excel-formula-genius",
     ] {
         let out = skillseal(&["scan", "--fail-on", "never", sample]);
         assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
         let name = sample.rsplit('/').next().unwrap();
         insta::assert_snapshot!(format!("human-{name}"), stdout(&out));
+    }
+}
+
+#[test]
+fn no_benign_sample_is_blocked() {
+    let report = scan_json("samples/benign");
+    let blocked: Vec<&str> = report["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["verdict"] == "block")
+        .map(|s| s["path"].as_str().unwrap())
+        .collect();
+    assert!(blocked.is_empty(), "benign samples blocked: {blocked:?}");
+}
+
+/// Every verdict other than `pass` names its reasons, and every piece of
+/// evidence is a finding of that skill.
+#[test]
+fn verdicts_name_their_findings() {
+    let report = scan_json("samples");
+    for s in report["skills"].as_array().unwrap() {
+        let path = s["path"].as_str().unwrap();
+        let reasons = s["reasons"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+        assert_eq!(s["verdict"] == "pass", reasons.is_empty(), "{path}");
+        let findings: BTreeSet<String> = s["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}:{}",
+                    f["rule"].as_str().unwrap(),
+                    f["file"].as_str().unwrap(),
+                    f["line"]
+                )
+            })
+            .collect();
+        let worst = reasons
+            .iter()
+            .map(|r| r["verdict"].as_str().unwrap())
+            .max_by_key(|v| ["pass", "review", "block"].iter().position(|x| x == v))
+            .unwrap_or("pass");
+        assert_eq!(
+            s["verdict"], worst,
+            "{path}: the verdict is the worst reason's"
+        );
+        for r in reasons {
+            assert!(!r["message"].as_str().unwrap().is_empty(), "{path}");
+            for e in r["evidence"].as_array().unwrap() {
+                let e = e.as_str().unwrap();
+                if e.starts_with("and ") {
+                    continue;
+                }
+                let whole_file = findings.iter().any(|f| f.starts_with(&format!("{e}:")));
+                assert!(
+                    findings.contains(e) || whole_file,
+                    "{path}: evidence {e} is not a finding"
+                );
+            }
+        }
     }
 }
 

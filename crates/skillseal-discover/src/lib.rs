@@ -241,7 +241,7 @@ pub fn scan(engine: &Engine, inputs: &[PathBuf], limits: &Limits) -> ScanOutcome
             findings.extend(engine.scan_flag(&flag.rel, flag.kind));
         }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        let (verdict, capabilities) = assess(&findings);
+        let assessment = assess(&findings);
         let folder = skill
             .root
             .rsplit('/')
@@ -257,8 +257,9 @@ pub fn scan(engine: &Engine, inputs: &[PathBuf], limits: &Limits) -> ScanOutcome
         reports.push(SkillReport {
             path: skill.path,
             name,
-            verdict,
-            capabilities,
+            verdict: assessment.verdict,
+            reasons: assessment.reasons,
+            capabilities: assessment.capabilities,
             findings,
             stats,
         });

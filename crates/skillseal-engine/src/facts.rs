@@ -60,6 +60,11 @@ pub struct Fact {
     pub lang: Language,
     pub start: usize,
     pub end: usize,
+    /// Set for code and prose that a document quotes as an example of an
+    /// attack (a blockquote, or a section that warns "do not run", "red
+    /// flag", "malicious"…): its findings are reported, not held against
+    /// the skill.
+    pub quoted: bool,
 }
 
 /// Where a parsed source sits inside the file: offsets are shifted by
@@ -113,6 +118,7 @@ impl Sink {
             lang,
             start,
             end,
+            quoted: false,
         });
     }
 }

@@ -17,8 +17,8 @@ pub mod text;
 pub use lang::manifest::{SkillManifest, parse_front_matter, split_front_matter};
 pub use matcher::{DISCOVERY_FLAGS, Engine};
 
-use skillseal_model::{Finding, Severity, Verdict};
-use std::collections::BTreeSet;
+use skillseal_model::{Category, CategoryKind, Finding, Reason, Severity, Verdict};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What the engine knows about the skill a file belongs to.
 #[derive(Debug, Default, Clone)]
@@ -35,21 +35,186 @@ pub struct FileOutcome {
     pub manifest: Option<SkillManifest>,
 }
 
-/// A skill's capabilities and verdict from its findings.
+/// A skill's capabilities, verdict and the reasons for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    pub verdict: Verdict,
+    /// Sorted, unique capability names.
+    pub capabilities: Vec<String>,
+    /// Most severe first; empty when the verdict is `pass`.
+    pub reasons: Vec<Reason>,
+}
+
+/// How many findings a reason lists before "and N more".
+const MAX_EVIDENCE: usize = 4;
+
+/// Judge a skill from its findings.
 ///
-/// Verdict (engine issue policy): `review` when any finding is medium or
-/// above, else `pass`.
-pub fn assess(findings: &[Finding]) -> (Verdict, Vec<String>) {
-    let caps: BTreeSet<String> = findings
+/// Capabilities describe a skill and never decide its verdict alone. A
+/// threat indicator (a finding whose category is a threat, or a manifest
+/// problem) at `critical` blocks; at `high` or `medium` it asks for a review.
+/// A capability at `high` (a read of SSH keys, cloud credentials, browser
+/// stores…) asks for a review. Dangerous combinations in one file block:
+///
+/// - a credential read (or the whole environment) and network use;
+/// - network use and writing an executable file (download and execute);
+/// - decoding data and running dynamic code (decode and execute);
+/// - a throwaway endpoint (raw IP, tunnel, webhook) with a credential read;
+///
+/// and, anywhere in the skill, prompt injection together with credential
+/// reads, agent-config tampering or exfiltration.
+pub fn assess(findings: &[Finding]) -> Assessment {
+    let capabilities: BTreeSet<String> = findings
         .iter()
         .filter_map(|f| f.capability.clone())
         .collect();
-    let verdict = if findings.iter().any(|f| f.severity >= Severity::Medium) {
-        Verdict::Review
-    } else {
-        Verdict::Pass
-    };
-    (verdict, caps.into_iter().collect())
+    let mut reasons: Vec<Reason> = Vec::new();
+
+    // Indicators, one reason per rule.
+    let mut by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        by_rule.entry(f.rule.as_str()).or_default().push(f);
+    }
+    for group in by_rule.values() {
+        let first = group[0];
+        let verdict = match (first.category.kind(), first.severity) {
+            (CategoryKind::Threat | CategoryKind::Manifest, Severity::Critical) => Verdict::Block,
+            (CategoryKind::Threat | CategoryKind::Manifest, Severity::High | Severity::Medium) => {
+                Verdict::Review
+            }
+            (CategoryKind::Capability, Severity::High | Severity::Critical) => Verdict::Review,
+            _ => continue,
+        };
+        reasons.push(Reason {
+            verdict,
+            message: first.message.clone(),
+            evidence: evidence(group),
+        });
+    }
+
+    // Combinations within one file.
+    let mut by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        by_file.entry(f.file.as_str()).or_default().push(f);
+    }
+    for (file, fs) in &by_file {
+        // Findings quoted as examples (severity info) take no part, except
+        // the informational marker rules.
+        let pick = |p: &dyn Fn(&Finding) -> bool| -> Vec<&Finding> {
+            fs.iter()
+                .copied()
+                .filter(|f| f.severity > Severity::Info || f.rule == DECODE_RULE)
+                .filter(|f| p(f))
+                .collect()
+        };
+        let secrets = pick(&|f| {
+            (f.category == Category::SecretRead && f.severity >= Severity::High)
+                || f.capability.as_deref() == Some("env-read-all")
+        });
+        let network = pick(&|f| f.category == Category::Network);
+        // A download checked against a pinned digest is a pinned install.
+        let verified = fs.iter().any(|f| f.rule == VERIFY_RULE);
+        let exec_write = if verified {
+            Vec::new()
+        } else {
+            pick(&|f| f.capability.as_deref() == Some("exec-file-write"))
+        };
+        let decode = pick(&|f| f.rule == DECODE_RULE);
+        let dynamic = pick(&|f| f.category == Category::DynamicCode);
+        let endpoint = pick(&|f| {
+            matches!(
+                f.category,
+                Category::SuspiciousEndpoint | Category::Exfiltration
+            )
+        });
+        let mut combo = |a: &[&Finding], b: &[&Finding], what: &str| {
+            if !a.is_empty() && !b.is_empty() {
+                let mut both: Vec<&Finding> = a.iter().chain(b).copied().collect();
+                both.sort_by(|x, y| x.sort_key().cmp(&y.sort_key()));
+                both.dedup_by(|x, y| std::ptr::eq(*x, *y));
+                reasons.push(Reason {
+                    verdict: Verdict::Block,
+                    message: format!("{what} in {file}"),
+                    evidence: evidence(&both),
+                });
+            }
+        };
+        combo(
+            &secrets,
+            &network,
+            "reads credentials and sends data over the network",
+        );
+        combo(
+            &network,
+            &exec_write,
+            "downloads a file and makes it executable",
+        );
+        combo(&decode, &dynamic, "decodes data and runs it as code");
+        combo(
+            &endpoint,
+            &secrets,
+            "reads credentials and names a throwaway endpoint",
+        );
+    }
+
+    // Prompt injection with something worth stealing or switching off.
+    let injection: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.category == Category::PromptInjection && f.severity > Severity::Info)
+        .collect();
+    let payoff: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| {
+            (f.category == Category::SecretRead && f.severity >= Severity::High)
+                || (matches!(f.category, Category::AgentConfig | Category::Exfiltration)
+                    && f.severity > Severity::Info)
+        })
+        .collect();
+    if !injection.is_empty() && !payoff.is_empty() {
+        let both: Vec<&Finding> = injection.iter().chain(&payoff).copied().collect();
+        reasons.push(Reason {
+            verdict: Verdict::Block,
+            message: "instructs the agent behind the user's back and touches credentials or its own settings".into(),
+            evidence: evidence(&both),
+        });
+    }
+
+    reasons.sort_by(|a, b| {
+        b.verdict
+            .cmp(&a.verdict)
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    let verdict = reasons.first().map_or(Verdict::Pass, |r| r.verdict);
+    Assessment {
+        verdict,
+        capabilities: capabilities.into_iter().collect(),
+        reasons,
+    }
+}
+
+/// The rule that reports decoding (base64, hex, char codes…) without
+/// running anything; it matters only next to dynamic code.
+const DECODE_RULE: &str = "OBF003";
+
+/// The rule that reports a checksum or signature check of a download.
+const VERIFY_RULE: &str = "DLX004";
+
+fn evidence(fs: &[&Finding]) -> Vec<String> {
+    let mut out: Vec<String> = fs
+        .iter()
+        .take(MAX_EVIDENCE)
+        .map(|f| {
+            if f.line == 0 {
+                format!("{} {}", f.rule, f.file)
+            } else {
+                format!("{} {}:{}", f.rule, f.file, f.line)
+            }
+        })
+        .collect();
+    if fs.len() > MAX_EVIDENCE {
+        out.push(format!("and {} more", fs.len() - MAX_EVIDENCE));
+    }
+    out
 }
 
 /// Whether a file name is a skill manifest (`SKILL.md`, `skill.md`,

@@ -6,7 +6,7 @@ use crate::lang::{self, manifest};
 use crate::text::{LineIndex, snippet};
 use crate::{FileOutcome, SkillContext, detect, is_skill_manifest};
 use regex::RegexSet;
-use skillseal_model::{Finding, Language};
+use skillseal_model::{Category, Finding, Language, Severity};
 use skillseal_rules::{ArgKind, Matcher, NamePattern, Rule, RuleSet};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -207,6 +207,9 @@ impl Engine {
                 lang::scan_source(l, &text, origin, &mut sink);
             }
         }
+        if !matches!(lang, Language::Markdown | Language::Text) {
+            invisible_lines(&text, lang, &mut sink);
+        }
         (text, sink.facts, skill_manifest)
     }
 
@@ -306,23 +309,63 @@ impl Engine {
             FactKind::Key { value, .. } => clip(value, 120),
             _ => "",
         };
+        let mut message = rule
+            .message
+            .replace("{match}", shown)
+            .replace("{value}", value);
+        // Hidden text is hidden wherever it sits: it is never an example.
+        let severity = if fact.quoted && rule.category != Category::HiddenText {
+            message.push_str(" (quoted as an example)");
+            Severity::Info
+        } else {
+            rule.severity
+        };
         Finding {
             rule: rule.id.clone(),
             category: rule.category,
-            severity: rule.severity,
+            severity,
             file: path.to_string(),
             line,
             column,
             end_line,
             end_column,
-            message: rule
-                .message
-                .replace("{match}", shown)
-                .replace("{value}", value),
+            message,
             snippet: snippet(lines.line_text(line), column),
             capability: rule.capability.clone(),
         }
     }
+}
+
+/// Lines of code or data that hold invisible or direction-changing
+/// characters (zero-width, bidi controls, tag characters, variation
+/// selectors) become text facts, so the hidden-text rules see them in
+/// comments and identifiers too, not only in string literals.
+fn invisible_lines(text: &str, lang: Language, sink: &mut Sink) {
+    // Every such character is encoded with a lead byte of 0xE2 (U+2000
+    // block), 0xEF (U+FE00 block, U+FEFF) or 0xF3 (U+E0000 planes).
+    let bytes = text.as_bytes();
+    if !bytes.iter().any(|b| matches!(b, 0xE2 | 0xEF | 0xF3)) {
+        return;
+    }
+    for (start, line) in line_spans(text) {
+        if line.chars().any(is_invisible) {
+            sink.push(
+                Origin::Offset(0),
+                lang,
+                start,
+                start + line.len(),
+                FactKind::Text {
+                    text: line.to_string(),
+                },
+            );
+        }
+    }
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}' | '\u{FE00}'..='\u{FE0E}' | '\u{E0000}'..='\u{E01EF}')
 }
 
 /// The rule's language and file filters.
@@ -456,6 +499,7 @@ impl Engine {
             lang: Language::Binary,
             start: 0,
             end: 0,
+            quoted: false,
         };
         self.match_facts(path, "", std::slice::from_ref(&fact))
     }

@@ -10,8 +10,8 @@ mod severity;
 
 pub use category::{Category, CategoryKind};
 pub use report::{
-    FileStats, Finding, JSON_CONTRACT_VERSION, ScanError, ScanReport, ScannerInfo, SkillReport,
-    Verdict,
+    FileStats, Finding, JSON_CONTRACT_VERSION, Reason, ScanError, ScanReport, ScannerInfo,
+    SkillReport, Verdict,
 };
 pub use severity::Severity;
 

@@ -66,11 +66,27 @@ pub struct SkillReport {
     /// The front matter's `name`, else the folder name.
     pub name: Option<String>,
     pub verdict: Verdict,
+    /// Why the verdict is not `pass`: the indicators and combinations that
+    /// decided it, most severe first. Empty for `pass`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<Reason>,
     /// Sorted, unique capability names.
     pub capabilities: Vec<String>,
     pub findings: Vec<Finding>,
     #[serde(skip)]
     pub stats: FileStats,
+}
+
+/// One cause of a skill's verdict: a threat indicator, or a dangerous
+/// combination of findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason {
+    /// The verdict this reason alone leads to (`review` or `block`).
+    pub verdict: Verdict,
+    /// One line, e.g. "reads credentials and sends data over the network in scripts/sync.py".
+    pub message: String,
+    /// The findings behind it, as `RULE file:line`.
+    pub evidence: Vec<String>,
 }
 
 /// Files and bytes read; not part of the JSON contract.

@@ -78,6 +78,18 @@ fn write_skill(out: &mut dyn Write, p: &Palette, skill: &SkillReport) -> io::Res
         sanitize(&skill.capabilities.join(", ")).into_owned()
     };
     writeln!(out, "capabilities: {caps}")?;
+    if !skill.reasons.is_empty() {
+        writeln!(out, "why {}:", skill.verdict)?;
+        for r in &skill.reasons {
+            let mark = p.paint(verdict_style(r.verdict), r.verdict.as_str());
+            writeln!(
+                out,
+                "  {mark}  {}  [{}]",
+                sanitize(&r.message),
+                sanitize(&r.evidence.join(", "))
+            )?;
+        }
+    }
     for f in &skill.findings {
         writeln!(out)?;
         write_finding(out, p, skill, f)?;

@@ -6,8 +6,10 @@
 use super::manifest;
 use crate::detect::looks_like_shell;
 use crate::facts::{FactKind, Origin, Sink};
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use regex::Regex;
 use skillseal_model::Language;
+use std::sync::LazyLock;
 
 /// A fenced or indented code block being read: its info string, the byte
 /// span of its text and the text itself.
@@ -43,11 +45,27 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
         )
     };
 
+    let first_fact = sink.facts.len();
     let mut block: Option<OpenBlock> = None;
+    // Byte ranges of code blocks: every other line is prose.
+    let mut code_ranges: Vec<(usize, usize)> = Vec::new();
+    // Context for "quoted as an example": headings, blockquotes, code
+    // blocks whose first line warns.
+    let mut headings: Vec<(usize, HeadingLevel)> = Vec::new();
+    let mut quoted: Vec<(usize, usize)> = Vec::new();
     let parser = Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
     for (event, range) in parser.into_offset_iter() {
         match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                headings.push((range.start, level));
+            }
+            Event::Start(Tag::BlockQuote(_)) => quoted.push((range.start, range.end)),
             Event::Start(Tag::CodeBlock(kind)) => {
+                code_ranges.push((range.start, range.end));
+                let first_line = body[range.clone()].lines().nth(1).unwrap_or("");
+                if warns(first_line) {
+                    quoted.push((range.start, range.end));
+                }
                 let info = match kind {
                     CodeBlockKind::Fenced(info) => info.to_string(),
                     CodeBlockKind::Indented => String::new(),
@@ -78,11 +96,7 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
                 }
                 block = None;
             }
-            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                text(sink, range.start, range.end, &t)
-            }
             Event::Code(t) => {
-                text(sink, range.start, range.end, &t);
                 if looks_like_shell(&t)
                     && let Some(pos) = body[range.clone()].find(&*t)
                 {
@@ -104,6 +118,58 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
             _ => {}
         }
     }
+
+    // Prose, HTML and inline code as whole source lines, markup included, so
+    // a text rule sees "extract using password **`x1`**" in one piece.
+    let mut offset = 0;
+    let mut ranges = code_ranges.iter().peekable();
+    for line in body.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        while ranges.next_if(|r| r.1 <= start).is_some() {}
+        if ranges.peek().is_some_and(|r| r.0 <= start && start < r.1) {
+            continue;
+        }
+        let content = line.trim_end_matches(['\n', '\r']);
+        if !content.trim().is_empty() {
+            text(sink, start, start + content.len(), content);
+            if warns(content) {
+                // A warning covers the rest of its section (with subsections);
+                // a warning heading covers its whole section.
+                let i = headings.partition_point(|h| h.0 <= start);
+                let end = match i.checked_sub(1).map(|h| headings[h].1) {
+                    Some(level) => headings[i..].iter().find(|h| h.1 <= level),
+                    None => headings.first(),
+                }
+                .map_or(body.len(), |h| h.0);
+                quoted.push((start, end));
+            }
+        }
+    }
+
+    if let Origin::Offset(base) = origin
+        && !quoted.is_empty()
+    {
+        for fact in &mut sink.facts[first_fact..] {
+            let at = fact.start.wrapping_sub(base);
+            if quoted.iter().any(|&(s, e)| s <= at && at < e) {
+                fact.quoted = true;
+            }
+        }
+    }
+}
+
+/// Whether a line of prose warns that what follows is an example of an
+/// attack, not an instruction: "do not run", "red flag", "malicious",
+/// "attackers", "defanged"…
+fn warns(line: &str) -> bool {
+    static CUE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b((do\s+not|don't|dont|never)\s+(run|execute|paste|copy|type|install|follow)|red[\s-]flags?|malicious|malware|attackers?|attacks?|stealers?|defanged|indicators?\s+of|what\s+not\s+to\s+do|watch\s+(out\s+)?for|prompt[\s-]injection|social[\s-]engineering|exfiltrat\w*|phishing|(unsafe|dangerous|bad)\s+examples?)\b|(?-i:\bBAD\b)",
+        )
+        .expect("the cue pattern is valid")
+    });
+    CUE.is_match(line)
 }
 
 fn shift_by(origin: Origin, by: usize) -> Origin {

@@ -76,6 +76,7 @@ pub fn report() -> ScanReport {
         path: "samples/malicious/foo".into(),
         name: Some("foo".into()),
         verdict: Verdict::Block,
+        reasons: Vec::new(),
         capabilities: vec!["env-read".into(), "network".into(), "process-exec".into()],
         findings: vec![
             // Out of order on purpose: the renderers sort.
@@ -144,6 +145,7 @@ pub fn report() -> ScanReport {
         path: "samples/benign/bar".into(),
         name: None,
         verdict: Verdict::Pass,
+        reasons: Vec::new(),
         capabilities: vec![],
         findings: vec![],
         stats: FileStats::default(),
@@ -152,6 +154,7 @@ pub fn report() -> ScanReport {
         path: "samples/review/baz".into(),
         name: Some("baz".into()),
         verdict: Verdict::Review,
+        reasons: Vec::new(),
         capabilities: vec![],
         findings: vec![
             finding(
