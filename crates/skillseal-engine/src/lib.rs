@@ -59,6 +59,8 @@ const MAX_EVIDENCE: usize = 4;
 /// - a credential read (or the whole environment) and network use;
 /// - network use and writing an executable file (download and execute);
 /// - decoding data and running dynamic code (decode and execute);
+/// - network use and running dynamic code (fetch and execute);
+/// - network use and a start-up entry (a downloaded, persistent program);
 /// - a throwaway endpoint (raw IP, tunnel, webhook) with a credential read;
 ///
 /// and, anywhere in the skill, prompt injection together with credential
@@ -121,6 +123,7 @@ pub fn assess(findings: &[Finding]) -> Assessment {
         };
         let decode = pick(&|f| f.rule == DECODE_RULE);
         let dynamic = pick(&|f| f.category == Category::DynamicCode);
+        let persistence = pick(&|f| f.category == Category::Persistence);
         let endpoint = pick(&|f| {
             matches!(
                 f.category,
@@ -150,6 +153,16 @@ pub fn assess(findings: &[Finding]) -> Assessment {
             "downloads a file and makes it executable",
         );
         combo(&decode, &dynamic, "decodes data and runs it as code");
+        combo(
+            &network,
+            &dynamic,
+            "fetches data and runs code built at run time",
+        );
+        combo(
+            &network,
+            &persistence,
+            "downloads and registers something to start on its own",
+        );
         combo(
             &endpoint,
             &secrets,

@@ -69,9 +69,63 @@ fn runs_shell(callee: &str, kwargs: &[(String, String)]) -> bool {
         && kwargs.iter().any(|(k, v)| k == "shell" && v == "True"))
 }
 
+/// Python calls that take a program and its arguments as a list.
+fn runs_argv(callee: &str) -> bool {
+    callee.starts_with("subprocess.") || callee == "pty.spawn"
+}
+
 impl<'s> Py<'s> {
     fn text(&self, n: Node<'_>) -> &'s str {
         ts::text(n, self.src)
+    }
+
+    /// `subprocess.run(["curl", "-d", x, url])` is the shell command
+    /// `curl -d … url`: a command fact, so the shell rules see it. Strings
+    /// are their values, other elements their source text. `["sh", "-c",
+    /// "…"]` hands its script to the shell frontend.
+    fn argv_command(
+        &self,
+        list: Node<'_>,
+        origin: Origin,
+        sink: &mut Sink,
+        shell: &mut Vec<(String, usize, usize)>,
+    ) {
+        let items = ts::named_children(list);
+        let Some(first) = items.first().filter(|n| n.kind() == "string") else {
+            return;
+        };
+        let program = self.literal(*first);
+        let name = program.rsplit('/').next().unwrap_or(&program).to_string();
+        let args: Vec<String> = items[1..]
+            .iter()
+            .map(|n| match n.kind() {
+                "string" | "concatenated_string" => self.literal(*n),
+                _ => clip(self.text(*n), 200).to_string(),
+            })
+            .collect();
+        if super::shell::SHELLS.contains(&name.as_str())
+            && let Some(i) = args
+                .iter()
+                .position(|a| a.starts_with('-') && a.contains('c'))
+            && let Some(script) = items.get(i + 2).filter(|n| n.kind() == "string")
+        {
+            shell.push((
+                self.literal(*script),
+                script.start_byte(),
+                script.end_byte(),
+            ));
+        }
+        sink.push(
+            origin,
+            Language::Shell,
+            list.start_byte(),
+            list.end_byte(),
+            FactKind::Command {
+                name,
+                args,
+                pipe_to: None,
+            },
+        );
     }
 
     fn visit(
@@ -184,6 +238,13 @@ impl<'s> Py<'s> {
                     // An f-string is a dynamic argument but still shell code
                     // with its `{placeholders}` as written.
                     shell.push((self.literal(first), first.start_byte(), first.end_byte()));
+                }
+                if runs_argv(&callee)
+                    && let Some(list) = ts::field(node, "arguments")
+                        .and_then(|a| a.named_child(0))
+                        .filter(|a| matches!(a.kind(), "list" | "tuple"))
+                {
+                    self.argv_command(list, origin, sink, shell);
                 }
                 push(
                     sink,

@@ -29,7 +29,7 @@ const WRAPPERS: &[&str] = &[
     "unbuffer",
 ];
 
-const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "busybox"];
+pub(crate) const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "busybox"];
 
 pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
     let Some(tree) = ts::parse(Language::Shell, src) else {
