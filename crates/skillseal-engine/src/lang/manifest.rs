@@ -426,6 +426,30 @@ pub fn front_matter_facts(src: &str, fm: &FrontMatter, origin: Origin, sink: &mu
             sink,
         );
     }
+    // A `download` install step without a `sha256` runs whatever the URL
+    // serves: one synthetic key per such entry, its value the URL.
+    for entry in &manifest.install {
+        let is_download = entry.get("kind").and_then(Value::as_str) == Some("download");
+        let pinned = entry
+            .get("sha256")
+            .and_then(Value::as_str)
+            .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+        if is_download && !pinned {
+            let url = entry.get("url").and_then(Value::as_str).unwrap_or("");
+            let at = key_offset(src, range.0, range.1, "install").unwrap_or(range.0);
+            let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
+            sink.push(
+                origin,
+                Language::Yaml,
+                at,
+                end,
+                FactKind::Key {
+                    key: "front-matter:openclaw.install.download-without-sha256".into(),
+                    value: url.to_string(),
+                },
+            );
+        }
+    }
     if let Some(desc) = &manifest.description {
         let at = key_offset(src, range.0, range.1, "description").unwrap_or(range.0);
         let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
