@@ -64,6 +64,22 @@ fn runs_shell(callee: &str) -> bool {
     )
 }
 
+/// Calls that take a program name and an argument array.
+fn runs_argv(callee: &str) -> bool {
+    matches!(
+        callee,
+        "child_process.spawn"
+            | "child_process.spawnSync"
+            | "child_process.execFile"
+            | "child_process.execFileSync"
+            | "execa"
+            | "execa.execa"
+            | "execa.execaSync"
+            | "Bun.spawn"
+            | "Bun.spawnSync"
+    )
+}
+
 struct Js<'s> {
     src: &'s str,
     aliases: HashMap<String, String>,
@@ -172,6 +188,9 @@ impl<'s> Js<'s> {
                 {
                     let code = self.string_value(first);
                     shell.push((code, first.start_byte(), first.end_byte()));
+                }
+                if runs_argv(&callee) {
+                    self.argv_command(node, origin, sink, shell);
                 }
                 push(
                     sink,
@@ -378,6 +397,65 @@ impl<'s> Js<'s> {
 
     /// Quotes stripped and escapes decoded; template substitutions stay
     /// as written.
+    /// `spawn("curl", ["-d", x, url])` is the shell command `curl -d … url`:
+    /// a command fact for the shell rules. Strings are their values, other
+    /// elements their source text; `spawn("sh", ["-c", "…"])` hands its
+    /// script to the shell frontend.
+    fn argv_command(
+        &self,
+        call: Node<'_>,
+        origin: Origin,
+        sink: &mut Sink,
+        shell: &mut Vec<(String, usize, usize)>,
+    ) {
+        let Some(list) = ts::field(call, "arguments") else {
+            return;
+        };
+        let items = ts::named_children(list);
+        let Some(first) = items.first().filter(|n| n.kind() == "string") else {
+            return;
+        };
+        let program = self.string_value(*first);
+        let name = program.rsplit('/').next().unwrap_or(&program).to_string();
+        let elems: Vec<Node<'_>> = items
+            .get(1)
+            .filter(|n| n.kind() == "array")
+            .map(|a| ts::named_children(*a))
+            .unwrap_or_default();
+        let args: Vec<String> = elems
+            .iter()
+            .map(|n| match n.kind() {
+                "string" | "template_string" => self.string_value(*n),
+                _ => clip(self.text(*n), 200).to_string(),
+            })
+            .collect();
+        if super::shell::SHELLS.contains(&name.as_str())
+            && let Some(i) = args
+                .iter()
+                .position(|a| a.starts_with('-') && a.contains('c'))
+            && let Some(script) = elems
+                .get(i + 1)
+                .filter(|n| matches!(n.kind(), "string" | "template_string"))
+        {
+            shell.push((
+                self.string_value(*script),
+                script.start_byte(),
+                script.end_byte(),
+            ));
+        }
+        sink.push(
+            origin,
+            Language::Shell,
+            list.start_byte(),
+            list.end_byte(),
+            FactKind::Command {
+                name,
+                args,
+                pipe_to: None,
+            },
+        );
+    }
+
     fn string_value(&self, n: Node<'_>) -> String {
         let t = self.text(n);
         let body = ["`", "\"", "'"]
