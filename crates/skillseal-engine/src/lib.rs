@@ -64,7 +64,8 @@ const MAX_EVIDENCE: usize = 4;
 /// - a throwaway endpoint (raw IP, tunnel, webhook) with a credential read;
 ///
 /// and, anywhere in the skill, prompt injection together with credential
-/// reads, agent-config tampering or exfiltration.
+/// reads, agent-config tampering or exfiltration. A skill loaded into every
+/// session (`always: true`) that runs code or uses the network is reviewed.
 pub fn assess(findings: &[Finding]) -> Assessment {
     let capabilities: BTreeSet<String> = findings
         .iter()
@@ -192,6 +193,28 @@ pub fn assess(findings: &[Finding]) -> Assessment {
         });
     }
 
+    // Loaded into every session and able to act: a review at least.
+    let always: Vec<&Finding> = findings.iter().filter(|f| f.rule == ALWAYS_RULE).collect();
+    let acts: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| {
+            f.severity > Severity::Info
+                && matches!(
+                    f.category,
+                    Category::ProcessExec | Category::Network | Category::DynamicCode
+                )
+        })
+        .collect();
+    if !always.is_empty() && !acts.is_empty() {
+        let both: Vec<&Finding> = always.iter().chain(&acts).copied().collect();
+        reasons.push(Reason {
+            verdict: Verdict::Review,
+            message: "loads into every session (`always: true`) and runs code or uses the network"
+                .into(),
+            evidence: evidence(&both),
+        });
+    }
+
     reasons.sort_by(|a, b| {
         b.verdict
             .cmp(&a.verdict)
@@ -208,6 +231,9 @@ pub fn assess(findings: &[Finding]) -> Assessment {
 /// The rule that reports decoding (base64, hex, char codes…) without
 /// running anything; it matters only next to dynamic code.
 const DECODE_RULE: &str = "OBF003";
+
+/// The rule that reports `always: true` in the front matter.
+const ALWAYS_RULE: &str = "PER003";
 
 /// The rule that reports a checksum or signature check of a download.
 const VERIFY_RULE: &str = "DLX004";
