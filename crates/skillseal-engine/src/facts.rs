@@ -65,6 +65,9 @@ pub struct Fact {
     /// flag", "malicious"…): its findings are reported, not held against
     /// the skill.
     pub quoted: bool,
+    /// Found by decoding an encoded string literal; the span is the
+    /// literal's.
+    pub decoded: bool,
 }
 
 /// Where a parsed source sits inside the file: offsets are shifted by
@@ -119,6 +122,7 @@ impl Sink {
             start,
             end,
             quoted: false,
+            decoded: false,
         });
     }
 }

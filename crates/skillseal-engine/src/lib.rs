@@ -8,6 +8,7 @@
 //!
 //! [`assess`] turns a skill's findings into capabilities and a verdict.
 
+pub mod decode;
 pub mod detect;
 pub mod facts;
 pub mod lang;
@@ -62,6 +63,7 @@ const MAX_EVIDENCE: usize = 4;
 /// - network use and running dynamic code (fetch and execute);
 /// - network use and a start-up entry (a downloaded, persistent program);
 /// - a throwaway endpoint (raw IP, tunnel, webhook) with a credential read;
+/// - "paste this into a terminal" with a paste-site link or throwaway host;
 ///
 /// and, anywhere in the skill, prompt injection together with credential
 /// reads, agent-config tampering or exfiltration. A skill loaded into every
@@ -169,6 +171,18 @@ pub fn assess(findings: &[Finding]) -> Assessment {
             &secrets,
             "reads credentials and names a throwaway endpoint",
         );
+        let paste_step = pick(&|f| f.rule == PASTE_RULE);
+        let remote_code = pick(&|f| {
+            matches!(
+                f.category,
+                Category::SocialEngineering | Category::SuspiciousEndpoint
+            ) && f.rule != PASTE_RULE
+        });
+        combo(
+            &paste_step,
+            &remote_code,
+            "tells the user to paste a command and points at a paste site or throwaway host",
+        );
     }
 
     // Prompt injection with something worth stealing or switching off.
@@ -231,6 +245,9 @@ pub fn assess(findings: &[Finding]) -> Assessment {
 /// The rule that reports decoding (base64, hex, char codes…) without
 /// running anything; it matters only next to dynamic code.
 const DECODE_RULE: &str = "OBF003";
+
+/// The rule that reports "paste this into a terminal" prose.
+const PASTE_RULE: &str = "SOC003";
 
 /// The rule that reports `always: true` in the front matter.
 const ALWAYS_RULE: &str = "PER003";

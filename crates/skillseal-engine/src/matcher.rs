@@ -210,6 +210,7 @@ impl Engine {
         if !matches!(lang, Language::Markdown | Language::Text) {
             invisible_lines(&text, lang, &mut sink);
         }
+        crate::decode::decode_literals(&mut sink);
         (text, sink.facts, skill_manifest)
     }
 
@@ -313,6 +314,9 @@ impl Engine {
             .message
             .replace("{match}", shown)
             .replace("{value}", value);
+        if fact.decoded {
+            message.push_str(" (in an encoded literal, decoded)");
+        }
         // Hidden text is hidden wherever it sits: it is never an example.
         let severity = if fact.quoted && rule.category != Category::HiddenText {
             message.push_str(" (quoted as an example)");
@@ -500,6 +504,7 @@ impl Engine {
             start: 0,
             end: 0,
             quoted: false,
+            decoded: false,
         };
         self.match_facts(path, "", std::slice::from_ref(&fact))
     }
