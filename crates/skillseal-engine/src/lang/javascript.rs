@@ -416,7 +416,6 @@ impl<'s> Js<'s> {
             return;
         };
         let program = self.string_value(*first);
-        let name = program.rsplit('/').next().unwrap_or(&program).to_string();
         let elems: Vec<Node<'_>> = items
             .get(1)
             .filter(|n| n.kind() == "array")
@@ -429,31 +428,14 @@ impl<'s> Js<'s> {
                 _ => clip(self.text(*n), 200).to_string(),
             })
             .collect();
-        if super::shell::SHELLS.contains(&name.as_str())
-            && let Some(i) = args
-                .iter()
-                .position(|a| a.starts_with('-') && a.contains('c'))
-            && let Some(script) = elems
-                .get(i + 1)
+        let literal_arg = |i: usize| {
+            elems
+                .get(i)
                 .filter(|n| matches!(n.kind(), "string" | "template_string"))
-        {
-            shell.push((
-                self.string_value(*script),
-                script.start_byte(),
-                script.end_byte(),
-            ));
-        }
-        sink.push(
-            origin,
-            Language::Shell,
-            list.start_byte(),
-            list.end_byte(),
-            FactKind::Command {
-                name,
-                args,
-                pipe_to: None,
-            },
-        );
+                .map(|n| (self.string_value(*n), n.start_byte(), n.end_byte()))
+        };
+        let span = (list.start_byte(), list.end_byte());
+        super::argv_command(&program, args, literal_arg, span, origin, sink, shell);
     }
 
     fn string_value(&self, n: Node<'_>) -> String {

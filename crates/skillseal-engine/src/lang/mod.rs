@@ -14,7 +14,7 @@ pub mod shell;
 mod test_util;
 pub mod ts;
 
-use crate::facts::{Origin, Sink};
+use crate::facts::{FactKind, Origin, Sink};
 use skillseal_model::Language;
 
 /// Parse `src` as `lang` and emit its facts. Languages without a code
@@ -35,6 +35,42 @@ pub fn scan_source(lang: Language, src: &str, origin: Origin, sink: &mut Sink) {
         _ => {}
     }
     sink.depth -= 1;
+}
+
+/// A process started from an argument vector (`subprocess.run(["curl",
+/// …])`, `spawn("curl", [...])`) as the shell command fact it amounts to.
+/// `args` are literal values or source text; `literal_arg(i)` gives the
+/// `i`th argument's value and span when it is a string literal, so that a
+/// shell's `-c` script goes to the shell frontend through `shell`.
+pub(crate) fn argv_command(
+    program: &str,
+    args: Vec<String>,
+    literal_arg: impl Fn(usize) -> Option<(String, usize, usize)>,
+    span: (usize, usize),
+    origin: Origin,
+    sink: &mut Sink,
+    shell: &mut Vec<(String, usize, usize)>,
+) {
+    let name = program.rsplit('/').next().unwrap_or(program).to_string();
+    if shell::SHELLS.contains(&name.as_str())
+        && let Some(i) = args
+            .iter()
+            .position(|a| a.starts_with('-') && a.contains('c'))
+        && let Some(script) = literal_arg(i + 1)
+    {
+        shell.push(script);
+    }
+    sink.push(
+        origin,
+        Language::Shell,
+        span.0,
+        span.1,
+        FactKind::Command {
+            name,
+            args,
+            pipe_to: None,
+        },
+    );
 }
 
 /// Parse only, for the benchmark's baseline: returns the node count.

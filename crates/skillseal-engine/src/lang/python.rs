@@ -95,7 +95,6 @@ impl<'s> Py<'s> {
             return;
         };
         let program = self.literal(*first);
-        let name = program.rsplit('/').next().unwrap_or(&program).to_string();
         let args: Vec<String> = items[1..]
             .iter()
             .map(|n| match n.kind() {
@@ -103,29 +102,14 @@ impl<'s> Py<'s> {
                 _ => clip(self.text(*n), 200).to_string(),
             })
             .collect();
-        if super::shell::SHELLS.contains(&name.as_str())
-            && let Some(i) = args
-                .iter()
-                .position(|a| a.starts_with('-') && a.contains('c'))
-            && let Some(script) = items.get(i + 2).filter(|n| n.kind() == "string")
-        {
-            shell.push((
-                self.literal(*script),
-                script.start_byte(),
-                script.end_byte(),
-            ));
-        }
-        sink.push(
-            origin,
-            Language::Shell,
-            list.start_byte(),
-            list.end_byte(),
-            FactKind::Command {
-                name,
-                args,
-                pipe_to: None,
-            },
-        );
+        let literal_arg = |i: usize| {
+            items
+                .get(i + 1)
+                .filter(|n| n.kind() == "string")
+                .map(|n| (self.literal(*n), n.start_byte(), n.end_byte()))
+        };
+        let span = (list.start_byte(), list.end_byte());
+        super::argv_command(&program, args, literal_arg, span, origin, sink, shell);
     }
 
     fn visit(
