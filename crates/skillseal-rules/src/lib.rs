@@ -7,6 +7,7 @@
 //! pattern vocabulary is documented in `docs/rules.md`.
 
 mod load;
+pub mod pattern;
 mod schema;
 
 pub use load::{RuleError, RuleSet};

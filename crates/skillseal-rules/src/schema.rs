@@ -216,9 +216,7 @@ mod opt_regex {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Regex>, D::Error> {
         let s = String::deserialize(d)?;
-        regex::RegexBuilder::new(&s)
-            .size_limit(4 << 20)
-            .build()
+        crate::pattern::compile(&s)
             .map(Some)
             .map_err(|e| serde::de::Error::custom(format!("invalid regex: {e}")))
     }
