@@ -5,11 +5,11 @@ use crate::facts::{Arg, Fact, FactKind, Origin, Sink, clip};
 use crate::lang::{self, manifest};
 use crate::text::{LineIndex, snippet};
 use crate::{FileOutcome, SkillContext, detect, is_skill_manifest};
+use foldhash::{HashMap, HashSet};
 use regex::RegexSet;
 use skillseal_model::{Category, Finding, Language, Severity};
 use skillseal_rules::{ArgKind, Matcher, NamePattern, Rule, RuleSet};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 
 type Slot = (u32, u32); // (rule index, matcher index)
 
@@ -72,7 +72,7 @@ impl Engine {
             member: NameIndex::default(),
             command: NameIndex::default(),
             key: NameIndex::default(),
-            file_kind: HashMap::new(),
+            file_kind: HashMap::default(),
             string_set: RegexSet::empty(),
             string_slots: Vec::new(),
             text_set: RegexSet::empty(),
@@ -226,7 +226,7 @@ impl Engine {
         // Most facts match no rule: the line index is built on the first
         // finding, and subjects are borrowed, not copied.
         let mut lines: Option<LineIndex<'_>> = None;
-        let mut seen: HashSet<(u32, usize)> = HashSet::new();
+        let mut seen: HashSet<(u32, usize)> = HashSet::default();
         let mut out = Vec::new();
         let mut slots = Vec::new();
         for fact in facts {

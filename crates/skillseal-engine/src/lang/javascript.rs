@@ -5,8 +5,8 @@
 use super::ts::{self, Ctx};
 use super::unescape;
 use crate::facts::{Arg, FactKind, Origin, Sink, clip};
+use foldhash::HashMap;
 use skillseal_model::Language;
-use std::collections::HashMap;
 use tree_sitter::Node;
 
 const MAX_SEGMENTS: usize = 32;
@@ -34,7 +34,7 @@ pub fn scan(lang: Language, src: &str, origin: Origin, sink: &mut Sink) {
     };
     let mut js = Js {
         src,
-        aliases: HashMap::new(),
+        aliases: HashMap::default(),
     };
     let mut shell: Vec<(String, usize, usize)> = Vec::new();
     ts::walk(&tree, |node, ctx| {
@@ -107,16 +107,16 @@ impl<'s> Js<'s> {
                 kind,
             )
         };
-        match node.kind() {
+        match ctx.kind {
             "import_statement" => {
                 let Some(source) = ts::field(node, "source") else {
                     return;
                 };
                 let module = module_name(&self.string_value(source));
                 for clause in ts::named_children(node) {
-                    if clause.kind() == "import_clause" {
+                    if ts::kind(clause) == "import_clause" {
                         self.bind_import_clause(clause, &module);
-                    } else if clause.kind() == "import_require_clause"
+                    } else if ts::kind(clause) == "import_require_clause"
                         && let Some(id) = clause.named_child(0)
                     {
                         self.aliases
@@ -135,9 +135,9 @@ impl<'s> Js<'s> {
                 };
                 self.bind_pattern(name, &base);
                 // `const {API_KEY, HOME: home} = process.env` reads those keys.
-                if name.kind() == "object_pattern"
+                if ts::kind(name) == "object_pattern"
                     && matches!(
-                        value.kind(),
+                        ts::kind(value),
                         "member_expression" | "subscript_expression" | "identifier"
                     )
                     && !base.contains("()")
@@ -158,10 +158,10 @@ impl<'s> Js<'s> {
                     return;
                 };
                 let args = ts::field(node, "arguments")
-                    .filter(|a| a.kind() == "arguments")
+                    .filter(|a| ts::kind(*a) == "arguments")
                     .map(|a| self.arguments(a))
                     .unwrap_or_default();
-                let callee = if function.kind() == "import" {
+                let callee = if ts::kind(function) == "import" {
                     "import".to_string()
                 } else if let Some(c) = self.resolve(function, false) {
                     c
@@ -184,7 +184,7 @@ impl<'s> Js<'s> {
                 if runs_shell(&callee)
                     && let Some(first) = ts::field(node, "arguments")
                         .and_then(|a| a.named_child(0))
-                        .filter(|a| matches!(a.kind(), "string" | "template_string"))
+                        .filter(|a| matches!(ts::kind(*a), "string" | "template_string"))
                 {
                     let code = self.string_value(first);
                     shell.push((code, first.start_byte(), first.end_byte()));
@@ -268,7 +268,7 @@ impl<'s> Js<'s> {
 
     fn bind_import_clause(&mut self, clause: Node<'_>, module: &str) {
         for part in ts::named_children(clause) {
-            match part.kind() {
+            match ts::kind(part) {
                 "identifier" => {
                     self.aliases
                         .insert(self.text(part).to_string(), module.to_string());
@@ -276,7 +276,7 @@ impl<'s> Js<'s> {
                 "namespace_import" => {
                     if let Some(id) = ts::named_children(part)
                         .into_iter()
-                        .find(|c| c.kind() == "identifier")
+                        .find(|c| ts::kind(*c) == "identifier")
                     {
                         self.aliases
                             .insert(self.text(id).to_string(), module.to_string());
@@ -284,7 +284,7 @@ impl<'s> Js<'s> {
                 }
                 "named_imports" => {
                     for spec in ts::named_children(part) {
-                        if spec.kind() != "import_specifier" {
+                        if ts::kind(spec) != "import_specifier" {
                             continue;
                         }
                         let Some(name) = ts::field(spec, "name") else {
@@ -303,14 +303,14 @@ impl<'s> Js<'s> {
 
     /// Bind the names a declaration pattern introduces to paths under `base`.
     fn bind_pattern(&mut self, pattern: Node<'_>, base: &str) {
-        match pattern.kind() {
+        match ts::kind(pattern) {
             "identifier" => {
                 self.aliases
                     .insert(self.text(pattern).to_string(), base.to_string());
             }
             "object_pattern" => {
                 for p in ts::named_children(pattern) {
-                    match p.kind() {
+                    match ts::kind(p) {
                         "shorthand_property_identifier_pattern" => {
                             let n = self.text(p);
                             self.aliases.insert(n.to_string(), format!("{base}.{n}"));
@@ -321,7 +321,7 @@ impl<'s> Js<'s> {
                                 continue;
                             };
                             let key = self.string_value(k);
-                            let v = if v.kind() == "assignment_pattern" {
+                            let v = if ts::kind(v) == "assignment_pattern" {
                                 match ts::field(v, "left") {
                                     Some(l) => l,
                                     None => continue,
@@ -329,7 +329,7 @@ impl<'s> Js<'s> {
                             } else {
                                 v
                             };
-                            if v.kind() == "identifier" {
+                            if ts::kind(v) == "identifier" {
                                 self.aliases
                                     .insert(self.text(v).to_string(), format!("{base}.{key}"));
                             }
@@ -352,10 +352,10 @@ impl<'s> Js<'s> {
             .last()
             .and_then(|d| ts::field(*d, "name"))
             .is_some_and(|name| {
-                name.kind() == "object_pattern"
+                ts::kind(name) == "object_pattern"
                     && !ts::named_children(name)
                         .iter()
-                        .any(|p| p.kind() == "rest_pattern")
+                        .any(|p| ts::kind(*p) == "rest_pattern")
             })
     }
 
@@ -363,7 +363,7 @@ impl<'s> Js<'s> {
     fn pattern_keys<'t>(&self, pattern: Node<'t>) -> Vec<(String, Node<'t>)> {
         let mut out = Vec::new();
         for p in ts::named_children(pattern) {
-            match p.kind() {
+            match ts::kind(p) {
                 "shorthand_property_identifier_pattern" => out.push((self.text(p).to_string(), p)),
                 "pair_pattern" => {
                     if let Some(k) = ts::field(p, "key") {
@@ -384,8 +384,8 @@ impl<'s> Js<'s> {
     fn arguments(&self, list: Node<'_>) -> Vec<Arg> {
         ts::named_children(list)
             .into_iter()
-            .filter(|a| a.kind() != "comment")
-            .map(|a| match a.kind() {
+            .filter(|a| ts::kind(*a) != "comment")
+            .map(|a| match ts::kind(a) {
                 "string" => Arg::Literal(self.string_value(a)),
                 "template_string" if a.named_child_count() == 0 => {
                     Arg::Literal(self.string_value(a))
@@ -412,18 +412,18 @@ impl<'s> Js<'s> {
             return;
         };
         let items = ts::named_children(list);
-        let Some(first) = items.first().filter(|n| n.kind() == "string") else {
+        let Some(first) = items.first().filter(|n| ts::kind(**n) == "string") else {
             return;
         };
         let program = self.string_value(*first);
         let elems: Vec<Node<'_>> = items
             .get(1)
-            .filter(|n| n.kind() == "array")
+            .filter(|n| ts::kind(**n) == "array")
             .map(|a| ts::named_children(*a))
             .unwrap_or_default();
         let args: Vec<String> = elems
             .iter()
-            .map(|n| match n.kind() {
+            .map(|n| match ts::kind(*n) {
                 "string" | "template_string" => self.string_value(*n),
                 _ => clip(self.text(*n), 200).to_string(),
             })
@@ -431,7 +431,7 @@ impl<'s> Js<'s> {
         let literal_arg = |i: usize| {
             elems
                 .get(i)
-                .filter(|n| matches!(n.kind(), "string" | "template_string"))
+                .filter(|n| matches!(ts::kind(**n), "string" | "template_string"))
                 .map(|n| (self.string_value(*n), n.start_byte(), n.end_byte()))
         };
         let span = (list.start_byte(), list.end_byte());
@@ -450,14 +450,14 @@ impl<'s> Js<'s> {
     fn resolve_known(&self, n: Node<'_>) -> Option<String> {
         let mut base = n;
         for _ in 0..MAX_SEGMENTS {
-            match base.kind() {
+            match ts::kind(base) {
                 "member_expression" | "subscript_expression" => base = ts::field(base, "object")?,
                 "identifier" => break,
                 _ => return None,
             }
         }
         let name = self.text(base);
-        if base.kind() != "identifier"
+        if ts::kind(base) != "identifier"
             || !(self.aliases.contains_key(name) || GLOBALS.contains(&name))
         {
             return None;
@@ -475,7 +475,7 @@ impl<'s> Js<'s> {
         let mut cur = n;
         let mut called = false;
         for _ in 0..MAX_SEGMENTS {
-            match cur.kind() {
+            match ts::kind(cur) {
                 "identifier" | "this" => {
                     let name = self.text(cur);
                     let known = self.aliases.get(name);
@@ -501,7 +501,7 @@ impl<'s> Js<'s> {
                 }
                 "subscript_expression" => {
                     let index = ts::field(cur, "index")?;
-                    let mut s = if index.kind() == "string" {
+                    let mut s = if ts::kind(index) == "string" {
                         self.string_value(index)
                     } else {
                         // A computed key is written `[]`: `process.env[k]`
@@ -523,10 +523,10 @@ impl<'s> Js<'s> {
                 }
                 "call_expression" => {
                     let f = ts::field(cur, "function")?;
-                    let is_loader = f.kind() == "import" || self.text(f) == "require";
+                    let is_loader = ts::kind(f) == "import" || self.text(f) == "require";
                     if is_loader {
                         let arg = ts::field(cur, "arguments")?.named_child(0)?;
-                        if arg.kind() != "string" {
+                        if ts::kind(arg) != "string" {
                             return None;
                         }
                         segs.push(module_name(&self.string_value(arg)));

@@ -4,8 +4,8 @@
 use super::ts::{self, Ctx};
 use super::unescape;
 use crate::facts::{Arg, FactKind, Origin, Sink, clip};
+use foldhash::{HashMap, HashSet};
 use skillseal_model::Language;
-use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 const MAX_SEGMENTS: usize = 32;
@@ -16,8 +16,8 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
     };
     let mut py = Py {
         src,
-        aliases: HashMap::new(),
-        values: HashSet::new(),
+        aliases: HashMap::default(),
+        values: HashSet::default(),
     };
     let mut pending_shell: Vec<(String, usize, usize)> = Vec::new();
     ts::walk(&tree, |node, ctx| {
@@ -43,7 +43,7 @@ struct Py<'s> {
 /// Whether a string (or concatenation of strings) is an f-string with
 /// `{placeholders}`.
 fn has_interpolation(n: Node<'_>) -> bool {
-    let parts = if n.kind() == "concatenated_string" {
+    let parts = if ts::kind(n) == "concatenated_string" {
         ts::named_children(n)
     } else {
         vec![n]
@@ -51,7 +51,7 @@ fn has_interpolation(n: Node<'_>) -> bool {
     parts.iter().any(|p| {
         ts::named_children(*p)
             .iter()
-            .any(|c| c.kind() == "interpolation")
+            .any(|c| ts::kind(*c) == "interpolation")
     })
 }
 
@@ -91,13 +91,13 @@ impl<'s> Py<'s> {
         shell: &mut Vec<(String, usize, usize)>,
     ) {
         let items = ts::named_children(list);
-        let Some(first) = items.first().filter(|n| n.kind() == "string") else {
+        let Some(first) = items.first().filter(|n| ts::kind(**n) == "string") else {
             return;
         };
         let program = self.literal(*first);
         let args: Vec<String> = items[1..]
             .iter()
-            .map(|n| match n.kind() {
+            .map(|n| match ts::kind(*n) {
                 "string" | "concatenated_string" => self.literal(*n),
                 _ => clip(self.text(*n), 200).to_string(),
             })
@@ -105,7 +105,7 @@ impl<'s> Py<'s> {
         let literal_arg = |i: usize| {
             items
                 .get(i + 1)
-                .filter(|n| n.kind() == "string")
+                .filter(|n| ts::kind(**n) == "string")
                 .map(|n| (self.literal(*n), n.start_byte(), n.end_byte()))
         };
         let span = (list.start_byte(), list.end_byte());
@@ -123,10 +123,10 @@ impl<'s> Py<'s> {
         let push = |sink: &mut Sink, n: Node<'_>, kind: FactKind| {
             sink.push(origin, Language::Python, n.start_byte(), n.end_byte(), kind)
         };
-        match node.kind() {
+        match ctx.kind {
             "import_statement" => {
                 for child in ts::named_children(node) {
-                    let (module, alias) = match child.kind() {
+                    let (module, alias) = match ts::kind(child) {
                         "dotted_name" => {
                             let m = self.text(child).to_string();
                             let first = m.split('.').next().unwrap_or(&m).to_string();
@@ -161,7 +161,7 @@ impl<'s> Py<'s> {
                 );
                 let mut cursor = node.walk();
                 for child in node.children_by_field_name("name", &mut cursor) {
-                    let (name, alias) = match child.kind() {
+                    let (name, alias) = match ts::kind(child) {
                         "dotted_name" => (self.text(child), self.text(child)),
                         "aliased_import" => {
                             let (Some(n), Some(a)) =
@@ -183,7 +183,7 @@ impl<'s> Py<'s> {
             "assignment" => {
                 if let (Some(left), Some(right)) =
                     (ts::field(node, "left"), ts::field(node, "right"))
-                    && left.kind() == "identifier"
+                    && ts::kind(left) == "identifier"
                 {
                     self.bind_value(self.text(left), right);
                 }
@@ -192,8 +192,12 @@ impl<'s> Py<'s> {
             "as_pattern" if ctx.parent_kind() == "with_item" => {
                 if let (Some(value), Some(target)) = (node.named_child(0), ts::field(node, "alias"))
                     && let Some(id) = Some(target)
-                        .filter(|t| t.kind() == "identifier")
-                        .or_else(|| target.named_child(0).filter(|t| t.kind() == "identifier"))
+                        .filter(|t| ts::kind(*t) == "identifier")
+                        .or_else(|| {
+                            target
+                                .named_child(0)
+                                .filter(|t| ts::kind(*t) == "identifier")
+                        })
                 {
                     self.bind_value(self.text(id), value);
                 }
@@ -206,7 +210,7 @@ impl<'s> Py<'s> {
                     return;
                 };
                 let (args, kwargs) = match ts::field(node, "arguments") {
-                    Some(a) if a.kind() == "argument_list" => self.arguments(a),
+                    Some(a) if ts::kind(a) == "argument_list" => self.arguments(a),
                     _ => (Vec::new(), Vec::new()),
                 };
                 if matches!(callee.as_str(), "__import__" | "importlib.import_module")
@@ -217,7 +221,7 @@ impl<'s> Py<'s> {
                 if runs_shell(&callee, &kwargs)
                     && let Some(first) = ts::field(node, "arguments")
                         .and_then(|a| a.named_child(0))
-                        .filter(|a| matches!(a.kind(), "string" | "concatenated_string"))
+                        .filter(|a| matches!(ts::kind(*a), "string" | "concatenated_string"))
                 {
                     // An f-string is a dynamic argument but still shell code
                     // with its `{placeholders}` as written.
@@ -226,7 +230,7 @@ impl<'s> Py<'s> {
                 if runs_argv(&callee)
                     && let Some(list) = ts::field(node, "arguments")
                         .and_then(|a| a.named_child(0))
-                        .filter(|a| matches!(a.kind(), "list" | "tuple"))
+                        .filter(|a| matches!(ts::kind(*a), "list" | "tuple"))
                 {
                     self.argv_command(list, origin, sink, shell);
                 }
@@ -262,7 +266,7 @@ impl<'s> Py<'s> {
                     return;
                 };
                 let key = ts::field(node, "subscript")
-                    .filter(|s| s.kind() == "string")
+                    .filter(|s| ts::kind(*s) == "string")
                     .map(|s| self.string_value(s));
                 // A computed key is written `[]`: `os.environ[name]` is
                 // `os.environ[]`, not the whole mapping.
@@ -300,7 +304,7 @@ impl<'s> Py<'s> {
             "concatenated_string" => {
                 let value: String = ts::named_children(node)
                     .into_iter()
-                    .filter(|c| c.kind() == "string")
+                    .filter(|c| ts::kind(*c) == "string")
                     .map(|c| self.string_value(c))
                     .collect();
                 push(sink, node, FactKind::Str { value });
@@ -312,7 +316,7 @@ impl<'s> Py<'s> {
     /// Bind `name` to what `value` denotes when it resolves through an
     /// import (a module path, or a call's result written with `()`).
     fn bind_value(&mut self, name: &str, value: Node<'_>) {
-        let target = match value.kind() {
+        let target = match ts::kind(value) {
             "identifier" | "attribute" | "call" if self.rooted_in_import(value) => {
                 self.resolve(value)
             }
@@ -336,7 +340,7 @@ impl<'s> Py<'s> {
     fn rooted_in_import(&self, n: Node<'_>) -> bool {
         let mut cur = n;
         for _ in 0..MAX_SEGMENTS {
-            cur = match cur.kind() {
+            cur = match ts::kind(cur) {
                 "identifier" => return self.aliases.contains_key(self.text(cur)),
                 "attribute" => match ts::field(cur, "object") {
                     Some(o) => o,
@@ -363,7 +367,7 @@ impl<'s> Py<'s> {
         let mut args = Vec::new();
         let mut kwargs = Vec::new();
         for a in ts::named_children(list) {
-            match a.kind() {
+            match ts::kind(a) {
                 "keyword_argument" => {
                     if let (Some(n), Some(v)) = (ts::field(a, "name"), ts::field(a, "value")) {
                         kwargs.push((
@@ -384,10 +388,10 @@ impl<'s> Py<'s> {
     }
 
     fn literal(&self, n: Node<'_>) -> String {
-        if n.kind() == "concatenated_string" {
+        if ts::kind(n) == "concatenated_string" {
             ts::named_children(n)
                 .into_iter()
-                .filter(|c| c.kind() == "string")
+                .filter(|c| ts::kind(*c) == "string")
                 .map(|c| self.string_value(c))
                 .collect()
         } else {
@@ -416,13 +420,13 @@ impl<'s> Py<'s> {
     fn resolve_known(&self, n: Node<'_>) -> Option<String> {
         let mut base = n;
         for _ in 0..MAX_SEGMENTS {
-            match base.kind() {
+            match ts::kind(base) {
                 "attribute" => base = ts::field(base, "object")?,
                 "identifier" => break,
                 _ => return None,
             }
         }
-        if base.kind() != "identifier" || !self.aliases.contains_key(self.text(base)) {
+        if ts::kind(base) != "identifier" || !self.aliases.contains_key(self.text(base)) {
             return None;
         }
         self.resolve(n)
@@ -436,7 +440,7 @@ impl<'s> Py<'s> {
         let mut cur = n;
         let mut called = false;
         for _ in 0..MAX_SEGMENTS {
-            match cur.kind() {
+            match ts::kind(cur) {
                 "identifier" => {
                     let name = self.text(cur);
                     let mut base = self
@@ -465,7 +469,7 @@ impl<'s> Py<'s> {
                     let ftext = self.text(f);
                     if matches!(ftext, "__import__" | "importlib.import_module") {
                         let arg = ts::field(cur, "arguments")?.named_child(0)?;
-                        if arg.kind() != "string" {
+                        if ts::kind(arg) != "string" {
                             return None;
                         }
                         segs.push(self.string_value(arg));

@@ -11,9 +11,9 @@
 
 use crate::facts::{Arg, FactKind, Origin, Sink, clip};
 use crate::text::LineIndex;
+use foldhash::HashMap;
 use proc_macro2::{Span, TokenStream, TokenTree};
 use skillseal_model::Language;
-use std::collections::HashMap;
 use syn::visit::Visit;
 
 const MAX_NESTING: usize = 96;
@@ -64,7 +64,7 @@ fn parse_and_visit(src: &str, origin: Origin, sink: &mut Sink, use_syn: bool) {
             lines: &lines,
             origin,
             sink,
-            aliases: HashMap::new(),
+            aliases: HashMap::default(),
         };
         v.visit_file(&file);
         return;

@@ -5,9 +5,9 @@
 
 use super::ts::{self, Ctx};
 use crate::facts::{FactKind, Origin, Sink, clip};
+use foldhash::HashMap;
 use skillseal_model::Language;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use tree_sitter::Node;
 
 const WRAPPERS: &[&str] = &[
@@ -35,7 +35,7 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
     let Some(tree) = ts::parse(Language::Shell, src) else {
         return;
     };
-    let mut pipe_next: HashMap<usize, String> = HashMap::new();
+    let mut pipe_next: HashMap<usize, String> = HashMap::default();
     let mut nested: Vec<(String, usize, usize)> = Vec::new();
     ts::walk(&tree, |node, ctx| {
         visit(src, node, ctx, origin, sink, &mut pipe_next, &mut nested);
@@ -50,7 +50,7 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
 /// The command node inside a pipeline element (which may be wrapped in a
 /// redirection).
 fn command_of(n: Node<'_>) -> Option<Node<'_>> {
-    match n.kind() {
+    match ts::kind(n) {
         "command" | "declaration_command" | "unset_command" => Some(n),
         "redirected_statement" => ts::field(n, "body").and_then(command_of),
         _ => None,
@@ -69,7 +69,7 @@ fn visit(
     let push = |sink: &mut Sink, n: Node<'_>, kind: FactKind| {
         sink.push(origin, Language::Shell, n.start_byte(), n.end_byte(), kind)
     };
-    match node.kind() {
+    match ctx.kind {
         "pipeline" => {
             let stages: Vec<Node<'_>> = ts::named_children(node)
                 .into_iter()
@@ -101,7 +101,7 @@ fn visit(
                 None
             };
             if let Some(a) = code_arg
-                && matches!(a.kind(), "string" | "raw_string" | "word")
+                && matches!(ts::kind(*a), "string" | "raw_string" | "word")
             {
                 nested.push((word(src, *a), a.start_byte(), a.end_byte()));
             }
@@ -134,7 +134,7 @@ fn visit(
             let name = ts::text(keyword, src).to_string();
             let args = ts::named_children(node)
                 .into_iter()
-                .filter(|c| c.kind() != "comment")
+                .filter(|c| ts::kind(*c) != "comment")
                 .map(|c| word(src, c))
                 .collect();
             let pipe_to = pipe_next.get(&node.id()).cloned();
@@ -152,7 +152,7 @@ fn visit(
         // are emitted as strings already).
         "variable_assignment" => {
             if let Some(v) = ts::field(node, "value")
-                && matches!(v.kind(), "word" | "concatenation")
+                && matches!(ts::kind(v), "word" | "concatenation")
             {
                 push(
                     sink,
@@ -193,7 +193,7 @@ fn visit(
         "simple_expansion" | "expansion" => {
             if let Some(v) = ts::named_children(node)
                 .into_iter()
-                .find(|c| c.kind() == "variable_name")
+                .find(|c| ts::kind(*c) == "variable_name")
             {
                 let path = format!("${}", ts::text(v, src));
                 push(sink, node, FactKind::Member { path });
@@ -255,7 +255,7 @@ fn command_words(src: &str, cmd: Node<'_>) -> Option<(String, Vec<String>)> {
 /// A shell word with its quoting removed (expansions kept as written).
 pub fn word(src: &str, n: Node<'_>) -> String {
     let t = ts::text(n, src);
-    match n.kind() {
+    match ts::kind(n) {
         "raw_string" => t
             .trim_start_matches('\'')
             .trim_end_matches('\'')
@@ -274,9 +274,9 @@ pub fn word(src: &str, n: Node<'_>) -> String {
             .map(|c| word(src, c))
             .collect(),
         "word" | "command_name" => {
-            let t = if n.kind() == "command_name" {
+            let t = if ts::kind(n) == "command_name" {
                 n.named_child(0).map_or(t, |c| {
-                    if c.kind() == "word" {
+                    if ts::kind(c) == "word" {
                         ts::text(c, src)
                     } else {
                         t
@@ -285,9 +285,9 @@ pub fn word(src: &str, n: Node<'_>) -> String {
             } else {
                 t
             };
-            if n.kind() == "command_name"
+            if ts::kind(n) == "command_name"
                 && let Some(c) = n.named_child(0)
-                && c.kind() != "word"
+                && ts::kind(c) != "word"
             {
                 return word(src, c);
             }
@@ -328,7 +328,7 @@ fn shallow_text<'s>(src: &'s str, n: Node<'_>) -> Cow<'s, str> {
     let mut cursor = n.walk();
     let long: Vec<Node<'_>> = n
         .named_children(&mut cursor)
-        .filter(|c| is_nested(c.kind()) && c.byte_range().len() > MAX_NESTED_TEXT)
+        .filter(|c| is_nested(ts::kind(*c)) && c.byte_range().len() > MAX_NESTED_TEXT)
         .collect();
     if long.is_empty() {
         return Cow::Borrowed(t);
