@@ -16,6 +16,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// mimalloc: the scan allocates many small, short-lived facts on every
+/// worker thread, where glibc's allocator spends a tenth of the time.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "skillseal",
