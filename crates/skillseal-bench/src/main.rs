@@ -538,10 +538,10 @@ fn child_phases(dir: &Path) -> Result<(), String> {
         std::hint::black_box(lang::parse_only(l, &text));
         let parse = t.elapsed().as_secs_f64();
         let t = Instant::now();
-        let (text, facts, _) = engine.facts(&rel, &bytes, &ctx);
+        let x = engine.facts(&rel, &bytes, &ctx);
         let facts_secs = t.elapsed().as_secs_f64();
         let t = Instant::now();
-        std::hint::black_box(engine.match_facts(&rel, &text, &facts));
+        std::hint::black_box(engine.match_facts(&rel, &x.text, &x.facts, &x.flows));
         let matching = t.elapsed().as_secs_f64();
         let ph = by_lang
             .entry(if l == Language::Markdown {
@@ -556,7 +556,7 @@ fn child_phases(dir: &Path) -> Result<(), String> {
         ph.parse += parse;
         ph.facts += facts_secs;
         ph.matching += matching;
-        ph.facts_count += facts.len();
+        ph.facts_count += x.facts.len();
     }
     println!(
         "  {:<11} {:>6} {:>8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>10}",

@@ -88,10 +88,44 @@ impl Origin {
     }
 }
 
+/// A variable (or container) takes a value: `name` gets the value of the
+/// expression at `from` at offset `pos`. Names are hashed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Binding {
+    pub name: u64,
+    pub pos: usize,
+    pub from: (usize, usize),
+}
+
+/// A variable read at `pos`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ref {
+    pub name: u64,
+    pub pos: usize,
+}
+
+/// Where values go inside a file: what [`crate::flow`] follows from a
+/// secret source to a network sink.
+#[derive(Debug, Default, Clone)]
+pub struct Flows {
+    pub bindings: Vec<Binding>,
+    pub refs: Vec<Ref>,
+    /// Function bodies, in the order they start: a name bound inside one
+    /// is local to it.
+    pub scopes: Vec<(usize, usize)>,
+}
+
+/// The hash a frontend records a variable name under.
+pub fn name_hash(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x5eed).hash_one(name)
+}
+
 /// Collects facts for one file.
 #[derive(Debug)]
 pub struct Sink {
     pub facts: Vec<Fact>,
+    pub flows: Flows,
     /// Nested sources (shell inside markdown, shell inside a `-c` string)
     /// are bounded so hostile input cannot recurse without limit.
     pub depth: u32,
@@ -103,6 +137,7 @@ impl Sink {
     pub fn new() -> Sink {
         Sink {
             facts: Vec::new(),
+            flows: Flows::default(),
             depth: 0,
         }
     }
@@ -124,6 +159,34 @@ impl Sink {
             quoted: false,
             decoded: false,
         });
+    }
+}
+
+impl Sink {
+    /// Record that `name` takes the value of `from` (a span in the source
+    /// being parsed) at `pos`.
+    pub fn bind(&mut self, origin: Origin, name: &str, pos: usize, from: (usize, usize)) {
+        let (pos, _) = origin.map(pos, pos);
+        let from = origin.map(from.0, from.1);
+        self.flows.bindings.push(Binding {
+            name: name_hash(name),
+            pos,
+            from,
+        });
+    }
+
+    /// Record a read of `name` at `pos`.
+    pub fn reference(&mut self, origin: Origin, name: &str, pos: usize) {
+        let (pos, _) = origin.map(pos, pos);
+        self.flows.refs.push(Ref {
+            name: name_hash(name),
+            pos,
+        });
+    }
+
+    /// Record a function body: names bound inside it are its own.
+    pub fn scope(&mut self, origin: Origin, start: usize, end: usize) {
+        self.flows.scopes.push(origin.map(start, end));
     }
 }
 

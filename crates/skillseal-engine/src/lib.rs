@@ -11,12 +11,13 @@
 pub mod decode;
 pub mod detect;
 pub mod facts;
+pub mod flow;
 pub mod lang;
 mod matcher;
 pub mod text;
 
 pub use lang::manifest::{SkillManifest, parse_front_matter, split_front_matter};
-pub use matcher::{DISCOVERY_FLAGS, Engine};
+pub use matcher::{DISCOVERY_FLAGS, Engine, Extracted};
 
 use skillseal_model::{Category, CategoryKind, Finding, Reason, Severity, Verdict};
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,7 +1,8 @@
 //! Rule indexes and matching: every fact is looked up in the indexes for its
 //! kind, so the cost per fact does not grow with the number of rules.
 
-use crate::facts::{Arg, Fact, FactKind, Origin, Sink, clip};
+use crate::facts::{Arg, Fact, FactKind, Flows, Origin, Sink, clip};
+use crate::flow::{self, FlowIndex};
 use crate::lang::{self, manifest};
 use crate::text::{LineIndex, snippet};
 use crate::{FileOutcome, SkillContext, detect, is_skill_manifest};
@@ -56,6 +57,18 @@ pub struct Engine {
     string_slots: Vec<Slot>,
     text_set: RegexSet,
     text_slots: Vec<Slot>,
+    flow_slots: Vec<Slot>,
+}
+
+/// What [`Engine::facts`] extracts from a file.
+#[derive(Debug)]
+pub struct Extracted<'b> {
+    /// The text the facts' offsets refer to.
+    pub text: Cow<'b, str>,
+    pub facts: Vec<Fact>,
+    pub flows: Flows,
+    /// Set when the file is the skill's manifest (`SKILL.md`).
+    pub manifest: Option<manifest::SkillManifest>,
 }
 
 /// Longest string a regex subject sees; longer literals are clipped.
@@ -77,6 +90,7 @@ impl Engine {
             string_slots: Vec::new(),
             text_set: RegexSet::empty(),
             text_slots: Vec::new(),
+            flow_slots: Vec::new(),
         };
         let mut string_pats = Vec::new();
         let mut text_pats = Vec::new();
@@ -94,6 +108,9 @@ impl Engine {
                 if let Some(r) = &m.string {
                     string_pats.push(r.as_str().to_string());
                     e.string_slots.push(slot);
+                }
+                if m.flow.is_some() {
+                    e.flow_slots.push(slot);
                 }
                 if let Some(r) = &m.text {
                     text_pats.push(r.as_str().to_string());
@@ -118,12 +135,7 @@ impl Engine {
     }
 
     /// Extract a file's facts and the text their offsets refer to.
-    pub fn facts<'b>(
-        &self,
-        path: &str,
-        bytes: &'b [u8],
-        ctx: &SkillContext,
-    ) -> (Cow<'b, str>, Vec<Fact>, Option<manifest::SkillManifest>) {
+    pub fn facts<'b>(&self, path: &str, bytes: &'b [u8], ctx: &SkillContext) -> Extracted<'b> {
         let mut sink = Sink::new();
         let name = detect::file_name(path);
         let ext = detect::extension(path).unwrap_or_default();
@@ -161,7 +173,12 @@ impl Engine {
             file_fact(&mut sink, "node-addon");
         }
         if magic.is_some() || is_binary(bytes) {
-            return (Cow::Borrowed(""), sink.facts, None);
+            return Extracted {
+                text: Cow::Borrowed(""),
+                facts: sink.facts,
+                flows: sink.flows,
+                manifest: None,
+            };
         }
 
         let text = String::from_utf8_lossy(bytes);
@@ -211,25 +228,42 @@ impl Engine {
             invisible_lines(&text, lang, &mut sink);
         }
         crate::decode::decode_literals(&mut sink);
-        (text, sink.facts, skill_manifest)
+        Extracted {
+            text,
+            facts: sink.facts,
+            flows: sink.flows,
+            manifest: skill_manifest,
+        }
     }
 
     /// Scan one file of a skill. `path` is relative to the skill root.
     pub fn scan_file(&self, path: &str, bytes: &[u8], ctx: &SkillContext) -> FileOutcome {
-        let (text, facts, manifest) = self.facts(path, bytes, ctx);
-        let findings = self.match_facts(path, &text, &facts);
-        FileOutcome { findings, manifest }
+        let x = self.facts(path, bytes, ctx);
+        let findings = self.match_facts(path, &x.text, &x.facts, &x.flows);
+        FileOutcome {
+            findings,
+            manifest: x.manifest,
+        }
     }
 
-    /// Match facts against every rule; findings in source order.
-    pub fn match_facts(&self, path: &str, text: &str, facts: &[Fact]) -> Vec<Finding> {
+    /// Match facts against every rule, then the flow rules against what
+    /// matched; findings in source order.
+    pub fn match_facts(
+        &self,
+        path: &str,
+        text: &str,
+        facts: &[Fact],
+        flows: &Flows,
+    ) -> Vec<Finding> {
         // Most facts match no rule: the line index is built on the first
         // finding, and subjects are borrowed, not copied.
         let mut lines: Option<LineIndex<'_>> = None;
         let mut seen: HashSet<(u32, usize)> = HashSet::default();
         let mut out = Vec::new();
         let mut slots = Vec::new();
-        for fact in facts {
+        // (fact index, rule index) of every finding, for the flow rules.
+        let mut hits: Vec<(usize, u32)> = Vec::new();
+        for (fi, fact) in facts.iter().enumerate() {
             slots.clear();
             let subject: &str = match &fact.kind {
                 FactKind::Call { callee, .. } => {
@@ -288,10 +322,92 @@ impl Engine {
                 }
                 let lines = lines.get_or_insert_with(|| LineIndex::new(text));
                 out.push(self.finding(rule, path, lines, fact, subject));
+                hits.push((fi, ri));
             }
+        }
+        if !hits.is_empty() && !self.flow_slots.is_empty() {
+            self.match_flows(path, text, facts, flows, &hits, &mut seen, &mut out);
         }
         out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         out
+    }
+
+    /// Flow rules: a fact found by a `from` rule inside the value of a fact
+    /// found by a `to` rule (see [`crate::flow`]).
+    #[allow(clippy::too_many_arguments)]
+    fn match_flows(
+        &self,
+        path: &str,
+        text: &str,
+        facts: &[Fact],
+        flows: &Flows,
+        hits: &[(usize, u32)],
+        seen: &mut HashSet<(u32, usize)>,
+        out: &mut Vec<Finding>,
+    ) {
+        let named = |ri: u32, names: &[String]| {
+            let r = &self.rules[ri as usize];
+            names
+                .iter()
+                .any(|n| n == r.category.as_str() || r.capability.as_deref() == Some(n.as_str()))
+        };
+        let mut index: Option<FlowIndex<'_>> = None;
+        let mut lines: Option<LineIndex<'_>> = None;
+        for &(ri, mi) in &self.flow_slots {
+            let rule = &self.rules[ri as usize];
+            let Some(spec) = &rule.matchers[mi as usize].flow else {
+                continue;
+            };
+            let pick = |names: &[String]| -> Vec<usize> {
+                let mut v: Vec<usize> = hits
+                    .iter()
+                    .filter(|(_, r)| named(*r, names))
+                    .map(|(f, _)| *f)
+                    .collect();
+                v.dedup();
+                v
+            };
+            let sources = pick(&spec.from);
+            if sources.is_empty() {
+                continue;
+            }
+            let sinks = pick(&spec.to);
+            let with = pick(&spec.with);
+            if sinks.is_empty() || (!spec.with.is_empty() && with.is_empty()) {
+                continue;
+            }
+            let index = index.get_or_insert_with(|| FlowIndex::new(flows));
+            for &si in &sinks {
+                let sink = &facts[si];
+                if !applies(rule, path, sink.lang) {
+                    continue;
+                }
+                let spans = index.reaching((sink.start, sink.end));
+                let Some(&src) = sources
+                    .iter()
+                    .find(|&&f| f != si && flow::inside(&facts[f], &spans))
+                else {
+                    continue;
+                };
+                if !spec.with.is_empty()
+                    && !with
+                        .iter()
+                        .any(|&f| f != src && flow::inside(&facts[f], &spans))
+                {
+                    continue;
+                }
+                if !seen.insert((ri, sink.start)) {
+                    continue;
+                }
+                let subject = format!(
+                    "{} → {}",
+                    clip(subject_of(&facts[src]), 60),
+                    clip(subject_of(sink), 60)
+                );
+                let lines = lines.get_or_insert_with(|| LineIndex::new(text));
+                out.push(self.finding(rule, path, lines, sink, &subject));
+            }
+        }
     }
 
     fn finding(
@@ -337,6 +453,20 @@ impl Engine {
             snippet: snippet(lines.line_text(line), column),
             capability: rule.capability.clone(),
         }
+    }
+}
+
+/// The name or value a fact is matched on.
+fn subject_of(fact: &Fact) -> &str {
+    match &fact.kind {
+        FactKind::Call { callee, .. } => callee,
+        FactKind::Import { module } => module,
+        FactKind::Member { path } => path,
+        FactKind::Command { name, .. } => name,
+        FactKind::Key { key, .. } => key,
+        FactKind::FileKind { kind } => kind,
+        FactKind::Str { value } => value,
+        FactKind::Text { text } => text,
     }
 }
 
@@ -506,7 +636,7 @@ impl Engine {
             quoted: false,
             decoded: false,
         };
-        self.match_facts(path, "", std::slice::from_ref(&fact))
+        self.match_facts(path, "", std::slice::from_ref(&fact), &Flows::default())
     }
 }
 

@@ -29,7 +29,7 @@ fn scan(path: &str, bytes: &[u8]) -> FileOutcome {
 }
 
 fn facts(path: &str, bytes: &[u8]) -> Vec<Fact> {
-    engine().facts(path, bytes, &SkillContext::default()).1
+    engine().facts(path, bytes, &SkillContext::default()).facts
 }
 
 /// Findings point at real lines and keep printable snippets.

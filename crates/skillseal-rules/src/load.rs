@@ -1,6 +1,7 @@
 use crate::schema::Rule;
 use include_dir::{Dir, include_dir};
 use sha2::{Digest, Sha256};
+use skillseal_model::Category;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -83,6 +84,24 @@ impl RuleSet {
                     &r.source,
                     format!("rule name `{}` is already used by {first}", r.name),
                 ));
+            }
+        }
+        let capabilities: std::collections::BTreeSet<&str> = rules
+            .iter()
+            .filter_map(|r| r.capability.as_deref())
+            .collect();
+        for r in &rules {
+            for flow in r.matchers.iter().filter_map(|m| m.flow.as_ref()) {
+                for name in flow.from.iter().chain(&flow.to).chain(&flow.with) {
+                    if name.parse::<Category>().is_err() && !capabilities.contains(name.as_str()) {
+                        errors.push(RuleError::plain(
+                            &r.source,
+                            format!(
+                                "flow names `{name}`, which is neither a category (docs/taxonomy.md) nor any rule's capability"
+                            ),
+                        ));
+                    }
+                }
             }
         }
         if !errors.is_empty() {
@@ -239,6 +258,14 @@ fn validate(rule: &Rule) -> Result<(), String> {
                 subjects.len(),
                 subjects.join(", "),
                 crate::SUBJECTS.join(", ")
+            ));
+        }
+        if let Some(flow) = &m.flow
+            && (flow.from.is_empty() || flow.to.is_empty())
+        {
+            return Err(format!(
+                "`[[match]]` #{}: a flow needs `from` and `to` (categories or capabilities)",
+                i + 1
             ));
         }
     }

@@ -69,6 +69,7 @@ pub const SUBJECTS: &[&str] = &[
     "file-kind",
     "key",
     "text",
+    "flow",
 ];
 
 /// One declarative pattern. A rule matches when any of its matchers does.
@@ -106,6 +107,10 @@ pub struct Matcher {
     /// Regex over prose lines of markdown and text files.
     #[serde(default, with = "opt_regex")]
     pub text: Option<Regex>,
+    /// A value found by another rule reaches a call or command found by
+    /// another rule, in the same function or script.
+    #[serde(default)]
+    pub flow: Option<FlowSpec>,
 
     // ---- predicates -----------------------------------------------------
     /// Keyword arguments that must be present; value `"*"` means any value,
@@ -134,6 +139,22 @@ pub struct Matcher {
     /// Regex that a manifest key's value must match.
     #[serde(default, with = "opt_regex")]
     pub value: Option<Regex>,
+}
+
+/// `flow = { from = [...], to = [...], with = [...] }`: each name is a
+/// category (`secret-read`) or a capability (`env-read-all`) of other rules.
+/// The flow holds when a fact matched by a `from` rule is part of the
+/// value of a fact matched by a `to` rule (its arguments, or variables
+/// assigned from it, followed through assignments, formatting,
+/// concatenation and containers), and, when `with` is given, a fact
+/// matched by a `with` rule is part of that value too.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowSpec {
+    pub from: Vec<String>,
+    pub to: Vec<String>,
+    #[serde(default)]
+    pub with: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -170,6 +191,9 @@ impl Matcher {
         }
         if self.text.is_some() {
             v.push("text");
+        }
+        if self.flow.is_some() {
+            v.push("flow");
         }
         v
     }

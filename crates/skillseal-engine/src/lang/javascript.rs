@@ -28,6 +28,12 @@ const GLOBALS: &[&str] = &[
     "localStorage",
 ];
 
+/// Nodes of one destructuring pattern followed for bindings.
+const MAX_PATTERN_NODES: usize = 64;
+
+/// Methods that put their arguments into the object they are called on.
+const CONTAINER_WRITES: &[&str] = &["push", "unshift", "set", "append", "add", "write", "splice"];
+
 pub fn scan(lang: Language, src: &str, origin: Origin, sink: &mut Sink) {
     let Some(tree) = ts::parse(lang, src) else {
         return;
@@ -130,6 +136,9 @@ impl<'s> Js<'s> {
                 else {
                     return;
                 };
+                // The whole declarator: `const {TOKEN} = process.env` reads
+                // the key in the pattern.
+                self.bind_flow(name, node, node.start_byte(), origin, sink);
                 let Some(base) = self.resolve(value, true) else {
                     return;
                 };
@@ -153,10 +162,30 @@ impl<'s> Js<'s> {
                     }
                 }
             }
+            "assignment_expression" | "augmented_assignment_expression" | "for_in_statement" => {
+                if let (Some(left), Some(right)) =
+                    (ts::field(node, "left"), ts::field(node, "right"))
+                {
+                    self.bind_flow(left, right, node.start_byte(), origin, sink);
+                }
+            }
+            "function_declaration"
+            | "function_expression"
+            | "function"
+            | "generator_function_declaration"
+            | "generator_function"
+            | "arrow_function"
+            | "method_definition" => {
+                sink.scope(origin, node.start_byte(), node.end_byte());
+            }
+            "shorthand_property_identifier" => {
+                sink.reference(origin, self.text(node), node.start_byte());
+            }
             "call_expression" => {
                 let Some(function) = ts::field(node, "function") else {
                     return;
                 };
+                self.container_write(node, function, origin, sink);
                 let args = ts::field(node, "arguments")
                     .filter(|a| ts::kind(*a) == "arguments")
                     .map(|a| self.arguments(a))
@@ -236,6 +265,9 @@ impl<'s> Js<'s> {
                 }
             }
             "identifier" => {
+                if !(ctx.field == Some("name") || ctx.parent_kind() == "formal_parameters") {
+                    sink.reference(origin, self.text(node), node.start_byte());
+                }
                 if !matches!(
                     ctx.parent_kind(),
                     "arguments" | "array" | "spread_element" | "pair"
@@ -263,6 +295,72 @@ impl<'s> Js<'s> {
                 push(sink, node, FactKind::Str { value });
             }
             _ => {}
+        }
+    }
+
+    /// Record that the names `left` assigns (a name, a destructuring
+    /// pattern, a member or subscript of a name) take the value at `from`.
+    fn bind_flow(
+        &self,
+        left: Node<'_>,
+        from: Node<'_>,
+        pos: usize,
+        origin: Origin,
+        sink: &mut Sink,
+    ) {
+        let span = (from.start_byte(), from.end_byte());
+        let mut stack = vec![left];
+        let mut budget = MAX_PATTERN_NODES;
+        while let Some(n) = stack.pop() {
+            if budget == 0 {
+                return;
+            }
+            budget -= 1;
+            match ts::kind(n) {
+                "identifier" | "shorthand_property_identifier_pattern" => {
+                    sink.bind(origin, self.text(n), pos, span)
+                }
+                "object_pattern" | "array_pattern" | "rest_pattern" => {
+                    stack.extend(ts::named_children(n))
+                }
+                "pair_pattern" => stack.extend(ts::field(n, "value")),
+                "object_assignment_pattern" | "assignment_pattern" => {
+                    stack.extend(ts::field(n, "left"))
+                }
+                "member_expression" | "subscript_expression" => {
+                    stack.extend(ts::field(n, "object"))
+                }
+                "parenthesized_expression" => stack.extend(n.named_child(0)),
+                _ => {}
+            }
+        }
+    }
+
+    /// `list.push(x)`, `form.append(k, x)`, `Object.assign(o, x)`: the
+    /// container now holds the arguments' values.
+    fn container_write(&self, call: Node<'_>, function: Node<'_>, origin: Origin, sink: &mut Sink) {
+        let Some(args) = ts::field(call, "arguments") else {
+            return;
+        };
+        let span = (args.start_byte(), args.end_byte());
+        if ts::kind(function) != "member_expression" {
+            return;
+        }
+        let (Some(obj), Some(prop)) = (
+            ts::field(function, "object"),
+            ts::field(function, "property"),
+        ) else {
+            return;
+        };
+        let method = self.text(prop);
+        if ts::kind(obj) == "identifier" && CONTAINER_WRITES.contains(&method) {
+            sink.bind(origin, self.text(obj), call.start_byte(), span);
+        } else if self.text(obj) == "Object"
+            && method == "assign"
+            && let Some(target) = args.named_child(0)
+            && ts::kind(target) == "identifier"
+        {
+            sink.bind(origin, self.text(target), call.start_byte(), span);
         }
     }
 

@@ -10,6 +10,19 @@ use tree_sitter::Node;
 
 const MAX_SEGMENTS: usize = 32;
 
+/// Methods that put their arguments into the object they are called on.
+const CONTAINER_WRITES: &[&str] = &[
+    "append",
+    "extend",
+    "insert",
+    "update",
+    "add",
+    "setdefault",
+    "write",
+    "writelines",
+    "put",
+];
+
 pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
     let Some(tree) = ts::parse(Language::Python, src) else {
         return;
@@ -180,13 +193,18 @@ impl<'s> Py<'s> {
             // `s = socket.socket()`, `env = os.environ`, `sp = subprocess`:
             // the name now denotes that value, so `s.bind()` is
             // `socket.socket().bind`.
-            "assignment" => {
-                if let (Some(left), Some(right)) =
-                    (ts::field(node, "left"), ts::field(node, "right"))
-                    && ts::kind(left) == "identifier"
-                {
+            "assignment" | "augmented_assignment" | "for_statement" => {
+                let (Some(left), Some(right)) = (ts::field(node, "left"), ts::field(node, "right"))
+                else {
+                    return;
+                };
+                self.bind_flow(left, right, node.start_byte(), origin, sink);
+                if ctx.kind == "assignment" && ts::kind(left) == "identifier" {
                     self.bind_value(self.text(left), right);
                 }
+            }
+            "function_definition" | "lambda" => {
+                sink.scope(origin, node.start_byte(), node.end_byte());
             }
             // `with requests.Session() as s:`
             "as_pattern" if ctx.parent_kind() == "with_item" => {
@@ -206,6 +224,24 @@ impl<'s> Py<'s> {
                 let Some(function) = ts::field(node, "function") else {
                     return;
                 };
+                // `data.append(x)`, `d.update(x)`, `buf.write(x)`: the
+                // container now holds the arguments' values.
+                if ts::kind(function) == "attribute"
+                    && let (Some(obj), Some(attr), Some(args)) = (
+                        ts::field(function, "object"),
+                        ts::field(function, "attribute"),
+                        ts::field(node, "arguments"),
+                    )
+                    && ts::kind(obj) == "identifier"
+                    && CONTAINER_WRITES.contains(&self.text(attr))
+                {
+                    sink.bind(
+                        origin,
+                        self.text(obj),
+                        node.start_byte(),
+                        (args.start_byte(), args.end_byte()),
+                    );
+                }
                 let Some(callee) = self.resolve(function) else {
                     return;
                 };
@@ -277,6 +313,13 @@ impl<'s> Py<'s> {
                 push(sink, node, FactKind::Member { path });
             }
             "identifier" => {
+                if !(ctx.is("attribute", "attribute")
+                    || ctx.is("keyword_argument", "name")
+                    || ctx.field == Some("name")
+                    || ctx.parent_kind() == "parameters")
+                {
+                    sink.reference(origin, self.text(node), node.start_byte());
+                }
                 if ctx.field.is_some()
                     && !(ctx.parent_kind() == "argument_list" || ctx.field == Some("right"))
                 {
@@ -310,6 +353,36 @@ impl<'s> Py<'s> {
                 push(sink, node, FactKind::Str { value });
             }
             _ => {}
+        }
+    }
+
+    /// Record that the names assigned by `left` (a name, a tuple of names,
+    /// a subscript or attribute of a name) take the value of `right`.
+    fn bind_flow(
+        &self,
+        left: Node<'_>,
+        right: Node<'_>,
+        pos: usize,
+        origin: Origin,
+        sink: &mut Sink,
+    ) {
+        let from = (right.start_byte(), right.end_byte());
+        let mut stack = vec![left];
+        let mut budget = MAX_SEGMENTS;
+        while let Some(n) = stack.pop() {
+            if budget == 0 {
+                return;
+            }
+            budget -= 1;
+            match ts::kind(n) {
+                "identifier" => sink.bind(origin, self.text(n), pos, from),
+                "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list" => {
+                    stack.extend(ts::named_children(n))
+                }
+                "subscript" => stack.extend(ts::field(n, "value")),
+                "attribute" => stack.extend(ts::field(n, "object")),
+                _ => {}
+            }
         }
     }
 

@@ -79,6 +79,15 @@ fn visit(
                 if let Some((name, _)) = command_words(src, pair[1]) {
                     pipe_next.insert(pair[0].id(), name);
                 }
+                // A stage reads what the one before it writes.
+                let pipe = format!("|{}", pair[1].start_byte());
+                sink.bind(
+                    origin,
+                    &pipe,
+                    pair[0].start_byte(),
+                    (pair[0].start_byte(), pair[0].end_byte()),
+                );
+                sink.reference(origin, &pipe, pair[1].start_byte());
             }
         }
         "command" => {
@@ -151,6 +160,14 @@ fn visit(
         // `KEY=~/.ssh/id_rsa`: an unquoted value is a string too (quoted ones
         // are emitted as strings already).
         "variable_assignment" => {
+            if let (Some(name), Some(v)) = (ts::field(node, "name"), ts::field(node, "value")) {
+                sink.bind(
+                    origin,
+                    ts::text(name, src),
+                    node.start_byte(),
+                    (v.start_byte(), v.end_byte()),
+                );
+            }
             if let Some(v) = ts::field(node, "value")
                 && matches!(ts::kind(v), "word" | "concatenation")
             {
@@ -195,6 +212,7 @@ fn visit(
                 .into_iter()
                 .find(|c| ts::kind(*c) == "variable_name")
             {
+                sink.reference(origin, ts::text(v, src), node.start_byte());
                 let path = format!("${}", ts::text(v, src));
                 push(sink, node, FactKind::Member { path });
             }
