@@ -26,8 +26,25 @@ const MIN_LEN: usize = 16;
 /// Decode every encoded string literal among the sink's facts and scan
 /// what it hides.
 pub fn decode_literals(sink: &mut Sink) {
-    let mut from = 0;
     let mut budget = MAX_TOTAL;
+    // Strings assembled from literals are strings too, and code when they
+    // read like code.
+    for (text, start, end) in std::mem::take(&mut sink.assembled) {
+        let Some(rest) = budget.checked_sub(text.len()) else {
+            break;
+        };
+        budget = rest;
+        let before = sink.facts.len();
+        let origin = Origin::Fixed(start, end);
+        if let Some(l) = guess_language(&text) {
+            lang::scan_source(l, &text, origin, sink);
+        }
+        sink.push(origin, Language::Text, 0, 0, FactKind::Str { value: text });
+        for f in &mut sink.facts[before..] {
+            f.decoded = true;
+        }
+    }
+    let mut from = 0;
     for _ in 0..MAX_DEPTH {
         let to = sink.facts.len();
         let found: Vec<(String, usize, usize, bool)> = sink.facts[from..to]

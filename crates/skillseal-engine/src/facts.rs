@@ -126,6 +126,9 @@ pub fn name_hash(name: &str) -> u64 {
 pub struct Sink {
     pub facts: Vec<Fact>,
     pub flows: Flows,
+    /// Strings assembled at run time from literals (see `lang::fold`),
+    /// with the span of the expression that builds them.
+    pub assembled: Vec<(String, usize, usize)>,
     /// Nested sources (shell inside markdown, shell inside a `-c` string)
     /// are bounded so hostile input cannot recurse without limit.
     pub depth: u32,
@@ -138,6 +141,7 @@ impl Sink {
         Sink {
             facts: Vec::new(),
             flows: Flows::default(),
+            assembled: Vec::new(),
             depth: 0,
         }
     }
@@ -182,6 +186,12 @@ impl Sink {
             name: name_hash(name),
             pos,
         });
+    }
+
+    /// Record a string the expression at `start..end` assembles.
+    pub fn assembled(&mut self, origin: Origin, value: String, start: usize, end: usize) {
+        let (start, end) = origin.map(start, end);
+        self.assembled.push((value, start, end));
     }
 
     /// Record a function body: names bound inside it are its own.

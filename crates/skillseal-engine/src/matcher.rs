@@ -431,7 +431,7 @@ impl Engine {
             .replace("{match}", shown)
             .replace("{value}", value);
         if fact.decoded {
-            message.push_str(" (in an encoded literal, decoded)");
+            message.push_str(" (decoded from an encoded or assembled string)");
         }
         // Hidden text is hidden wherever it sits: it is never an example.
         let severity = if fact.quoted && rule.category != Category::HiddenText {

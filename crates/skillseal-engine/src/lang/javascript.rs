@@ -3,7 +3,7 @@
 //! resolved calls and `new` expressions, member paths, string literals.
 
 use super::ts::{self, Ctx};
-use super::unescape;
+use super::{fold, unescape};
 use crate::facts::{Arg, FactKind, Origin, Sink, clip};
 use foldhash::HashMap;
 use skillseal_model::Language;
@@ -41,6 +41,7 @@ pub fn scan(lang: Language, src: &str, origin: Origin, sink: &mut Sink) {
     let mut js = Js {
         src,
         aliases: HashMap::default(),
+        consts: HashMap::default(),
     };
     let mut shell: Vec<(String, usize, usize)> = Vec::new();
     ts::walk(&tree, |node, ctx| {
@@ -89,6 +90,8 @@ fn runs_argv(callee: &str) -> bool {
 struct Js<'s> {
     src: &'s str,
     aliases: HashMap<String, String>,
+    /// Names last assigned a string that folds to a constant.
+    consts: HashMap<String, String>,
 }
 
 impl<'s> Js<'s> {
@@ -139,6 +142,9 @@ impl<'s> Js<'s> {
                 // The whole declarator: `const {TOKEN} = process.env` reads
                 // the key in the pattern.
                 self.bind_flow(name, node, node.start_byte(), origin, sink);
+                if ts::kind(name) == "identifier" {
+                    self.assign_const(self.text(name), value, origin, sink);
+                }
                 let Some(base) = self.resolve(value, true) else {
                     return;
                 };
@@ -167,6 +173,9 @@ impl<'s> Js<'s> {
                     (ts::field(node, "left"), ts::field(node, "right"))
                 {
                     self.bind_flow(left, right, node.start_byte(), origin, sink);
+                    if ctx.kind == "assignment_expression" && ts::kind(left) == "identifier" {
+                        self.assign_const(self.text(left), right, origin, sink);
+                    }
                 }
             }
             "function_declaration"
@@ -211,12 +220,24 @@ impl<'s> Js<'s> {
                 // A template with `${...}` is a dynamic argument but still
                 // shell code, its substitutions kept as written.
                 if runs_shell(&callee)
-                    && let Some(first) = ts::field(node, "arguments")
-                        .and_then(|a| a.named_child(0))
-                        .filter(|a| matches!(ts::kind(*a), "string" | "template_string"))
+                    && let Some(first) = ts::field(node, "arguments").and_then(|a| a.named_child(0))
                 {
-                    let code = self.string_value(first);
-                    shell.push((code, first.start_byte(), first.end_byte()));
+                    // A name or expression that folds to a string is that
+                    // string; an unfolded template keeps `${...}` as written.
+                    let code = self.fold(first, 0).or_else(|| {
+                        matches!(ts::kind(first), "string" | "template_string")
+                            .then(|| self.string_value(first))
+                    });
+                    if let Some(code) = code {
+                        shell.push((code, first.start_byte(), first.end_byte()));
+                    }
+                }
+                if let Some(list) = ts::field(node, "arguments") {
+                    for a in ts::named_children(list) {
+                        if let Some(v) = self.fold(a, 0) {
+                            self.record_assembled(a, &v, origin, sink);
+                        }
+                    }
                 }
                 if runs_argv(&callee) {
                     self.argv_command(node, origin, sink, shell);
@@ -536,6 +557,232 @@ impl<'s> Js<'s> {
         super::argv_command(&program, args, literal_arg, span, origin, sink, shell);
     }
 
+    fn assign_const(&mut self, name: &str, value: Node<'_>, origin: Origin, sink: &mut Sink) {
+        match self.fold(value, 0) {
+            Some(v) => {
+                self.record_assembled(value, &v, origin, sink);
+                self.consts.insert(name.to_string(), v);
+            }
+            None => {
+                self.consts.remove(name);
+            }
+        }
+    }
+
+    /// Report a folded value when the expression computes it (a literal
+    /// or a name is reported where it is written).
+    fn record_assembled(&self, n: Node<'_>, value: &str, origin: Origin, sink: &mut Sink) {
+        let computed = match ts::kind(n) {
+            "string" | "identifier" | "number" => false,
+            "template_string" => ts::named_children(n)
+                .iter()
+                .any(|c| ts::kind(*c) == "template_substitution"),
+            _ => true,
+        };
+        if computed {
+            sink.assembled(origin, value.to_string(), n.start_byte(), n.end_byte());
+        }
+    }
+
+    /// The string an expression evaluates to, when it is built from
+    /// literals and names bound to them (see [`super::fold`]).
+    fn fold(&self, n: Node<'_>, depth: usize) -> Option<String> {
+        if depth > fold::MAX_DEPTH {
+            return None;
+        }
+        let d = depth + 1;
+        match ts::kind(n) {
+            "string" => Some(self.string_value(n)),
+            "template_string" => {
+                let mut parts = Vec::new();
+                for c in ts::named_children(n) {
+                    match ts::kind(c) {
+                        "string_fragment" => parts.push(self.text(c).to_string()),
+                        "escape_sequence" => parts.push(unescape(self.text(c))),
+                        "template_substitution" => parts.push(self.fold(c.named_child(0)?, d)?),
+                        _ => return None,
+                    }
+                }
+                fold::concat(parts)
+            }
+            "identifier" => self.consts.get(self.text(n)).cloned(),
+            "parenthesized_expression" => self.fold(n.named_child(0)?, d),
+            "binary_expression" => {
+                if self.text(ts::field(n, "operator")?) != "+" {
+                    return None;
+                }
+                let l = self.fold(ts::field(n, "left")?, d)?;
+                let r = self.fold(ts::field(n, "right")?, d)?;
+                fold::concat([l, r])
+            }
+            "call_expression" => self.fold_call(n, d),
+            _ => None,
+        }
+    }
+
+    fn fold_call(&self, n: Node<'_>, d: usize) -> Option<String> {
+        let function = ts::field(n, "function")?;
+        let args = ts::named_children(ts::field(n, "arguments")?);
+        if ts::kind(function) == "identifier" {
+            return match self.text(function) {
+                "atob" => fold::base64_text(&self.fold(*args.first()?, d)?),
+                "String" => self.fold(*args.first()?, d),
+                _ => None,
+            };
+        }
+        if ts::kind(function) != "member_expression" {
+            return None;
+        }
+        let obj = ts::field(function, "object")?;
+        let method = self.text(ts::field(function, "property")?);
+        match method {
+            "fromCharCode" | "fromCodePoint" if self.text(obj) == "String" => {
+                let mut codes = Vec::new();
+                for a in &args {
+                    if ts::kind(*a) == "spread_element" {
+                        codes.extend(self.int_items(a.named_child(0)?)?);
+                    } else {
+                        codes.push(fold::int(self.text(*a))?);
+                    }
+                }
+                fold::chars(codes)
+            }
+            "join" => {
+                let sep = match args.first() {
+                    Some(a) => self.fold(*a, d)?,
+                    None => ",".to_string(),
+                };
+                let items = self.fold_items(obj, d)?;
+                let mut parts = Vec::with_capacity(items.len() * 2);
+                for (i, it) in items.into_iter().enumerate() {
+                    if i > 0 {
+                        parts.push(sep.clone());
+                    }
+                    parts.push(it);
+                }
+                fold::concat(parts)
+            }
+            "replace" | "replaceAll" => {
+                let s = self.fold(obj, d)?;
+                let (a, b) = (args.first()?, args.get(1)?);
+                if ts::kind(*a) != "string" {
+                    return None; // a regex or a computed pattern
+                }
+                let (a, b) = (self.string_value(*a), self.fold(*b, d)?);
+                if a.is_empty() {
+                    return None;
+                }
+                let out = if method == "replace" {
+                    s.replacen(&a, &b, 1)
+                } else {
+                    s.replace(&a, &b)
+                };
+                (out.len() <= fold::MAX_LEN).then_some(out)
+            }
+            "concat" => {
+                let mut parts = vec![self.fold(obj, d)?];
+                for a in &args {
+                    parts.push(self.fold(*a, d)?);
+                }
+                fold::concat(parts)
+            }
+            "toLowerCase" => Some(self.fold(obj, d)?.to_lowercase()),
+            "toUpperCase" => Some(self.fold(obj, d)?.to_uppercase()),
+            "trim" => Some(self.fold(obj, d)?.trim().to_string()),
+            // `Buffer.from(s, 'base64').toString()`
+            "toString" => {
+                if ts::kind(obj) != "call_expression" {
+                    return self.fold(obj, d);
+                }
+                let f = ts::field(obj, "function")?;
+                if self.text(f) != "Buffer.from" {
+                    return self.fold(obj, d);
+                }
+                let bargs = ts::named_children(ts::field(obj, "arguments")?);
+                let data = self.fold(*bargs.first()?, d)?;
+                match bargs.get(1).map(|e| self.string_value(*e)).as_deref() {
+                    Some("base64" | "base64url") => fold::base64_text(&data),
+                    Some("hex") => fold::hex_text(&data),
+                    None | Some("utf8" | "utf-8") => Some(data),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The elements a `join` gets: an array of strings, `s.split(sep)`,
+    /// `.reverse()` of those, `[...].map(c => String.fromCharCode(c))`,
+    /// `Array.from(s)`.
+    fn fold_items(&self, n: Node<'_>, d: usize) -> Option<Vec<String>> {
+        if d > fold::MAX_DEPTH {
+            return None;
+        }
+        let d = d + 1;
+        match ts::kind(n) {
+            "array" => ts::named_children(n)
+                .into_iter()
+                .map(|c| self.fold(c, d))
+                .collect(),
+            "parenthesized_expression" => self.fold_items(n.named_child(0)?, d),
+            "call_expression" => {
+                let function = ts::field(n, "function")?;
+                let args = ts::named_children(ts::field(n, "arguments")?);
+                if self.text(function) == "Array.from" {
+                    return Some(
+                        self.fold(*args.first()?, d)?
+                            .chars()
+                            .map(String::from)
+                            .collect(),
+                    );
+                }
+                if ts::kind(function) != "member_expression" {
+                    return None;
+                }
+                let obj = ts::field(function, "object")?;
+                match self.text(ts::field(function, "property")?) {
+                    "reverse" => {
+                        let mut v = self.fold_items(obj, d)?;
+                        v.reverse();
+                        Some(v)
+                    }
+                    "split" => {
+                        let s = self.fold(obj, d)?;
+                        let sep = self.fold(*args.first()?, d)?;
+                        Some(if sep.is_empty() {
+                            s.chars().map(String::from).collect()
+                        } else {
+                            s.split(sep.as_str()).map(String::from).collect()
+                        })
+                    }
+                    "map" => {
+                        let cb = self.text(*args.first()?);
+                        if !cb.contains("String.fromCharCode(") {
+                            return None;
+                        }
+                        self.int_items(obj)?
+                            .into_iter()
+                            .map(|c| fold::chars([c]))
+                            .collect()
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// An array of integer literals.
+    fn int_items(&self, n: Node<'_>) -> Option<Vec<u32>> {
+        if ts::kind(n) != "array" {
+            return None;
+        }
+        ts::named_children(n)
+            .into_iter()
+            .map(|c| fold::int(self.text(c)))
+            .collect()
+    }
+
     fn string_value(&self, n: Node<'_>) -> String {
         let t = self.text(n);
         let body = ["`", "\"", "'"]
@@ -717,5 +964,45 @@ mod tests {
         );
         let c = callees("process.env[k].trim();");
         assert_eq!(c, vec!["process.env[].trim".to_string()]);
+    }
+
+    #[test]
+    fn assembled_strings_fold() {
+        let mut sink = Sink::new();
+        scan(
+            Language::JavaScript,
+            concat!(
+                "const cp = require('child_process');\n",
+                "const c = String.fromCharCode(105, 100);\n",
+                "cp.exec(c);\n",
+                "const a = 'hsab | ';\n",
+                "const s = (a + 'kcap').split('').reverse().join('');\n",
+                "const h = ['ht', 'tps://', 'x.example.invalid'].join('');\n",
+                "const u = `${h}/x`;\n",
+                "const b = Buffer.from('aWQ=', 'base64').toString();\n",
+                "const m = [105, 100].map(x => String.fromCharCode(x)).join('');\n",
+            ),
+            Origin::Offset(0),
+            &mut sink,
+        );
+        let got: Vec<&str> = sink.assembled.iter().map(|(v, _, _)| v.as_str()).collect();
+        assert_eq!(
+            got,
+            [
+                "id",
+                "pack | bash",
+                "https://x.example.invalid",
+                "https://x.example.invalid/x",
+                "id",
+                "id"
+            ]
+        );
+        assert!(
+            sink.facts
+                .iter()
+                .any(|f| matches!(&f.kind, FactKind::Command { name, .. } if name == "id")),
+            "exec of a folded name runs it: {:?}",
+            sink.facts
+        );
     }
 }

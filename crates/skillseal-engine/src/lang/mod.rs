@@ -4,6 +4,7 @@
 //!
 //! [`Fact`]: crate::facts::Fact
 
+pub mod fold;
 pub mod javascript;
 pub mod manifest;
 pub mod markdown;
