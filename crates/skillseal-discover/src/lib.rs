@@ -11,7 +11,8 @@ mod archive;
 mod walk;
 
 use rayon::prelude::*;
-use skillseal_engine::{Engine, SkillContext, assess, is_skill_manifest};
+use skillseal_engine::policy::Judge;
+use skillseal_engine::{Engine, SkillContext, is_skill_manifest};
 use skillseal_model::{
     FileStats, Finding, JSON_CONTRACT_VERSION, ScanError, ScanReport, ScannerInfo, SkillReport,
 };
@@ -134,6 +135,16 @@ type FileResult = Result<(skillseal_engine::FileOutcome, u64), ScanError>;
 
 /// Scan every skill under `inputs` with `engine`.
 pub fn scan(engine: &Engine, inputs: &[PathBuf], limits: &Limits) -> ScanOutcome {
+    scan_with(engine, inputs, limits, &Judge::default())
+}
+
+/// [`scan`], judging each skill's findings under a policy and baseline.
+pub fn scan_with(
+    engine: &Engine,
+    inputs: &[PathBuf],
+    limits: &Limits,
+    judge: &Judge,
+) -> ScanOutcome {
     let mut skills: Vec<Skill> = Vec::new();
     let mut errors: Vec<ScanError> = Vec::new();
     for input in inputs {
@@ -241,7 +252,6 @@ pub fn scan(engine: &Engine, inputs: &[PathBuf], limits: &Limits) -> ScanOutcome
             findings.extend(engine.scan_flag(&flag.rel, flag.kind));
         }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        let assessment = assess(&findings);
         let folder = skill
             .root
             .rsplit('/')
@@ -254,13 +264,15 @@ pub fn scan(engine: &Engine, inputs: &[PathBuf], limits: &Limits) -> ScanOutcome
                 .map(|n| n.to_string_lossy().to_string())
         });
         total += stats;
+        let judged = judge.judge(name.as_deref(), &skill.path, findings);
         reports.push(SkillReport {
             path: skill.path,
             name,
-            verdict: assessment.verdict,
-            reasons: assessment.reasons,
-            capabilities: assessment.capabilities,
-            findings,
+            verdict: judged.assessment.verdict,
+            reasons: judged.assessment.reasons,
+            capabilities: judged.assessment.capabilities,
+            findings: judged.findings,
+            suppressed: judged.suppressed,
             stats,
         });
     }

@@ -14,6 +14,7 @@ pub mod facts;
 pub mod flow;
 pub mod lang;
 mod matcher;
+pub mod policy;
 pub mod text;
 
 pub use lang::manifest::{SkillManifest, parse_front_matter, split_front_matter};

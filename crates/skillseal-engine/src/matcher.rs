@@ -239,7 +239,8 @@ impl Engine {
     /// Scan one file of a skill. `path` is relative to the skill root.
     pub fn scan_file(&self, path: &str, bytes: &[u8], ctx: &SkillContext) -> FileOutcome {
         let x = self.facts(path, bytes, ctx);
-        let findings = self.match_facts(path, &x.text, &x.facts, &x.flows);
+        let mut findings = self.match_facts(path, &x.text, &x.facts, &x.flows);
+        mark_inline_suppressions(&x.text, &mut findings);
         FileOutcome {
             findings,
             manifest: x.manifest,
@@ -452,6 +453,27 @@ impl Engine {
             message,
             snippet: snippet(lines.line_text(line), column),
             capability: rule.capability.clone(),
+            suppression: None,
+        }
+    }
+}
+
+/// `skillseal: allow(RULE) reason` on a finding's line or the line above.
+fn mark_inline_suppressions(text: &str, findings: &mut [Finding]) {
+    if findings.is_empty() || memchr::memmem::find(text.as_bytes(), b"skillseal:").is_none() {
+        return;
+    }
+    let lines = LineIndex::new(text);
+    for f in findings {
+        let reason = [f.line, f.line.saturating_sub(1)]
+            .into_iter()
+            .filter(|l| *l >= 1)
+            .find_map(|l| crate::policy::inline_allow(lines.line_text(l), &f.rule));
+        if let Some(reason) = reason {
+            f.suppression = Some(skillseal_model::Suppression {
+                by: skillseal_model::SuppressedBy::Inline,
+                reason,
+            });
         }
     }
 }

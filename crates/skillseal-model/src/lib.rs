@@ -11,7 +11,7 @@ mod severity;
 pub use category::{Category, CategoryKind};
 pub use report::{
     FileStats, Finding, JSON_CONTRACT_VERSION, Reason, ScanError, ScanReport, ScannerInfo,
-    SkillReport, Verdict,
+    SkillReport, SuppressedBy, Suppression, Verdict,
 };
 pub use severity::Severity;
 

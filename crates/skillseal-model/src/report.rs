@@ -49,6 +49,29 @@ pub struct Finding {
     /// The capability this finding evidences, when it is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capability: Option<String>,
+    /// Set on a finding someone accepted: it is listed under `suppressed`,
+    /// not `findings`, and takes no part in the verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<Suppression>,
+}
+
+/// Who accepted a finding, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppression {
+    pub by: SuppressedBy,
+    /// The reason given (inline comment, policy or baseline).
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuppressedBy {
+    /// A `skillseal: allow(RULE) reason` comment in the skill itself.
+    Inline,
+    /// The policy: a disabled rule or an allowed host.
+    Policy,
+    /// A `--baseline` file of accepted findings.
+    Baseline,
 }
 
 impl Finding {
@@ -73,6 +96,10 @@ pub struct SkillReport {
     /// Sorted, unique capability names.
     pub capabilities: Vec<String>,
     pub findings: Vec<Finding>,
+    /// Findings accepted by an inline comment, the policy or a baseline;
+    /// listed, never silently dropped.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<Finding>,
     #[serde(skip)]
     pub stats: FileStats,
 }

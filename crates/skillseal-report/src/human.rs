@@ -15,7 +15,7 @@ use crate::order::canonical;
 use crate::path::join;
 use crate::text::{DisplayLine, sanitize};
 use anstyle::{AnsiColor, Style};
-use skillseal_model::{Finding, ScanReport, Severity, SkillReport, Verdict};
+use skillseal_model::{Finding, ScanReport, Severity, SkillReport, SuppressedBy, Verdict};
 use std::fmt;
 use std::io::{self, Write};
 
@@ -25,6 +25,8 @@ pub struct HumanOptions {
     /// Emit ANSI colours and bold. The caller decides (a terminal, and
     /// `NO_COLOR` unset); when false the output contains no escape at all.
     pub color: bool,
+    /// List suppressed findings in full, not only their count.
+    pub show_suppressed: bool,
 }
 
 /// Writes the human report to `out`.
@@ -43,7 +45,7 @@ pub fn render_human(
         if i > 0 {
             writeln!(out)?;
         }
-        write_skill(out, &p, skill)?;
+        write_skill(out, &p, skill, opts.show_suppressed)?;
     }
     if !report.errors.is_empty() {
         if !report.skills.is_empty() {
@@ -65,7 +67,12 @@ pub fn render_human(
     writeln!(out, "{}", footer(&report))
 }
 
-fn write_skill(out: &mut dyn Write, p: &Palette, skill: &SkillReport) -> io::Result<()> {
+fn write_skill(
+    out: &mut dyn Write,
+    p: &Palette,
+    skill: &SkillReport,
+    show_suppressed: bool,
+) -> io::Result<()> {
     let path = sanitize(&skill.path);
     let verdict = p.paint(verdict_style(skill.verdict), skill.verdict.as_str());
     match skill.name.as_deref() {
@@ -93,6 +100,27 @@ fn write_skill(out: &mut dyn Write, p: &Palette, skill: &SkillReport) -> io::Res
     for f in &skill.findings {
         writeln!(out)?;
         write_finding(out, p, skill, f)?;
+    }
+    if !skill.suppressed.is_empty() {
+        writeln!(out)?;
+        let n = plural(skill.suppressed.len(), "finding", "findings");
+        if show_suppressed {
+            writeln!(out, "suppressed: {n}")?;
+            for f in &skill.suppressed {
+                writeln!(out)?;
+                write_finding(out, p, skill, f)?;
+                if let Some(s) = &f.suppression {
+                    let by = match s.by {
+                        SuppressedBy::Inline => "inline",
+                        SuppressedBy::Policy => "policy",
+                        SuppressedBy::Baseline => "baseline",
+                    };
+                    writeln!(out, "  = suppressed ({by}): {}", sanitize(&s.reason))?;
+                }
+            }
+        } else {
+            writeln!(out, "suppressed: {n} (--show-suppressed lists them)")?;
+        }
     }
     Ok(())
 }
@@ -201,6 +229,7 @@ fn footer(report: &ScanReport) -> String {
         count(Verdict::Block),
     );
     let findings: Vec<&Finding> = report.skills.iter().flat_map(|s| &s.findings).collect();
+    let suppressed: usize = report.skills.iter().map(|s| s.suppressed.len()).sum();
     if findings.is_empty() {
         s.push_str("no findings");
     } else {
@@ -217,6 +246,9 @@ fn footer(report: &ScanReport) -> String {
             plural(findings.len(), "finding", "findings"),
             by_severity.join(", ")
         ));
+    }
+    if suppressed > 0 {
+        s.push_str(&format!("; {suppressed} suppressed"));
     }
     if !report.errors.is_empty() {
         s.push_str(&format!(

@@ -17,6 +17,7 @@ pub(crate) fn canonical(report: &ScanReport) -> Cow<'_, ScanReport> {
     r.skills.sort_by(skill_order);
     for s in &mut r.skills {
         s.findings.sort_by(finding_order);
+        s.suppressed.sort_by(finding_order);
         s.capabilities.sort();
         s.capabilities.dedup();
     }
@@ -29,6 +30,8 @@ fn is_canonical(r: &ScanReport) -> bool {
         && r.errors.is_sorted()
         && r.skills.iter().all(|s| {
             s.findings.is_sorted_by(|a, b| finding_order(a, b).is_le())
+                && s.suppressed
+                    .is_sorted_by(|a, b| finding_order(a, b).is_le())
                 && s.capabilities.is_sorted_by(|a, b| a < b)
         })
 }

@@ -77,7 +77,7 @@ pub fn render_sarif(report: &ScanReport, rules: &RuleSet) -> String {
     let mut seen: HashMap<String, u32> = HashMap::new();
     let mut results = Vec::new();
     for skill in &report.skills {
-        for f in &skill.findings {
+        for f in skill.findings.iter().chain(&skill.suppressed) {
             results.push(result(skill, f, index[f.rule.as_str()], &mut seen));
         }
     }
@@ -153,6 +153,17 @@ fn result<'a>(
             },
         }],
         partial_fingerprints,
+        suppressions: f
+            .suppression
+            .iter()
+            .map(|s| SarifSuppression {
+                kind: match s.by {
+                    skillseal_model::SuppressedBy::Inline => "inSource",
+                    _ => "external",
+                },
+                justification: &s.reason,
+            })
+            .collect(),
         properties: ResultProperties {
             skill: &skill.path,
             skill_name: skill.name.as_deref(),
@@ -455,7 +466,18 @@ struct SarifResult<'a> {
     message: Message,
     locations: Vec<Location>,
     partial_fingerprints: BTreeMap<&'static str, String>,
+    /// SARIF's own record of an accepted result: `inSource` for an inline
+    /// comment, `external` for a policy or baseline.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<SarifSuppression<'a>>,
     properties: ResultProperties<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifSuppression<'a> {
+    kind: &'static str,
+    justification: &'a str,
 }
 
 #[derive(Serialize)]

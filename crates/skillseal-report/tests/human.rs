@@ -9,7 +9,15 @@ use skillseal_report::{HumanOptions, render_human};
 
 fn render(report: &ScanReport, color: bool) -> String {
     let mut out = Vec::new();
-    render_human(report, &mut out, &HumanOptions { color }).expect("writing to a Vec");
+    render_human(
+        report,
+        &mut out,
+        &HumanOptions {
+            color,
+            show_suppressed: false,
+        },
+    )
+    .expect("writing to a Vec");
     String::from_utf8(out).expect("UTF-8")
 }
 

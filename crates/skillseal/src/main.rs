@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use exit::ExitCode;
 use skillseal_discover::Limits;
 use skillseal_engine::Engine;
+use skillseal_engine::policy::{Baseline, Judge, Policy};
 use skillseal_model::Severity;
 use skillseal_rules::RuleSet;
 use std::io::Write;
@@ -76,6 +77,17 @@ struct ScanArgs {
     /// Print files, bytes, seconds and MB/s to standard error.
     #[arg(long)]
     stats: bool,
+    /// Policy file with a `[policy]` table (default: the `[policy]` of the
+    /// nearest skillseal.toml in this directory or a parent).
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// JSON report (`scan -f json`) of accepted findings: those found again
+    /// are suppressed.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// List suppressed findings in full in the human output.
+    #[arg(long)]
+    show_suppressed: bool,
     /// Largest file scanned, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_size)]
     max_file_size: u64,
@@ -227,13 +239,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 fn scan(args: ScanArgs, color: ColorChoice) -> Result<ExitCode> {
     let set = load_rules(args.rules.as_deref())?;
+    let judge = load_judge(&args, &set)?;
     let engine = Engine::new(&set);
     let limits = Limits {
         max_file_size: args.max_file_size,
         ..Limits::default()
     };
     let started = Instant::now();
-    let outcome = skillseal_discover::scan(&engine, &args.paths, &limits);
+    let outcome = skillseal_discover::scan_with(&engine, &args.paths, &limits, &judge);
     let elapsed = started.elapsed();
     let report = &outcome.report;
 
@@ -245,7 +258,10 @@ fn scan(args: ScanArgs, color: ColorChoice) -> Result<ExitCode> {
             skillseal_report::render_human(
                 report,
                 &mut buf,
-                &skillseal_report::HumanOptions { color: true },
+                &skillseal_report::HumanOptions {
+                    color: true,
+                    show_suppressed: args.show_suppressed,
+                },
             )?;
             String::from_utf8_lossy(&buf).into_owned()
         }
@@ -290,6 +306,53 @@ fn scan(args: ScanArgs, color: ColorChoice) -> Result<ExitCode> {
             FailOn::Never => None,
         },
     ))
+}
+
+/// The policy (`--policy`, else the nearest `skillseal.toml`'s `[policy]`)
+/// and the baseline, checked against the rules.
+fn load_judge(args: &ScanArgs, set: &RuleSet) -> Result<Judge> {
+    let read = |p: &Path| {
+        std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
+    };
+    let policy = match &args.policy {
+        Some(p) => Policy::from_toml(&read(p)?)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
+            .ok_or_else(|| anyhow::anyhow!("{}: no [policy] table", p.display()))
+            .map(|policy| (policy, p.clone()))?,
+        None => match find_project_file()? {
+            Some(p) => {
+                let policy = Policy::from_toml(&read(&p)?)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
+                    .unwrap_or_default();
+                (policy, p)
+            }
+            None => (Policy::default(), PathBuf::new()),
+        },
+    };
+    policy
+        .0
+        .validate(set.rules())
+        .map_err(|e| anyhow::anyhow!("{}: {e}", policy.1.display()))?;
+    let baseline = match &args.baseline {
+        Some(p) => Some(
+            Baseline::from_json(&read(p)?, &p.display().to_string())
+                .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
+        ),
+        None => None,
+    };
+    Ok(Judge {
+        policy: policy.0,
+        baseline,
+    })
+}
+
+/// `skillseal.toml` in the current directory or the nearest parent.
+fn find_project_file() -> Result<Option<PathBuf>> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    Ok(cwd
+        .ancestors()
+        .map(|d| d.join("skillseal.toml"))
+        .find(|p| p.is_file()))
 }
 
 fn strip_ansi(s: &str) -> String {

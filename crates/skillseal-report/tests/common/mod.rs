@@ -68,6 +68,7 @@ pub fn finding(
         message: message.into(),
         snippet: snippet.into(),
         capability: capability.map(Into::into),
+        suppression: None,
     }
 }
 
@@ -136,6 +137,7 @@ pub fn report() -> ScanReport {
                 None,
             ),
         ],
+        suppressed: Vec::new(),
         stats: FileStats {
             files: 4,
             bytes: 12_345,
@@ -148,6 +150,7 @@ pub fn report() -> ScanReport {
         reasons: Vec::new(),
         capabilities: vec![],
         findings: vec![],
+        suppressed: Vec::new(),
         stats: FileStats::default(),
     };
     let reviewed = SkillReport {
@@ -180,6 +183,7 @@ pub fn report() -> ScanReport {
                 None,
             ),
         ],
+        suppressed: Vec::new(),
         stats: FileStats::default(),
     };
     ScanReport {
