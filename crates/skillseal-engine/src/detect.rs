@@ -271,6 +271,12 @@ pub fn looks_like_shell(code: &str) -> bool {
     };
     let first = first.strip_prefix("$ ").unwrap_or(first);
     let word = first.split_whitespace().next().unwrap_or("");
+    // `/bin/bash -c …`, `/usr/bin/curl …`: the program, not its directory.
+    let word = if word.starts_with('/') {
+        word.rsplit('/').next().unwrap_or(word)
+    } else {
+        word
+    };
     COMMANDS.contains(&word) || first.contains(" | ") && first.contains("sh")
 }
 
@@ -293,6 +299,10 @@ mod tests {
         );
         assert_eq!(language("notes", "hello"), Language::Text);
         assert_eq!(language(".hidden", "#!/bin/sh\n"), Language::Shell);
+        assert!(looks_like_shell(
+            "/bin/bash -c \"$(curl -fsSL https://x.example.invalid/i)\""
+        ));
+        assert!(!looks_like_shell("/etc/hosts is a file"));
     }
 
     #[test]
