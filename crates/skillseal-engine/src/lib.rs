@@ -62,6 +62,7 @@ const MAX_EVIDENCE: usize = 4;
 /// - a credential read (or the whole environment) and network use;
 /// - network use and writing an executable file (download and execute);
 /// - decoding data and running dynamic code (decode and execute);
+/// - invisible characters and dynamic code (a smuggled payload);
 /// - network use and running dynamic code (fetch and execute);
 /// - network use and a start-up entry (a downloaded, persistent program);
 /// - a throwaway endpoint (raw IP, tunnel, webhook) with a credential read;
@@ -158,6 +159,14 @@ pub fn assess(findings: &[Finding]) -> Assessment {
             "downloads a file and makes it executable",
         );
         combo(&decode, &dynamic, "decodes data and runs it as code");
+        // Invisible characters in a file that also runs code built at run
+        // time: the classic carrier of a smuggled payload.
+        let hidden = pick(&|f| f.category == Category::HiddenText);
+        combo(
+            &hidden,
+            &dynamic,
+            "hides characters a reviewer cannot see and runs code built at run time",
+        );
         combo(
             &network,
             &dynamic,
