@@ -315,7 +315,7 @@ impl Engine {
             for &(ri, mi) in &slots {
                 let rule = &self.rules[ri as usize];
                 let m = &rule.matchers[mi as usize];
-                if !applies(rule, path, fact.lang) || !predicates(m, fact) {
+                if !applies(rule, path, fact.lang) || !predicates(m, fact) || !near_ok(m, fact) {
                     continue;
                 }
                 if !seen.insert((ri, fact.start)) {
@@ -608,6 +608,50 @@ fn predicates(m: &Matcher, fact: &Fact) -> bool {
     }
 }
 
+/// The `near` predicate: some word imitates a listed name.
+fn near_ok(m: &Matcher, fact: &Fact) -> bool {
+    if m.near.is_empty() {
+        return true;
+    }
+    let words: Vec<&str> = match &fact.kind {
+        FactKind::Call { args, .. } => args.iter().filter_map(Arg::literal).collect(),
+        FactKind::Command { args, .. } => args.iter().map(String::as_str).collect(),
+        FactKind::Key { value, .. } => vec![value.as_str()],
+        _ => return false,
+    };
+    words.iter().any(|w| imitates(w, &m.near))
+}
+
+/// Whether `word` (without a version suffix) is a near miss of a name.
+pub(crate) fn imitates(word: &str, names: &[String]) -> bool {
+    let w = word.trim().to_ascii_lowercase();
+    // `pkg@latest`, `pkg==1.2`, `pkg>=1`, `@scope/pkg@1` → the name.
+    let w = match w.strip_prefix('@') {
+        Some(rest) => match rest.find('@') {
+            Some(i) => w[..i + 1].to_string(),
+            None => w.clone(),
+        },
+        None => w
+            .split(['@', '=', '>', '<', '~', '!', '['])
+            .next()
+            .unwrap_or("")
+            .to_string(),
+    };
+    if w.len() < 5 || w.len() > 64 || w.contains(['/', ':', ' ']) && !w.starts_with('@') {
+        return false;
+    }
+    if names.iter().any(|n| *n == w) {
+        return false;
+    }
+    names.iter().any(|n| {
+        if n.len() < 5 {
+            return false;
+        }
+        let limit = if n.len() >= 8 { 2 } else { 1 };
+        n.len().abs_diff(w.len()) <= limit && strsim::levenshtein(n, &w) <= limit
+    })
+}
+
 fn pyc_has_source(path: &str, ctx: &SkillContext) -> bool {
     // `pkg/__pycache__/mod.cpython-311.pyc` → `pkg/mod.py`; `mod.pyc` → `mod.py`
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
@@ -715,5 +759,17 @@ mod tests {
         let e = engine("call = [\"open\"]\nnot-arg = '^w'");
         assert!(fires(&e, "a.py", "open(p, 'r')"));
         assert!(!fires(&e, "a.py", "open(p, 'w')"));
+    }
+
+    #[test]
+    fn near_misses_without_versions() {
+        let names = ["clawhub".to_string(), "typescript".to_string()];
+        assert!(imitates("cllawhub", &names));
+        assert!(imitates("clawwhub@latest", &names));
+        assert!(imitates("typescirpt==5.0", &names));
+        assert!(!imitates("clawhub@1.2.0", &names));
+        assert!(!imitates("-g", &names));
+        assert!(!imitates("https://clawhub.example.invalid/x", &names));
+        assert!(!imitates("completely-different", &names));
     }
 }

@@ -139,6 +139,13 @@ pub struct Matcher {
     /// Regex that a manifest key's value must match.
     #[serde(default, with = "opt_regex")]
     pub value: Option<Regex>,
+    /// Names a typosquat imitates: some literal argument, shell word or
+    /// key value (lower-cased, without a version such as `@latest` or
+    /// `==1.2`) is one or two edits away from one of them (one edit for
+    /// names under 8 characters; names under 5 are never compared) and is
+    /// not itself one of them.
+    #[serde(default)]
+    pub near: Vec<String>,
 }
 
 /// `flow = { from = [...], to = [...], with = [...] }`: each name is a
