@@ -640,7 +640,7 @@ pub(crate) fn imitates(word: &str, names: &[String]) -> bool {
     if w.len() < 5 || w.len() > 64 || w.contains(['/', ':', ' ']) && !w.starts_with('@') {
         return false;
     }
-    if names.iter().any(|n| *n == w) {
+    if names.contains(&w) {
         return false;
     }
     names.iter().any(|n| {
