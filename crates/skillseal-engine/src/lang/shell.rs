@@ -36,7 +36,7 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
         return;
     };
     let mut pipe_next: HashMap<usize, String> = HashMap::default();
-    let mut nested: Vec<(String, usize, usize)> = Vec::new();
+    let mut nested: Vec<(Language, String, usize, usize)> = Vec::new();
     let mut scripts: Vec<(Language, usize, usize)> = Vec::new();
     ts::walk(&tree, |node, ctx| {
         visit(src, node, ctx, origin, sink, &mut pipe_next, &mut nested);
@@ -47,9 +47,9 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
         }
         true
     });
-    for (code, start, end) in nested {
+    for (lang, code, start, end) in nested {
         let (s, e) = origin.map(start, end);
-        super::scan_source(Language::Shell, &code, Origin::Fixed(s, e), sink);
+        super::scan_source(lang, &code, Origin::Fixed(s, e), sink);
     }
     // A here-document that is a script (a shebang, or fed to a shell or
     // interpreter) is parsed in place, so its lines keep their numbers.
@@ -120,7 +120,7 @@ fn visit(
     origin: Origin,
     sink: &mut Sink,
     pipe_next: &mut HashMap<usize, String>,
-    nested: &mut Vec<(String, usize, usize)>,
+    nested: &mut Vec<(Language, String, usize, usize)>,
 ) {
     let push = |sink: &mut Sink, n: Node<'_>, kind: FactKind| {
         sink.push(origin, Language::Shell, n.start_byte(), n.end_byte(), kind)
@@ -155,20 +155,34 @@ fn visit(
                 let mut c = node.walk();
                 node.children_by_field_name("argument", &mut c).collect()
             };
+            // `node -e '…'`, `python3 -c '…'`, `deno eval '…'`: code too.
+            let after = |flags: &[&str]| {
+                raw_args
+                    .iter()
+                    .position(|a| flags.contains(&ts::text(*a, src)))
+                    .and_then(|i| raw_args.get(i + 1))
+            };
             let code_arg = if SHELLS.contains(&name.as_str()) {
                 raw_args
                     .iter()
                     .position(|a| is_flag_with_c(ts::text(*a, src)))
                     .and_then(|i| raw_args.get(i + 1))
+                    .map(|a| (Language::Shell, a))
             } else if name == "eval" {
-                raw_args.first()
+                raw_args.first().map(|a| (Language::Shell, a))
+            } else if matches!(name.as_str(), "node" | "nodejs" | "bun") {
+                after(&["-e", "--eval", "-p", "--print"]).map(|a| (Language::JavaScript, a))
+            } else if name == "deno" {
+                after(&["eval"]).map(|a| (Language::JavaScript, a))
+            } else if name.starts_with("python") {
+                after(&["-c"]).map(|a| (Language::Python, a))
             } else {
                 None
             };
-            if let Some(a) = code_arg
+            if let Some((lang, a)) = code_arg
                 && matches!(ts::kind(*a), "string" | "raw_string" | "word")
             {
-                nested.push((word(src, *a), a.start_byte(), a.end_byte()));
+                nested.push((lang, word(src, *a), a.start_byte(), a.end_byte()));
             }
             for a in &raw_args {
                 push(
@@ -564,5 +578,26 @@ mod tests {
                 .any(|f| matches!(&f.kind, FactKind::Command { name, .. } if name == "curl")),
             "plain text here-documents are not scripts"
         );
+    }
+
+    #[test]
+    fn interpreter_one_liners_are_parsed_as_their_language() {
+        let mut sink = Sink::new();
+        scan(
+            "node -e \"require('https').get(u, r => eval(r))\"\npython3 -c 'import os; os.system(\"id\")'\n",
+            Origin::Offset(0),
+            &mut sink,
+        );
+        let callees: Vec<&str> = sink
+            .facts
+            .iter()
+            .filter_map(|f| match &f.kind {
+                FactKind::Call { callee, .. } => Some(callee.as_str()),
+                _ => None,
+            })
+            .collect();
+        for want in ["https.get", "eval", "os.system"] {
+            assert!(callees.contains(&want), "{want} not in {callees:?}");
+        }
     }
 }
