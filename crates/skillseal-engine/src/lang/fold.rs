@@ -24,6 +24,18 @@ pub fn concat<I: IntoIterator<Item = String>>(parts: I) -> Option<String> {
     Some(out)
 }
 
+/// `items` with `sep` between them (`sep.join(items)`), within [`MAX_LEN`].
+pub fn join(items: Vec<String>, sep: &str) -> Option<String> {
+    let mut parts = Vec::with_capacity(items.len() * 2);
+    for (i, it) in items.into_iter().enumerate() {
+        if i > 0 {
+            parts.push(sep.to_string());
+        }
+        parts.push(it);
+    }
+    concat(parts)
+}
+
 /// An integer literal: decimal, `0x`, `0o` or `0b`.
 pub fn int(text: &str) -> Option<u32> {
     let t = text.trim().replace('_', "");
@@ -132,6 +144,10 @@ mod tests {
         assert_eq!(base64_text("aGVsbG8=").as_deref(), Some("hello"));
         assert_eq!(hex_text("6869").as_deref(), Some("hi"));
         assert_eq!(reverse("abc"), "cba");
+        assert_eq!(
+            join(vec!["a".into(), "b".into()], ", ").as_deref(),
+            Some("a, b")
+        );
         assert_eq!(
             format_positional("{}://{}:{1}", &["http".into(), "h".into()]).as_deref(),
             Some("http://h:h")

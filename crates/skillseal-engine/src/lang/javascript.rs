@@ -2,7 +2,7 @@
 //! tree-sitter-typescript): ES imports, `require`, destructuring aliases,
 //! resolved calls and `new` expressions, member paths, string literals.
 
-use super::ts::{self, Ctx};
+use super::ts::{self, Ctx, Target};
 use super::{fold, unescape};
 use crate::facts::{Arg, FactKind, Origin, Sink, clip};
 use foldhash::HashMap;
@@ -330,30 +330,23 @@ impl<'s> Js<'s> {
         sink: &mut Sink,
     ) {
         let span = (from.start_byte(), from.end_byte());
-        let mut stack = vec![left];
-        let mut budget = MAX_PATTERN_NODES;
-        while let Some(n) = stack.pop() {
-            if budget == 0 {
-                return;
+        let names = ts::bound_names(left, MAX_PATTERN_NODES, |n| match ts::kind(n) {
+            "identifier" | "shorthand_property_identifier_pattern" => Target::Name,
+            "object_pattern" | "array_pattern" | "rest_pattern" => {
+                Target::Inside(ts::named_children(n))
             }
-            budget -= 1;
-            match ts::kind(n) {
-                "identifier" | "shorthand_property_identifier_pattern" => {
-                    sink.bind(origin, self.text(n), pos, span)
-                }
-                "object_pattern" | "array_pattern" | "rest_pattern" => {
-                    stack.extend(ts::named_children(n))
-                }
-                "pair_pattern" => stack.extend(ts::field(n, "value")),
-                "object_assignment_pattern" | "assignment_pattern" => {
-                    stack.extend(ts::field(n, "left"))
-                }
-                "member_expression" | "subscript_expression" => {
-                    stack.extend(ts::field(n, "object"))
-                }
-                "parenthesized_expression" => stack.extend(n.named_child(0)),
-                _ => {}
+            "pair_pattern" => Target::Inside(ts::field(n, "value").into_iter().collect()),
+            "object_assignment_pattern" | "assignment_pattern" => {
+                Target::Inside(ts::field(n, "left").into_iter().collect())
             }
+            "member_expression" | "subscript_expression" => {
+                Target::Inside(ts::field(n, "object").into_iter().collect())
+            }
+            "parenthesized_expression" => Target::Inside(n.named_child(0).into_iter().collect()),
+            _ => Target::Nothing,
+        });
+        for n in names {
+            sink.bind(origin, self.text(n), pos, span);
         }
     }
 
@@ -652,15 +645,7 @@ impl<'s> Js<'s> {
                     Some(a) => self.fold(*a, d)?,
                     None => ",".to_string(),
                 };
-                let items = self.fold_items(obj, d)?;
-                let mut parts = Vec::with_capacity(items.len() * 2);
-                for (i, it) in items.into_iter().enumerate() {
-                    if i > 0 {
-                        parts.push(sep.clone());
-                    }
-                    parts.push(it);
-                }
-                fold::concat(parts)
+                fold::join(self.fold_items(obj, d)?, &sep)
             }
             "replace" | "replaceAll" => {
                 let s = self.fold(obj, d)?;

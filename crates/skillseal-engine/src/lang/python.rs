@@ -1,7 +1,7 @@
 //! Python frontend (tree-sitter-python): imports and aliases, resolved
 //! calls with their arguments, member paths, string literals.
 
-use super::ts::{self, Ctx};
+use super::ts::{self, Ctx, Target};
 use super::{fold, unescape};
 use crate::facts::{Arg, FactKind, Origin, Sink, clip};
 use foldhash::{HashMap, HashSet};
@@ -54,18 +54,6 @@ struct Py<'s> {
     values: HashSet<String>,
     /// Names last assigned a string that folds to a constant.
     consts: HashMap<String, String>,
-}
-
-/// `items` with `sep` between them.
-fn itertools_join(items: Vec<String>, sep: &str) -> Vec<String> {
-    let mut out = Vec::with_capacity(items.len() * 2);
-    for (i, it) in items.into_iter().enumerate() {
-        if i > 0 {
-            out.push(sep.to_string());
-        }
-        out.push(it);
-    }
-    out
 }
 
 /// Whether a string (or concatenation of strings) is an f-string with
@@ -483,7 +471,7 @@ impl<'s> Py<'s> {
                     "join" => {
                         let sep = self.fold(obj, d)?;
                         let items = self.fold_items(*args.first()?, d)?;
-                        fold::concat(itertools_join(items, &sep))
+                        fold::join(items, &sep)
                     }
                     "decode" => self.fold_bytes(obj, d),
                     "replace" => {
@@ -597,22 +585,17 @@ impl<'s> Py<'s> {
         sink: &mut Sink,
     ) {
         let from = (right.start_byte(), right.end_byte());
-        let mut stack = vec![left];
-        let mut budget = MAX_SEGMENTS;
-        while let Some(n) = stack.pop() {
-            if budget == 0 {
-                return;
+        let names = ts::bound_names(left, MAX_SEGMENTS, |n| match ts::kind(n) {
+            "identifier" => Target::Name,
+            "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list" => {
+                Target::Inside(ts::named_children(n))
             }
-            budget -= 1;
-            match ts::kind(n) {
-                "identifier" => sink.bind(origin, self.text(n), pos, from),
-                "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list" => {
-                    stack.extend(ts::named_children(n))
-                }
-                "subscript" => stack.extend(ts::field(n, "value")),
-                "attribute" => stack.extend(ts::field(n, "object")),
-                _ => {}
-            }
+            "subscript" => Target::Inside(ts::field(n, "value").into_iter().collect()),
+            "attribute" => Target::Inside(ts::field(n, "object").into_iter().collect()),
+            _ => Target::Nothing,
+        });
+        for n in names {
+            sink.bind(origin, self.text(n), pos, from);
         }
     }
 

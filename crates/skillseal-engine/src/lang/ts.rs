@@ -197,6 +197,39 @@ pub fn count_nodes(tree: &Tree) -> usize {
     n
 }
 
+/// What an assignment target's node is, for [`bound_names`].
+pub enum Target<'t> {
+    /// A name that takes the value.
+    Name,
+    /// A pattern, container or member whose inner nodes are targets.
+    Inside(Vec<Node<'t>>),
+    /// Nothing bound here.
+    Nothing,
+}
+
+/// The name nodes an assignment target binds (`a`, `a, b`, `{x, y: z}`,
+/// `d[k]`, `o.f`), found with an explicit stack of at most `budget` nodes;
+/// `target` says what each node is in the caller's grammar.
+pub fn bound_names<'t>(
+    left: Node<'t>,
+    budget: usize,
+    target: impl Fn(Node<'t>) -> Target<'t>,
+) -> Vec<Node<'t>> {
+    let mut names = Vec::new();
+    let mut stack = vec![left];
+    for _ in 0..budget {
+        let Some(n) = stack.pop() else {
+            break;
+        };
+        match target(n) {
+            Target::Name => names.push(n),
+            Target::Inside(inner) => stack.extend(inner),
+            Target::Nothing => {}
+        }
+    }
+    names
+}
+
 /// The source text of a node.
 pub fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
     src.get(node.byte_range()).unwrap_or("")
