@@ -152,6 +152,27 @@ fn summary(report: &Value) -> String {
     out
 }
 
+/// The quality bar of the scanner: every malicious sample is blocked and
+/// no benign one is.
+#[test]
+fn malicious_samples_block_and_benign_ones_do_not() {
+    for (dir, want_block) in [("samples/malicious", true), ("samples/benign", false)] {
+        let report = scan_json(dir);
+        let wrong: Vec<String> = report["skills"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| (s["verdict"] == "block") != want_block)
+            .map(|s| format!("{} [{}]", s["path"], s["verdict"]))
+            .collect();
+        assert!(
+            wrong.is_empty(),
+            "{dir}: expected {} for every sample, wrong: {wrong:#?}",
+            if want_block { "block" } else { "no block" }
+        );
+    }
+}
+
 #[test]
 fn benign_samples_snapshot() {
     insta::assert_snapshot!(summary(&scan_json("samples/benign")));

@@ -270,14 +270,23 @@ pub fn looks_like_shell(code: &str) -> bool {
         return false;
     };
     let first = first.strip_prefix("$ ").unwrap_or(first);
-    let word = first.split_whitespace().next().unwrap_or("");
-    // `/bin/bash -c …`, `/usr/bin/curl …`: the program, not its directory.
-    let word = if word.starts_with('/') {
-        word.rsplit('/').next().unwrap_or(word)
-    } else {
-        word
+    let program = |stage: &str| {
+        let word = stage.split_whitespace().next().unwrap_or("");
+        // `/bin/bash -c …`, `/usr/bin/curl …`: the program, not its
+        // directory.
+        let word = if word.starts_with('/') {
+            word.rsplit('/').next().unwrap_or(word)
+        } else {
+            word
+        };
+        COMMANDS.contains(&word)
     };
-    COMMANDS.contains(&word) || first.contains(" | ") && first.contains("sh")
+    // `env | curl …`, `cd x && make`: any stage of a pipeline or list.
+    program(first)
+        || first.contains(" | ") && first.contains("sh")
+        || [" | ", " && ", "; "]
+            .iter()
+            .any(|sep| first.contains(sep) && first.split(sep).skip(1).any(program))
 }
 
 #[cfg(test)]

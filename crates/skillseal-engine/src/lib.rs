@@ -67,9 +67,12 @@ const MAX_EVIDENCE: usize = 4;
 /// - network use and a start-up entry (a downloaded, persistent program);
 /// - a throwaway endpoint (raw IP, tunnel, webhook) with a credential read;
 /// - "paste this into a terminal" with a paste-site link or throwaway host;
+/// - network use and a program's input and output wired to a descriptor;
+/// - a run of spaces pushing a command or an address off-screen;
 ///
 /// and, anywhere in the skill, prompt injection together with credential
-/// reads, agent-config tampering or exfiltration. A skill loaded into every
+/// reads, agent-config tampering or exfiltration, and a shipped native
+/// program or bytecode without source that another file runs. A skill loaded into every
 /// session (`always: true`) that runs code or uses the network is reviewed.
 pub fn assess(findings: &[Finding]) -> Assessment {
     let capabilities: BTreeSet<String> = findings
@@ -177,6 +180,30 @@ pub fn assess(findings: &[Finding]) -> Assessment {
             &persistence,
             "downloads and registers something to start on its own",
         );
+        // `Stdio::from_raw_fd(sock)` for a shell: a reverse shell.
+        let remote = pick(&|f| f.category == Category::RemoteControl);
+        combo(
+            &network,
+            &remote,
+            "connects out and hands the connection a program's input and output",
+        );
+        // A long run of spaces pushing a command or a host off-screen.
+        let off_screen = pick(&|f| f.rule == WHITESPACE_RULE);
+        let hidden_lines: Vec<u32> = off_screen.iter().map(|f| f.line).collect();
+        let on_hidden_line = pick(&|f| {
+            f.rule != WHITESPACE_RULE
+                && hidden_lines.contains(&f.line)
+                && (f.category.kind() == CategoryKind::Threat
+                    || matches!(
+                        f.category,
+                        Category::Network | Category::ProcessExec | Category::DynamicCode
+                    ))
+        });
+        combo(
+            &off_screen,
+            &on_hidden_line,
+            "hides a command or an address off-screen behind a run of spaces",
+        );
         combo(
             &endpoint,
             &secrets,
@@ -194,6 +221,34 @@ pub fn assess(findings: &[Finding]) -> Assessment {
             &remote_code,
             "tells the user to paste a command and points at a paste site or throwaway host",
         );
+    }
+
+    // A native program or bytecode without source that the skill's own
+    // scripts or instructions run: code no reviewer can read.
+    let opaque: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| OPAQUE_PROGRAM_RULES.contains(&f.rule.as_str()))
+        .collect();
+    for program in opaque {
+        let base = program.file.rsplit('/').next().unwrap_or(&program.file);
+        if base.len() < 4 {
+            continue;
+        }
+        let runs: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.file != program.file && f.snippet.contains(base))
+            .collect();
+        if !runs.is_empty() {
+            let both: Vec<&Finding> = std::iter::once(program).chain(runs).collect();
+            reasons.push(Reason {
+                verdict: Verdict::Block,
+                message: format!(
+                    "ships a program without source ({}) and runs it",
+                    program.file
+                ),
+                evidence: evidence(&both),
+            });
+        }
     }
 
     // Prompt injection with something worth stealing or switching off.
@@ -259,6 +314,13 @@ const DECODE_RULE: &str = "OBF003";
 
 /// The rule that reports "paste this into a terminal" prose.
 const PASTE_RULE: &str = "SOC003";
+
+/// The rule that reports a long run of spaces inside a line.
+const WHITESPACE_RULE: &str = "HID004";
+
+/// Rules that report a shipped native executable, Python bytecode without
+/// its source, or a native Node addon.
+const OPAQUE_PROGRAM_RULES: &[&str] = &["BIN001", "BIN003", "BIN005"];
 
 /// The rule that reports `always: true` in the front matter.
 const ALWAYS_RULE: &str = "PER003";

@@ -283,9 +283,9 @@ impl Engine {
                     self.command.lookup(name, &mut slots);
                     name
                 }
-                FactKind::Key { key, .. } => {
+                FactKind::Key { key, value } => {
                     self.key.lookup(key, &mut slots);
-                    key
+                    key_subject(key, value)
                 }
                 FactKind::FileKind { kind } => {
                     if let Some(v) = self.file_kind.get(*kind) {
@@ -478,6 +478,12 @@ fn mark_inline_suppressions(text: &str, findings: &mut [Finding]) {
     }
 }
 
+/// What a finding on a key shows: a manifest key by name, a property the
+/// frontends found in code (`code:mail-bcc`, `code:self-write`) by value.
+fn key_subject<'a>(key: &'a str, value: &'a str) -> &'a str {
+    if key.starts_with("code:") { value } else { key }
+}
+
 /// The name or value a fact is matched on.
 fn subject_of(fact: &Fact) -> &str {
     match &fact.kind {
@@ -485,7 +491,7 @@ fn subject_of(fact: &Fact) -> &str {
         FactKind::Import { module } => module,
         FactKind::Member { path } => path,
         FactKind::Command { name, .. } => name,
-        FactKind::Key { key, .. } => key,
+        FactKind::Key { key, value } => key_subject(key, value),
         FactKind::FileKind { kind } => kind,
         FactKind::Str { value } => value,
         FactKind::Text { text } => text,

@@ -187,6 +187,19 @@ impl<'s> Js<'s> {
             | "method_definition" => {
                 sink.scope(origin, node.start_byte(), node.end_byte());
             }
+            "pair" => {
+                if let (Some(key), Some(value)) = (ts::field(node, "key"), ts::field(node, "value"))
+                {
+                    super::mail_header(
+                        Language::JavaScript,
+                        self.text(key),
+                        self.fold(value, 0),
+                        (node.start_byte(), node.end_byte()),
+                        origin,
+                        sink,
+                    );
+                }
+            }
             "shorthand_property_identifier" => {
                 sink.reference(origin, self.text(node), node.start_byte());
             }

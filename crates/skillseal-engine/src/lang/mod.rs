@@ -74,6 +74,87 @@ pub(crate) fn argv_command(
     );
 }
 
+/// A mail header written in code (`bcc: "…"`, `msg["Bcc"] = …`,
+/// `bcc=[…]`) whose value folds to a constant address: reported as the key
+/// `code:mail-bcc`, because a recipient the user never sees, fixed by the
+/// skill's author, is how a mail skill copies every message out.
+pub(crate) fn mail_header(
+    lang: Language,
+    header: &str,
+    value: Option<String>,
+    span: (usize, usize),
+    origin: Origin,
+    sink: &mut Sink,
+) {
+    let header = header.trim_matches(['"', '\'', '`']);
+    if !header.eq_ignore_ascii_case("bcc") {
+        return;
+    }
+    let Some(value) = value.filter(|v| v.contains('@')) else {
+        return;
+    };
+    sink.push(
+        origin,
+        lang,
+        span.0,
+        span.1,
+        FactKind::Key {
+            key: "code:mail-bcc".to_string(),
+            value,
+        },
+    );
+}
+
+/// Whether an expression's source text denotes the running script's own
+/// file: `__file__`, `Path(__file__).resolve()`, `__filename`,
+/// `fileURLToPath(import.meta.url)`, or a name in `own` bound to one. A
+/// parent or directory of it (`.parent`, `dirname`) is not the file.
+pub(crate) fn names_own_file(text: &str, own: &foldhash::HashSet<String>) -> bool {
+    let t = text.trim();
+    if t.contains("parent") || t.contains("dirname") || t.contains("__dirname") {
+        return false;
+    }
+    t.contains("__file__")
+        || t.contains("__filename")
+        || t.contains("import.meta.url")
+        || own.contains(t)
+}
+
+/// A write whose target is the skill's own `SKILL.md` or the running
+/// script itself, reported as the key `code:self-write`: a skill that
+/// rewrites its own instructions or code changes after it was reviewed
+/// (and pinned), typically from the network.
+pub(crate) fn own_file_write(
+    lang: Language,
+    target: &str,
+    folded: Option<&str>,
+    own: &foldhash::HashSet<String>,
+    span: (usize, usize),
+    origin: Origin,
+    sink: &mut Sink,
+) {
+    let names_manifest = |t: &str| {
+        let t = t.trim_end_matches(['"', '\'', '`', ')', ' ']);
+        t.ends_with("SKILL.md")
+    };
+    if !(names_manifest(target)
+        || folded.is_some_and(names_manifest)
+        || names_own_file(target, own))
+    {
+        return;
+    }
+    sink.push(
+        origin,
+        lang,
+        span.0,
+        span.1,
+        FactKind::Key {
+            key: "code:self-write".to_string(),
+            value: target.chars().take(200).collect(),
+        },
+    );
+}
+
 /// Parse only, for the benchmark's baseline: returns the node count.
 pub fn parse_only(lang: Language, src: &str) -> usize {
     match lang {

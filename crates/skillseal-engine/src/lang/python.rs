@@ -32,6 +32,7 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
         aliases: HashMap::default(),
         values: HashSet::default(),
         consts: HashMap::default(),
+        own_files: HashSet::default(),
     };
     let mut pending_shell: Vec<(String, usize, usize)> = Vec::new();
     ts::walk(&tree, |node, ctx| {
@@ -54,6 +55,8 @@ struct Py<'s> {
     values: HashSet<String>,
     /// Names last assigned a string that folds to a constant.
     consts: HashMap<String, String>,
+    /// Names bound to the script's own path (`HERE = Path(__file__)`).
+    own_files: HashSet<String>,
 }
 
 /// Whether a string (or concatenation of strings) is an f-string with
@@ -202,7 +205,16 @@ impl<'s> Py<'s> {
                     return;
                 };
                 self.bind_flow(left, right, node.start_byte(), origin, sink);
+                // `msg["Bcc"] = …`
+                if ctx.kind == "assignment" && ts::kind(left) == "subscript" {
+                    self.mail_header(node, "left", "right", origin, sink);
+                }
                 if ctx.kind == "assignment" && ts::kind(left) == "identifier" {
+                    if super::names_own_file(self.text(right), &self.own_files) {
+                        self.own_files.insert(self.text(left).to_string());
+                    } else {
+                        self.own_files.remove(self.text(left));
+                    }
                     self.bind_value(self.text(left), right);
                     let name = self.text(left);
                     match self.fold(right, 0) {
@@ -219,6 +231,9 @@ impl<'s> Py<'s> {
             "function_definition" | "lambda" => {
                 sink.scope(origin, node.start_byte(), node.end_byte());
             }
+            // `{"Bcc": …}`, `send(bcc=…)`.
+            "pair" => self.mail_header(node, "key", "value", origin, sink),
+            "keyword_argument" => self.mail_header(node, "name", "value", origin, sink),
             // `with requests.Session() as s:`
             "as_pattern" if ctx.parent_kind() == "with_item" => {
                 if let (Some(value), Some(target)) = (node.named_child(0), ts::field(node, "alias"))
@@ -255,6 +270,7 @@ impl<'s> Py<'s> {
                         (args.start_byte(), args.end_byte()),
                     );
                 }
+                self.own_file_write(node, function, origin, sink);
                 let Some(callee) = self.resolve(function) else {
                     return;
                 };
@@ -653,6 +669,82 @@ impl<'s> Py<'s> {
             };
         }
         false
+    }
+
+    /// A write to the skill's own instructions or to this script (see
+    /// [`super::own_file_write`]): `p.write_text()`/`write_bytes()` on such
+    /// a path, `open(p, "w")`, `shutil.copy*(src, p)`/`move(src, p)`.
+    fn own_file_write(&self, call: Node<'_>, function: Node<'_>, origin: Origin, sink: &mut Sink) {
+        let args = ts::field(call, "arguments")
+            .filter(|a| ts::kind(*a) == "argument_list")
+            .map(ts::named_children)
+            .unwrap_or_default();
+        let target = match ts::kind(function) {
+            "attribute" => {
+                let (Some(obj), Some(attr)) = (
+                    ts::field(function, "object"),
+                    ts::field(function, "attribute"),
+                ) else {
+                    return;
+                };
+                match self.text(attr) {
+                    "write_text" | "write_bytes" => Some(obj),
+                    "copy" | "copy2" | "copyfile" | "move" | "replace" | "rename"
+                        if self.text(obj) == "shutil" || self.text(obj) == "os" =>
+                    {
+                        args.get(1).copied()
+                    }
+                    _ => None,
+                }
+            }
+            "identifier" if self.text(function) == "open" => {
+                let writes = args
+                    .get(1)
+                    .filter(|m| ts::kind(**m) == "string")
+                    .is_some_and(|m| self.literal(*m).contains(['w', 'a', 'x', '+']));
+                args.first().copied().filter(|_| writes)
+            }
+            _ => None,
+        };
+        if let Some(t) = target {
+            let text = self.text(t);
+            let folded = self.fold(t, 0);
+            super::own_file_write(
+                Language::Python,
+                text,
+                folded.as_deref(),
+                &self.own_files,
+                (call.start_byte(), call.end_byte()),
+                origin,
+                sink,
+            );
+        }
+    }
+
+    /// A mail header set from a constant (see [`super::mail_header`]): the
+    /// header name is the `key` field of `node` (or, for `msg["Bcc"] = …`,
+    /// the subscript of it) and its value the `value` field.
+    fn mail_header(&self, node: Node<'_>, key: &str, value: &str, origin: Origin, sink: &mut Sink) {
+        let (Some(mut key), Some(value)) = (ts::field(node, key), ts::field(node, value)) else {
+            return;
+        };
+        if ts::kind(key) == "subscript" {
+            let Some(sub) = ts::field(key, "subscript") else {
+                return;
+            };
+            key = sub;
+        }
+        let folded = self
+            .fold(value, 0)
+            .or_else(|| self.fold_items(value, 0).map(|v| v.join(",")));
+        super::mail_header(
+            Language::Python,
+            self.text(key),
+            folded,
+            (node.start_byte(), node.end_byte()),
+            origin,
+            sink,
+        );
     }
 
     fn arguments(&self, list: Node<'_>) -> (Vec<Arg>, Vec<(String, String)>) {
