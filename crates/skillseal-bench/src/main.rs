@@ -541,7 +541,7 @@ fn child_phases(dir: &Path) -> Result<(), String> {
         let x = engine.facts(&rel, &bytes, &ctx);
         let facts_secs = t.elapsed().as_secs_f64();
         let t = Instant::now();
-        std::hint::black_box(engine.match_facts(&rel, &x.text, &x.facts, &x.flows));
+        std::hint::black_box(engine.match_facts(&rel, &x.text, &x.facts, &x.flows, &ctx));
         let matching = t.elapsed().as_secs_f64();
         let ph = by_lang
             .entry(if l == Language::Markdown {

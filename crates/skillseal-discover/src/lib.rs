@@ -193,6 +193,20 @@ pub fn scan_with(
         skills.extend(group(&shown, listing.entries, listing.flags, single_file));
     }
 
+    // What each skill declares in its manifest, for the rules that compare
+    // code with it: the manifest is read (and parsed) once more up front.
+    skills.par_iter_mut().for_each(|skill| {
+        let manifest = skill
+            .files
+            .iter()
+            .find(|(rel, _, size)| is_skill_manifest(rel) && limits_check(*size, limits).is_none());
+        if let Some((_, source, _)) = manifest
+            && let Ok(bytes) = read(source, limits)
+        {
+            skill.ctx.declare(&String::from_utf8_lossy(&bytes));
+        }
+    });
+
     // One task per file across all skills: workers read, scan and drop one
     // file at a time.
     let tasks: Vec<(usize, usize)> = skills

@@ -28,6 +28,48 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct SkillContext {
     /// Every file path in the skill, relative to its root, `/`-separated.
     pub files: BTreeSet<String>,
+    /// What the skill's `SKILL.md` declares it needs; `None` when it has no
+    /// OpenClaw block (it declares nothing to compare with).
+    pub declared: Option<Declared>,
+}
+
+/// The environment variables and programs a skill declares in
+/// `metadata.openclaw`: `requires.env` and `primaryEnv`; `requires.bins`,
+/// `requires.anyBins` and what its `install[]` entries provide.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Declared {
+    pub env: BTreeSet<String>,
+    pub bins: BTreeSet<String>,
+}
+
+impl SkillContext {
+    /// Take the declarations from the text of the skill's `SKILL.md`.
+    pub fn declare(&mut self, skill_md: &str) {
+        self.declared = lang::manifest::split_front_matter(skill_md).and_then(|fm| {
+            let (m, _) = lang::manifest::parse_front_matter(skill_md, &fm);
+            lang::manifest::openclaw(&m.raw)?;
+            let mut d = Declared {
+                env: m.requires_env.iter().cloned().collect(),
+                bins: m.requires_bins.iter().cloned().collect(),
+            };
+            d.env.extend(m.primary_env);
+            for entry in &m.install {
+                if let Some(bins) = entry.get("bins").and_then(|b| b.as_array()) {
+                    d.bins
+                        .extend(bins.iter().filter_map(|b| b.as_str().map(String::from)));
+                }
+                for key in ["formula", "package", "module", "id"] {
+                    if let Some(name) = entry.get(key).and_then(|v| v.as_str()) {
+                        // `owner/tap/tool`, `github.com/x/tool@latest`.
+                        let name = name.rsplit('/').next().unwrap_or(name);
+                        let name = name.split('@').next().unwrap_or(name);
+                        d.bins.insert(name.to_string());
+                    }
+                }
+            }
+            Some(d)
+        });
+    }
 }
 
 /// The result of scanning one file.

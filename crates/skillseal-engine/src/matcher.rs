@@ -9,7 +9,7 @@ use crate::{FileOutcome, SkillContext, detect, is_skill_manifest};
 use foldhash::{HashMap, HashSet};
 use regex::RegexSet;
 use skillseal_model::{Category, Finding, Language, Severity};
-use skillseal_rules::{ArgKind, Matcher, NamePattern, Rule, RuleSet};
+use skillseal_rules::{ArgKind, Matcher, NamePattern, Rule, RuleSet, Undeclared};
 use std::borrow::Cow;
 
 type Slot = (u32, u32); // (rule index, matcher index)
@@ -239,7 +239,7 @@ impl Engine {
     /// Scan one file of a skill. `path` is relative to the skill root.
     pub fn scan_file(&self, path: &str, bytes: &[u8], ctx: &SkillContext) -> FileOutcome {
         let x = self.facts(path, bytes, ctx);
-        let mut findings = self.match_facts(path, &x.text, &x.facts, &x.flows);
+        let mut findings = self.match_facts(path, &x.text, &x.facts, &x.flows, ctx);
         mark_inline_suppressions(&x.text, &mut findings);
         FileOutcome {
             findings,
@@ -255,6 +255,7 @@ impl Engine {
         text: &str,
         facts: &[Fact],
         flows: &Flows,
+        ctx: &SkillContext,
     ) -> Vec<Finding> {
         // Most facts match no rule: the line index is built on the first
         // finding, and subjects are borrowed, not copied.
@@ -315,7 +316,11 @@ impl Engine {
             for &(ri, mi) in &slots {
                 let rule = &self.rules[ri as usize];
                 let m = &rule.matchers[mi as usize];
-                if !applies(rule, path, fact.lang) || !predicates(m, fact) || !near_ok(m, fact) {
+                if !applies(rule, path, fact.lang)
+                    || !predicates(m, fact)
+                    || !near_ok(m, fact)
+                    || !undeclared_ok(m, fact, ctx)
+                {
                     continue;
                 }
                 if !seen.insert((ri, fact.start)) {
@@ -615,6 +620,45 @@ fn predicates(m: &Matcher, fact: &Fact) -> bool {
 }
 
 /// The `near` predicate: some word imitates a listed name.
+/// The `undeclared` predicate: the variable read or program run is not in
+/// what the skill declares (see [`skillseal_rules::Matcher::undeclared`]).
+fn undeclared_ok(m: &Matcher, fact: &Fact, ctx: &SkillContext) -> bool {
+    let Some(what) = m.undeclared else {
+        return true;
+    };
+    let Some(declared) = &ctx.declared else {
+        return false;
+    };
+    let name = match (&fact.kind, what) {
+        (FactKind::Member { path }, Undeclared::Env) => {
+            path.rsplit(['.', '$']).next().unwrap_or(path)
+        }
+        (FactKind::Call { args, .. }, Undeclared::Env) => match args.first() {
+            Some(Arg::Literal(name)) => name.as_str(),
+            _ => return false,
+        },
+        (FactKind::Command { name, .. }, Undeclared::Bin) => name.as_str(),
+        _ => return false,
+    };
+    let plausible = !name.is_empty()
+        && name.len() <= 128
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-.+".contains(&b));
+    let set = match what {
+        Undeclared::Env => &declared.env,
+        Undeclared::Bin => &declared.bins,
+    };
+    // A program the skill ships (`bin/tool`, `scripts/run.sh`) is its own.
+    let shipped =
+        what == Undeclared::Bin && ctx.files.iter().any(|f| f.rsplit('/').next() == Some(name));
+    plausible
+        && !shipped
+        && !set.contains(name)
+        && m.name.as_ref().is_none_or(|re| re.is_match(name))
+        && !m.except.iter().any(|e| e.matches(name))
+}
+
 fn near_ok(m: &Matcher, fact: &Fact) -> bool {
     if m.near.is_empty() {
         return true;
@@ -708,7 +752,13 @@ impl Engine {
             quoted: false,
             decoded: false,
         };
-        self.match_facts(path, "", std::slice::from_ref(&fact), &Flows::default())
+        self.match_facts(
+            path,
+            "",
+            std::slice::from_ref(&fact),
+            &Flows::default(),
+            &SkillContext::default(),
+        )
     }
 }
 

@@ -22,6 +22,10 @@ fn every_rule_case_behaves() {
             for (i, case) in cases.iter().enumerate() {
                 let mut ctx = SkillContext::default();
                 ctx.files.insert(case.file.clone());
+                if let Some(manifest) = &case.manifest {
+                    ctx.files.insert("SKILL.md".into());
+                    ctx.declare(manifest);
+                }
                 let findings = match &case.flag {
                     Some(flag) => engine.scan_flag(&case.file, flag),
                     None => {

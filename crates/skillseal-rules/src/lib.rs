@@ -11,4 +11,4 @@ pub mod pattern;
 mod schema;
 
 pub use load::{RuleError, RuleSet};
-pub use schema::{ArgKind, Case, Docs, FlowSpec, Matcher, NamePattern, Rule, SUBJECTS};
+pub use schema::{ArgKind, Case, Docs, FlowSpec, Matcher, NamePattern, Rule, SUBJECTS, Undeclared};

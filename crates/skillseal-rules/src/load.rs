@@ -260,6 +260,18 @@ fn validate(rule: &Rule) -> Result<(), String> {
                 crate::SUBJECTS.join(", ")
             ));
         }
+        if m.undeclared.is_some() && !matches!(subjects[0], "call" | "member" | "command") {
+            return Err(format!(
+                "`[[match]]` #{}: `undeclared` applies to `call`, `member` or `command` matchers",
+                i + 1
+            ));
+        }
+        if (!m.except.is_empty() || m.name.is_some()) && m.undeclared.is_none() {
+            return Err(format!(
+                "`[[match]]` #{}: `except` and `name` qualify `undeclared`, which is missing",
+                i + 1
+            ));
+        }
         if let Some(flow) = &m.flow
             && (flow.from.is_empty() || flow.to.is_empty())
         {

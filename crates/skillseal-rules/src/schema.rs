@@ -57,6 +57,10 @@ pub struct Case {
     /// against that flag on `file`.
     #[serde(default)]
     pub flag: Option<String>,
+    /// The `SKILL.md` of the skill the case's file belongs to, for rules
+    /// that compare code with what the manifest declares (`undeclared`).
+    #[serde(default)]
+    pub manifest: Option<String>,
 }
 
 /// The subjects a matcher can test; each matcher names exactly one.
@@ -146,6 +150,28 @@ pub struct Matcher {
     /// not itself one of them.
     #[serde(default)]
     pub near: Vec<String>,
+    /// The environment variable the fact reads (`env`: a member path's last
+    /// name, or a call's first literal argument) or the program it runs
+    /// (`bin`: a command name) is not declared in the skill's
+    /// `metadata.openclaw.requires` (`env`, `primaryEnv`; `bins`,
+    /// `anyBins`, install entries). Never holds for a skill without an
+    /// OpenClaw block: it declares nothing to compare with.
+    #[serde(default)]
+    pub undeclared: Option<Undeclared>,
+    /// Regex the name `undeclared` compares must match (`(?i)key|token`).
+    #[serde(default, with = "opt_regex")]
+    pub name: Option<Regex>,
+    /// Names the `undeclared` check leaves alone (`HOME`, `XDG_*`, `cat`).
+    #[serde(default)]
+    pub except: Vec<NamePattern>,
+}
+
+/// What `undeclared` compares with the manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Undeclared {
+    Env,
+    Bin,
 }
 
 /// `flow = { from = [...], to = [...], with = [...] }`: each name is a
