@@ -113,8 +113,9 @@ const MAX_EVIDENCE: usize = 4;
 /// - a run of spaces pushing a command or an address off-screen;
 ///
 /// and, anywhere in the skill, prompt injection together with credential
-/// reads, agent-config tampering or exfiltration, and a shipped native
-/// program or bytecode without source that another file runs. A skill loaded into every
+/// reads, agent-config tampering or exfiltration; a shipped native
+/// program or bytecode without source that another file runs; an editor
+/// extension activated on start-up whose JavaScript runs programs or code. A skill loaded into every
 /// session (`always: true`) that runs code or uses the network is reviewed.
 pub fn assess(findings: &[Finding]) -> Assessment {
     let capabilities: BTreeSet<String> = findings
@@ -293,6 +294,36 @@ pub fn assess(findings: &[Finding]) -> Assessment {
         }
     }
 
+    // An editor extension that starts with every window and runs programs
+    // or fetches and runs code: the poisoned-extension start-up hook.
+    let startup: Vec<&Finding> = findings.iter().filter(|f| f.rule == STARTUP_RULE).collect();
+    let acts: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| {
+            f.severity > Severity::Info
+                && matches!(
+                    detect::extension(&f.file).as_deref(),
+                    Some("js" | "mjs" | "cjs" | "ts")
+                )
+                && (matches!(
+                    f.category,
+                    Category::ProcessExec
+                        | Category::DynamicCode
+                        | Category::DownloadExec
+                        | Category::Obfuscation
+                ) || f.capability.as_deref() == Some("exec-file-write"))
+        })
+        .collect();
+    if !startup.is_empty() && !acts.is_empty() {
+        let both: Vec<&Finding> = startup.iter().chain(&acts).copied().collect();
+        reasons.push(Reason {
+            verdict: Verdict::Block,
+            message: "an editor extension that starts with every window and runs programs or code"
+                .into(),
+            evidence: evidence(&both),
+        });
+    }
+
     // Prompt injection with something worth stealing or switching off.
     let injection: Vec<&Finding> = findings
         .iter()
@@ -356,6 +387,9 @@ const DECODE_RULE: &str = "OBF003";
 
 /// The rule that reports "paste this into a terminal" prose.
 const PASTE_RULE: &str = "SOC003";
+
+/// The rule that reports an editor extension activated on start-up.
+const STARTUP_RULE: &str = "PER005";
 
 /// The rule that reports a long run of spaces inside a line.
 const WHITESPACE_RULE: &str = "HID004";
