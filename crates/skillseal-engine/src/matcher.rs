@@ -698,7 +698,7 @@ pub(crate) fn imitates(word: &str, names: &[String]) -> bool {
             return false;
         }
         let limit = if n.len() >= 8 { 2 } else { 1 };
-        n.len().abs_diff(w.len()) <= limit && strsim::levenshtein(n, &w) <= limit
+        n.len().abs_diff(w.len()) <= limit && strsim::osa_distance(n, &w) <= limit
     })
 }
 
