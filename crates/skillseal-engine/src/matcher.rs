@@ -261,6 +261,7 @@ impl Engine {
         // finding, and subjects are borrowed, not copied.
         let mut lines: Option<LineIndex<'_>> = None;
         let mut seen: HashSet<(u32, usize)> = HashSet::default();
+        let mut undeclared_seen: HashSet<(u32, &str)> = HashSet::default();
         let mut out = Vec::new();
         let mut slots = Vec::new();
         // (fact index, rule index) of every finding, for the flow rules.
@@ -324,6 +325,11 @@ impl Engine {
                     continue;
                 }
                 if !seen.insert((ri, fact.start)) {
+                    continue;
+                }
+                // What the manifest does not declare is said once per name
+                // and file, at its first use.
+                if m.undeclared.is_some() && !undeclared_seen.insert((ri, subject)) {
                     continue;
                 }
                 let lines = lines.get_or_insert_with(|| LineIndex::new(text));

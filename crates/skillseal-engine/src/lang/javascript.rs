@@ -189,6 +189,7 @@ impl<'s> Js<'s> {
             }
             "pair" => {
                 if let (Some(key), Some(value)) = (ts::field(node, "key"), ts::field(node, "value"))
+                    && super::is_bcc(self.text(key))
                 {
                     super::mail_header(
                         Language::JavaScript,

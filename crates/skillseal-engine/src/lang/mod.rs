@@ -74,6 +74,12 @@ pub(crate) fn argv_command(
     );
 }
 
+/// Whether a key's source text (quoted or not) names the `Bcc` header.
+pub(crate) fn is_bcc(key: &str) -> bool {
+    key.trim_matches(['"', '\'', '`'])
+        .eq_ignore_ascii_case("bcc")
+}
+
 /// A mail header written in code (`bcc: "…"`, `msg["Bcc"] = …`,
 /// `bcc=[…]`) whose value folds to a constant address: reported as the key
 /// `code:mail-bcc`, because a recipient the user never sees, fixed by the
@@ -86,8 +92,7 @@ pub(crate) fn mail_header(
     origin: Origin,
     sink: &mut Sink,
 ) {
-    let header = header.trim_matches(['"', '\'', '`']);
-    if !header.eq_ignore_ascii_case("bcc") {
+    if !is_bcc(header) {
         return;
     }
     let Some(value) = value.filter(|v| v.contains('@')) else {
@@ -120,8 +125,9 @@ pub(crate) fn names_own_file(text: &str, own: &foldhash::HashSet<String>) -> boo
         || own.contains(t)
 }
 
-/// A write whose target is the skill's own `SKILL.md` or the running
-/// script itself, reported as the key `code:self-write`: a skill that
+/// A file write, reported as the key `code:write` with its target; when
+/// the target is the skill's own `SKILL.md` or the running script itself,
+/// also as the key `code:self-write`: a skill that
 /// rewrites its own instructions or code changes after it was reviewed
 /// (and pinned), typically from the network.
 pub(crate) fn own_file_write(
@@ -133,6 +139,18 @@ pub(crate) fn own_file_write(
     origin: Origin,
     sink: &mut Sink,
 ) {
+    // Every write with its target, constant when it folds to one, so rules
+    // can name the files no skill should write (`code:write`).
+    sink.push(
+        origin,
+        lang,
+        span.0,
+        span.1,
+        FactKind::Key {
+            key: "code:write".to_string(),
+            value: folded.unwrap_or(target).chars().take(200).collect(),
+        },
+    );
     let names_manifest = |t: &str| {
         let t = t.trim_end_matches(['"', '\'', '`', ')', ' ']);
         t.ends_with("SKILL.md")

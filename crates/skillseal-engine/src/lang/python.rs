@@ -675,6 +675,25 @@ impl<'s> Py<'s> {
     /// [`super::own_file_write`]): `p.write_text()`/`write_bytes()` on such
     /// a path, `open(p, "w")`, `shutil.copy*(src, p)`/`move(src, p)`.
     fn own_file_write(&self, call: Node<'_>, function: Node<'_>, origin: Origin, sink: &mut Sink) {
+        let name = match ts::kind(function) {
+            "attribute" => ts::field(function, "attribute").map_or("", |a| self.text(a)),
+            "identifier" => self.text(function),
+            _ => return,
+        };
+        if !matches!(
+            name,
+            "write_text"
+                | "write_bytes"
+                | "copy"
+                | "copy2"
+                | "copyfile"
+                | "move"
+                | "replace"
+                | "rename"
+                | "open"
+        ) {
+            return;
+        }
         let args = ts::field(call, "arguments")
             .filter(|a| ts::kind(*a) == "argument_list")
             .map(ts::named_children)
@@ -733,6 +752,9 @@ impl<'s> Py<'s> {
                 return;
             };
             key = sub;
+        }
+        if !super::is_bcc(self.text(key)) {
+            return;
         }
         let folded = self
             .fold(value, 0)
