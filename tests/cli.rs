@@ -269,3 +269,28 @@ fn archives_on_the_command_line_are_scanned() {
             .any(|c| c == "process-exec")
     );
 }
+
+/// A reader that goes away early (`skillseal scan | head -1`) ends the scan
+/// without an error message.
+#[test]
+fn a_closed_pipe_stops_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_skillseal"))
+        .args(["scan", "--color", "never", "samples/malicious"])
+        .current_dir(common::repo())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("block"), "{first}");
+    // The read end is dropped here; the rest of the report (about 200 KB,
+    // more than a pipe holds) is written into a closed pipe.
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("error"), "{err}");
+}

@@ -141,6 +141,16 @@ fn main() {
     };
     let code = match run(cli) {
         Ok(code) => code,
+        // The reader went away (`skillseal scan | head`): stop quietly,
+        // as `cat` and `rg` do.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::Clean
+        }
         Err(e) => {
             let mut err = anstream::stderr();
             let _ = writeln!(err, "error: {e:#}");
