@@ -294,3 +294,45 @@ fn a_closed_pipe_stops_quietly() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("error"), "{err}");
 }
+
+/// `skillseal pack` writes the same bytes for the same skill, prints the
+/// digest of what it wrote, and the package scans like the folder.
+#[test]
+fn pack_is_deterministic_and_the_package_scans() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let a = out_dir.path().join("a.skill.tgz");
+    let b = out_dir.path().join("b.skill.tgz");
+    let sample = "samples/benign/weather-forecast";
+    let first = skillseal(&["pack", sample, "-o", a.to_str().unwrap()]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let second = skillseal(&["pack", sample, "--output", b.to_str().unwrap()]);
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    let bytes = std::fs::read(&a).unwrap();
+    assert_eq!(bytes, std::fs::read(&b).unwrap());
+    let text = stdout(&first);
+    assert!(text.contains("packed weather-forecast 2.1.0"), "{text}");
+    use sha2::Digest;
+    let digest = format!(
+        "digest sha256:{}",
+        hex::encode(sha2::Sha256::digest(&bytes))
+    );
+    assert!(text.contains(&digest), "{text}");
+
+    let scan = skillseal(&["scan", "--format", "json", a.to_str().unwrap()]);
+    let report: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
+    assert_eq!(report["skills"][0]["name"], "weather-forecast");
+    assert_eq!(report["skills"][0]["verdict"], "pass");
+
+    let bad = skillseal(&[
+        "pack",
+        sample,
+        "--version",
+        "~2.1",
+        "-o",
+        a.to_str().unwrap(),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("range"), "{}", stderr(&bad));
+    // The earlier package is untouched by the failed run.
+    assert_eq!(std::fs::read(&a).unwrap(), bytes);
+}

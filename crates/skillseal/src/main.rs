@@ -55,6 +55,19 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
     },
+    /// Pack a skill folder into a deterministic package (.skill.tgz) and
+    /// print its digest.
+    Pack {
+        /// The skill folder (with SKILL.md).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The exact version, when SKILL.md's front matter has none.
+        #[arg(long)]
+        version: Option<String>,
+        /// Where to write the package [default: NAME-VERSION.skill.tgz].
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -183,6 +196,33 @@ fn stdout(color: ColorChoice) -> anstream::AutoStream<std::io::Stdout> {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => scan(args, cli.color),
+        Command::Pack {
+            dir,
+            version,
+            output,
+        } => {
+            let opts = skillseal_package::PackOptions {
+                version,
+                ..Default::default()
+            };
+            let pkg = skillseal_package::pack(&dir, &opts)?;
+            let path = output.unwrap_or_else(|| PathBuf::from(pkg.file_name()));
+            write_atomically(&path, &pkg.bytes)
+                .with_context(|| format!("{}: cannot write the package", path.display()))?;
+            let size: u64 = pkg.manifest.files.iter().map(|f| f.size).sum();
+            let mut out = stdout(cli.color);
+            writeln!(
+                out,
+                "packed {} {} ({} files, {} bytes) into {}",
+                pkg.manifest.name,
+                pkg.manifest.version,
+                pkg.manifest.files.len(),
+                size,
+                path.display()
+            )?;
+            writeln!(out, "digest {}", pkg.digest)?;
+            Ok(ExitCode::Clean)
+        }
         Command::Rules { rules, format } => {
             let set = load_rules(rules.as_deref())?;
             let mut out = stdout(cli.color);
