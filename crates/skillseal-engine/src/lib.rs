@@ -281,17 +281,16 @@ pub fn assess(findings: &[Finding]) -> Assessment {
             .iter()
             .filter(|f| f.file != program.file && f.snippet.contains(base))
             .collect();
-        if !runs.is_empty() {
-            let both: Vec<&Finding> = std::iter::once(program).chain(runs).collect();
-            reasons.push(Reason {
-                verdict: Verdict::Block,
-                message: format!(
-                    "ships a program without source ({}) and runs it",
-                    program.file
-                ),
-                evidence: evidence(&both),
-            });
-        }
+        joint(
+            &mut reasons,
+            Verdict::Block,
+            &[program],
+            &runs,
+            format!(
+                "ships a program without source ({}) and runs it",
+                program.file
+            ),
+        );
     }
 
     // An editor extension that starts with every window and runs programs
@@ -314,15 +313,13 @@ pub fn assess(findings: &[Finding]) -> Assessment {
                 ) || f.capability.as_deref() == Some("exec-file-write"))
         })
         .collect();
-    if !startup.is_empty() && !acts.is_empty() {
-        let both: Vec<&Finding> = startup.iter().chain(&acts).copied().collect();
-        reasons.push(Reason {
-            verdict: Verdict::Block,
-            message: "an editor extension that starts with every window and runs programs or code"
-                .into(),
-            evidence: evidence(&both),
-        });
-    }
+    joint(
+        &mut reasons,
+        Verdict::Block,
+        &startup,
+        &acts,
+        "an editor extension that starts with every window and runs programs or code".into(),
+    );
 
     // Prompt injection with something worth stealing or switching off.
     let injection: Vec<&Finding> = findings
@@ -337,14 +334,14 @@ pub fn assess(findings: &[Finding]) -> Assessment {
                     && f.severity > Severity::Info)
         })
         .collect();
-    if !injection.is_empty() && !payoff.is_empty() {
-        let both: Vec<&Finding> = injection.iter().chain(&payoff).copied().collect();
-        reasons.push(Reason {
-            verdict: Verdict::Block,
-            message: "instructs the agent behind the user's back and touches credentials or its own settings".into(),
-            evidence: evidence(&both),
-        });
-    }
+    joint(
+        &mut reasons,
+        Verdict::Block,
+        &injection,
+        &payoff,
+        "instructs the agent behind the user's back and touches credentials or its own settings"
+            .into(),
+    );
 
     // Loaded into every session and able to act: a review at least.
     let always: Vec<&Finding> = findings.iter().filter(|f| f.rule == ALWAYS_RULE).collect();
@@ -358,15 +355,13 @@ pub fn assess(findings: &[Finding]) -> Assessment {
                 )
         })
         .collect();
-    if !always.is_empty() && !acts.is_empty() {
-        let both: Vec<&Finding> = always.iter().chain(&acts).copied().collect();
-        reasons.push(Reason {
-            verdict: Verdict::Review,
-            message: "loads into every session (`always: true`) and runs code or uses the network"
-                .into(),
-            evidence: evidence(&both),
-        });
-    }
+    joint(
+        &mut reasons,
+        Verdict::Review,
+        &always,
+        &acts,
+        "loads into every session (`always: true`) and runs code or uses the network".into(),
+    );
 
     reasons.sort_by(|a, b| {
         b.verdict
@@ -403,6 +398,26 @@ const ALWAYS_RULE: &str = "PER003";
 
 /// The rule that reports a checksum or signature check of a download.
 const VERIFY_RULE: &str = "DLX004";
+
+/// A combination across the skill: when both sides hold, one reason with
+/// the findings of both as its evidence.
+fn joint(
+    reasons: &mut Vec<Reason>,
+    verdict: Verdict,
+    a: &[&Finding],
+    b: &[&Finding],
+    message: String,
+) {
+    if a.is_empty() || b.is_empty() {
+        return;
+    }
+    let both: Vec<&Finding> = a.iter().chain(b).copied().collect();
+    reasons.push(Reason {
+        verdict,
+        message,
+        evidence: evidence(&both),
+    });
+}
 
 fn evidence(fs: &[&Finding]) -> Vec<String> {
     let mut out: Vec<String> = fs

@@ -98,16 +98,7 @@ pub(crate) fn mail_header(
     let Some(value) = value.filter(|v| v.contains('@')) else {
         return;
     };
-    sink.push(
-        origin,
-        lang,
-        span.0,
-        span.1,
-        FactKind::Key {
-            key: "code:mail-bcc".to_string(),
-            value,
-        },
-    );
+    code_key(lang, "code:mail-bcc", value, span, origin, sink);
 }
 
 /// Whether an expression's source text denotes the running script's own
@@ -141,15 +132,14 @@ pub(crate) fn own_file_write(
 ) {
     // Every write with its target, constant when it folds to one, so rules
     // can name the files no skill should write (`code:write`).
-    sink.push(
-        origin,
+    let clip = |t: &str| t.chars().take(200).collect::<String>();
+    code_key(
         lang,
-        span.0,
-        span.1,
-        FactKind::Key {
-            key: "code:write".to_string(),
-            value: folded.unwrap_or(target).chars().take(200).collect(),
-        },
+        "code:write",
+        clip(folded.unwrap_or(target)),
+        span,
+        origin,
+        sink,
     );
     let names_manifest = |t: &str| {
         let t = t.trim_end_matches(['"', '\'', '`', ')', ' ']);
@@ -161,16 +151,20 @@ pub(crate) fn own_file_write(
     {
         return;
     }
-    sink.push(
-        origin,
-        lang,
-        span.0,
-        span.1,
-        FactKind::Key {
-            key: "code:self-write".to_string(),
-            value: target.chars().take(200).collect(),
-        },
-    );
+    code_key(lang, "code:self-write", clip(target), span, origin, sink);
+}
+
+/// A property found in code, reported as a key fact (`code:…`).
+fn code_key(
+    lang: Language,
+    key: &str,
+    value: String,
+    span: (usize, usize),
+    origin: Origin,
+    sink: &mut Sink,
+) {
+    let key = key.to_string();
+    sink.push(origin, lang, span.0, span.1, FactKind::Key { key, value });
 }
 
 /// Parse only, for the benchmark's baseline: returns the node count.

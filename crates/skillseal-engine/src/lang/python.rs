@@ -675,29 +675,13 @@ impl<'s> Py<'s> {
     /// [`super::own_file_write`]): `p.write_text()`/`write_bytes()` on such
     /// a path, `open(p, "w")`, `shutil.copy*(src, p)`/`move(src, p)`.
     fn own_file_write(&self, call: Node<'_>, function: Node<'_>, origin: Origin, sink: &mut Sink) {
-        let name = match ts::kind(function) {
-            "attribute" => ts::field(function, "attribute").map_or("", |a| self.text(a)),
-            "identifier" => self.text(function),
-            _ => return,
+        // The argument list is collected only for calls that can write.
+        let args = || {
+            ts::field(call, "arguments")
+                .filter(|a| ts::kind(*a) == "argument_list")
+                .map(ts::named_children)
+                .unwrap_or_default()
         };
-        if !matches!(
-            name,
-            "write_text"
-                | "write_bytes"
-                | "copy"
-                | "copy2"
-                | "copyfile"
-                | "move"
-                | "replace"
-                | "rename"
-                | "open"
-        ) {
-            return;
-        }
-        let args = ts::field(call, "arguments")
-            .filter(|a| ts::kind(*a) == "argument_list")
-            .map(ts::named_children)
-            .unwrap_or_default();
         let target = match ts::kind(function) {
             "attribute" => {
                 let (Some(obj), Some(attr)) = (
@@ -711,19 +695,20 @@ impl<'s> Py<'s> {
                     "copy" | "copy2" | "copyfile" | "move" | "replace" | "rename"
                         if self.text(obj) == "shutil" || self.text(obj) == "os" =>
                     {
-                        args.get(1).copied()
+                        args().get(1).copied()
                     }
-                    _ => None,
+                    _ => return,
                 }
             }
             "identifier" if self.text(function) == "open" => {
+                let args = args();
                 let writes = args
                     .get(1)
                     .filter(|m| ts::kind(**m) == "string")
                     .is_some_and(|m| self.literal(*m).contains(['w', 'a', 'x', '+']));
                 args.first().copied().filter(|_| writes)
             }
-            _ => None,
+            _ => return,
         };
         if let Some(t) = target {
             let text = self.text(t);
