@@ -1,0 +1,48 @@
+//! Sign skill packages and verify Sigstore bundles, offline.
+//!
+//! - [`keys`]: cosign-compatible encrypted key pairs (the `sigstore`
+//!   crate's crypto), with key material kept out of logs and `Debug`.
+//! - [`sign()`]: a Sigstore bundle (v0.3) with a message signature and a
+//!   public-key hint, the shape `cosign sign-blob --key … --bundle …
+//!   --new-bundle-format` writes.
+//! - [`verify`]: full offline verification of a bundle against a file, by
+//!   key or by keyless certificate identity, each check named.
+//!
+//! Nothing here touches the network or the filesystem; callers pass bytes.
+
+pub mod bundle;
+mod der;
+pub mod keys;
+mod merkle;
+pub mod trust;
+pub mod verify;
+
+use sha2::{Digest as _, Sha256};
+
+pub use bundle::{Bundle, BundleError, BundleVersion};
+pub use keys::{KeyAlgorithm, KeyError, Password, PublicKey, SigningKey};
+pub use trust::{TrustRootError, TrustedRoot};
+pub use verify::{Check, Policy, Signer, Verified, VerifyError};
+
+/// Signs `artifact` with `key`: a v0.3 bundle whose message digest is the
+/// artifact's SHA-256 and whose verification material is the key's hint.
+pub fn sign(artifact: &[u8], key: &SigningKey) -> Result<Bundle, KeyError> {
+    let signature = key.sign(artifact)?;
+    Ok(Bundle {
+        media_type: bundle::MEDIA_TYPE_V03.to_string(),
+        verification_material: bundle::VerificationMaterial {
+            public_key: Some(bundle::PublicKeyIdentifier {
+                hint: key.public_key().hint(),
+            }),
+            ..Default::default()
+        },
+        message_signature: Some(bundle::MessageSignature {
+            message_digest: Some(bundle::HashOutput {
+                algorithm: "SHA2_256".to_string(),
+                digest: bundle::Bytes(Sha256::digest(artifact).to_vec()),
+            }),
+            signature: bundle::Bytes(signature),
+        }),
+        dsse_envelope: None,
+    })
+}

@@ -1,0 +1,974 @@
+//! Offline verification of a Sigstore bundle against an artifact.
+//!
+//! Every check is named ([`Check`]) so a failure says which one failed.
+//! The order: the bundle's shape and the signer material against the
+//! policy; the signature over the artifact (or the DSSE envelope); each
+//! transparency log entry (known log, time inside the log key's validity,
+//! body equal to what the bundle carries, signed entry timestamp, Merkle
+//! inclusion proof, signed checkpoint); then, for certificates, the chain
+//! to a trusted Fulcio CA at the log's time, an SCT from a trusted CT log,
+//! the signing time inside the certificate's validity, and the identity.
+
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use const_oid::ObjectIdentifier;
+use const_oid::db::rfc5280::ID_KP_CODE_SIGNING;
+use const_oid::db::rfc5912::{
+    ECDSA_WITH_SHA_256, ECDSA_WITH_SHA_384, ECDSA_WITH_SHA_512, SHA_256_WITH_RSA_ENCRYPTION,
+};
+use serde_json::Value;
+use sha2::{Digest as _, Sha256};
+use x509_cert::Certificate;
+use x509_cert::der::asn1::Utf8StringRef;
+use x509_cert::der::oid::AssociatedOid as _;
+use x509_cert::der::{Decode as _, Encode as _, pem};
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::sct::SignedCertificateTimestampList;
+use x509_cert::ext::pkix::{ExtendedKeyUsage, KeyUsage, SubjectAltName};
+
+use crate::bundle::{Bundle, BundleVersion, Envelope, TlogEntry, decode_base64};
+use crate::keys::PublicKey;
+use crate::trust::{Log, TrustedRoot};
+use crate::{der, merkle};
+
+const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+/// Fulcio's OIDC issuer extension (DER UTF8String) and its legacy raw form.
+const FULCIO_ISSUER_V2: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.8");
+const FULCIO_ISSUER_V1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.1");
+
+/// Log entries may be stamped a little ahead of this machine's clock.
+const CLOCK_SKEW_SECONDS: i64 = 300;
+
+/// The check that failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Check {
+    /// The bundle is malformed or carries the wrong kind of material.
+    Bundle,
+    /// The verification policy does not fit the bundle's signer material.
+    Policy,
+    /// The artifact's digest differs from the one the bundle names.
+    ArtifactDigest,
+    /// The signature does not verify over the artifact or envelope.
+    Signature,
+    /// The log entry is from an unknown log or is malformed.
+    TlogEntry,
+    /// The log entry's body does not match the bundle.
+    TlogBody,
+    /// The signed entry timestamp (inclusion promise).
+    SignedEntryTimestamp,
+    /// The Merkle inclusion proof.
+    InclusionProof,
+    /// The signed checkpoint the proof leads to.
+    Checkpoint,
+    /// The log's time against certificate or log key validity.
+    IntegratedTime,
+    /// The certificate chain to a trusted CA.
+    CertificateChain,
+    /// The signed certificate timestamp embedded in the certificate.
+    Sct,
+    /// The certificate's identity and issuer against the policy.
+    Identity,
+    /// A feature this verifier does not support yet.
+    Unsupported,
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Check::Bundle => "bundle",
+            Check::Policy => "verification policy",
+            Check::ArtifactDigest => "artifact digest",
+            Check::Signature => "signature",
+            Check::TlogEntry => "transparency log entry",
+            Check::TlogBody => "transparency log entry body",
+            Check::SignedEntryTimestamp => "signed entry timestamp",
+            Check::InclusionProof => "inclusion proof",
+            Check::Checkpoint => "checkpoint",
+            Check::IntegratedTime => "integrated time",
+            Check::CertificateChain => "certificate chain",
+            Check::Sct => "signed certificate timestamp",
+            Check::Identity => "certificate identity",
+            Check::Unsupported => "unsupported",
+        })
+    }
+}
+
+/// A failed verification: which check, and why.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{check}: {reason}")]
+pub struct VerifyError {
+    pub check: Check,
+    pub reason: String,
+}
+
+fn fail<T>(check: Check, reason: impl Into<String>) -> Result<T, VerifyError> {
+    Err(VerifyError {
+        check,
+        reason: reason.into(),
+    })
+}
+
+/// Whom the signature must come from.
+#[derive(Clone, Debug)]
+pub enum Policy {
+    /// A key the user holds (cosign `--key`).
+    Key(PublicKey),
+    /// A Fulcio certificate for exactly this identity (SAN) and OIDC issuer.
+    Identity { identity: String, issuer: String },
+}
+
+/// Who signed, as established.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Signer {
+    Key { fingerprint: String },
+    Certificate { identity: String, issuer: String },
+}
+
+/// What a log entry proved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogEvidence {
+    pub log_url: String,
+    pub log_index: i64,
+    pub integrated_time: i64,
+}
+
+/// A successful verification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verified {
+    pub signer: Signer,
+    pub log_entries: Vec<LogEvidence>,
+}
+
+/// What the signature covers, as the bundle carries it.
+enum Content<'a> {
+    Message { signature: &'a [u8] },
+    Dsse { envelope: &'a Envelope },
+}
+
+/// Verifies bundle JSON against the artifact bytes. `now` is Unix seconds.
+pub fn verify_json(
+    artifact: &[u8],
+    bundle_json: &[u8],
+    policy: &Policy,
+    root: &TrustedRoot,
+    now: i64,
+) -> Result<Verified, VerifyError> {
+    let (bundle, version) =
+        Bundle::from_json(bundle_json).or_else(|e| fail(Check::Bundle, e.to_string()))?;
+    verify(artifact, &bundle, version, policy, root, now)
+}
+
+/// Verifies a parsed bundle against the artifact bytes.
+pub fn verify(
+    artifact: &[u8],
+    bundle: &Bundle,
+    version: BundleVersion,
+    policy: &Policy,
+    root: &TrustedRoot,
+    now: i64,
+) -> Result<Verified, VerifyError> {
+    let digest: [u8; 32] = Sha256::digest(artifact).into();
+    let material = &bundle.verification_material;
+
+    // Signer material against the policy.
+    let leaf_der = leaf_certificate(bundle)?;
+    let (key, certificate) = match (policy, leaf_der) {
+        (Policy::Key(key), None) => (key.clone(), None),
+        (Policy::Key(_), Some(_)) => {
+            return fail(
+                Check::Policy,
+                "the bundle is signed with a certificate; verify it with \
+                 --certificate-identity and --certificate-oidc-issuer",
+            );
+        }
+        (Policy::Identity { .. }, None) => {
+            let hint = material.public_key.as_ref().map_or("", |k| k.hint.as_str());
+            return fail(
+                Check::Policy,
+                format!(
+                    "the bundle is signed with a key (hint `{hint}`), not a certificate; verify it with --key"
+                ),
+            );
+        }
+        (Policy::Identity { .. }, Some(der)) => {
+            let cert = Certificate::from_der(der).or_else(|e| {
+                fail(
+                    Check::Bundle,
+                    format!("the signing certificate is not valid DER: {e}"),
+                )
+            })?;
+            let spki = cert
+                .tbs_certificate()
+                .subject_public_key_info()
+                .to_der()
+                .or_else(|e| fail(Check::Bundle, e.to_string()))?;
+            let key = PublicKey::from_der(&spki)
+                .or_else(|e| fail(Check::Bundle, format!("the signing certificate's key: {e}")))?;
+            (key, Some((der, cert)))
+        }
+    };
+
+    // The signature over the artifact.
+    let content = match (&bundle.message_signature, &bundle.dsse_envelope) {
+        (Some(message), None) => {
+            if let Some(md) = &message.message_digest {
+                if md.algorithm != "SHA2_256" {
+                    return fail(
+                        Check::Unsupported,
+                        format!("message digest algorithm `{}`", md.algorithm),
+                    );
+                }
+                if md.digest.0 != digest {
+                    return fail(
+                        Check::ArtifactDigest,
+                        format!(
+                            "the bundle names sha256:{}, the artifact is sha256:{}",
+                            hex::encode(&md.digest.0),
+                            hex::encode(digest)
+                        ),
+                    );
+                }
+            }
+            if !key.verify(artifact, &message.signature.0) {
+                return fail(
+                    Check::Signature,
+                    format!(
+                        "the signature over the artifact does not verify with {}",
+                        describe(&key, certificate.is_some())
+                    ),
+                );
+            }
+            Content::Message {
+                signature: &message.signature.0,
+            }
+        }
+        (None, Some(envelope)) => {
+            verify_envelope(envelope, &key, &digest)?;
+            Content::Dsse { envelope }
+        }
+        _ => {
+            return fail(
+                Check::Bundle,
+                "a bundle carries exactly one of `messageSignature` and `dsseEnvelope`",
+            );
+        }
+    };
+
+    // Transparency log entries.
+    let signer_der: &[u8] = match &certificate {
+        Some((der, _)) => der,
+        None => key.der(),
+    };
+    let mut evidence = Vec::new();
+    for entry in &material.tlog_entries {
+        evidence.push(verify_entry(
+            entry, version, &content, &digest, signer_der, root, now,
+        )?);
+    }
+
+    let Some((leaf_der, cert)) = certificate else {
+        let Policy::Key(key) = policy else {
+            unreachable!("a key-signed bundle only verifies under a key policy")
+        };
+        return Ok(Verified {
+            signer: Signer::Key {
+                fingerprint: key.fingerprint(),
+            },
+            log_entries: evidence,
+        });
+    };
+
+    // Certificates: the time comes from the log.
+    if evidence.is_empty() {
+        let timestamps = material
+            .timestamp_verification_data
+            .as_ref()
+            .is_some_and(|t| !t.rfc3161_timestamps.is_empty());
+        return if timestamps {
+            fail(
+                Check::Unsupported,
+                "the bundle's only signing time is an RFC 3161 timestamp, which this verifier does not check yet",
+            )
+        } else {
+            fail(
+                Check::TlogEntry,
+                "a certificate-signed bundle needs a transparency log entry to prove when it was signed; it has none",
+            )
+        };
+    }
+    let validity = cert.tbs_certificate().validity();
+    let not_before = validity.not_before.to_unix_duration().as_secs() as i64;
+    let not_after = validity.not_after.to_unix_duration().as_secs() as i64;
+    for e in &evidence {
+        if e.integrated_time < not_before || e.integrated_time > not_after {
+            return fail(
+                Check::IntegratedTime,
+                format!(
+                    "the log recorded the entry at {}, outside the signing certificate's validity ({} to {})",
+                    time(e.integrated_time),
+                    time(not_before),
+                    time(not_after)
+                ),
+            );
+        }
+    }
+    let issuer = verify_chain(leaf_der, &cert, root, evidence[0].integrated_time)?;
+    verify_sct(leaf_der, &issuer, root)?;
+    check_leaf_usage(&cert)?;
+    let (identity, issuer_name) = identity(&cert)?;
+    if let Policy::Identity {
+        identity: want_identity,
+        issuer: want_issuer,
+    } = policy
+    {
+        if !identity.iter().any(|i| i == want_identity) || issuer_name != *want_issuer {
+            return fail(
+                Check::Identity,
+                format!(
+                    "the certificate is for `{}` (issuer `{issuer_name}`), not `{want_identity}` (issuer `{want_issuer}`)",
+                    identity.join("`, `")
+                ),
+            );
+        }
+        return Ok(Verified {
+            signer: Signer::Certificate {
+                identity: want_identity.clone(),
+                issuer: issuer_name,
+            },
+            log_entries: evidence,
+        });
+    }
+    unreachable!("a certificate-signed bundle only verifies under an identity policy")
+}
+
+fn describe(key: &PublicKey, certificate: bool) -> String {
+    if certificate {
+        format!("the certificate's {} key", key.scheme_name())
+    } else {
+        format!("the {} key {}", key.scheme_name(), key.fingerprint())
+    }
+}
+
+fn time(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0).map_or_else(|| t.to_string(), |d| d.to_rfc3339())
+}
+
+/// The leaf certificate's DER, if the bundle is certificate-signed.
+fn leaf_certificate(bundle: &Bundle) -> Result<Option<&[u8]>, VerifyError> {
+    let material = &bundle.verification_material;
+    let set = [
+        material.public_key.is_some(),
+        material.certificate.is_some(),
+        material.x509_certificate_chain.is_some(),
+    ]
+    .iter()
+    .filter(|x| **x)
+    .count();
+    if set != 1 {
+        return fail(
+            Check::Bundle,
+            "verificationMaterial carries exactly one of `publicKey`, `certificate` and `x509CertificateChain`",
+        );
+    }
+    if let Some(cert) = &material.certificate {
+        return Ok(Some(&cert.raw_bytes.0));
+    }
+    if let Some(chain) = &material.x509_certificate_chain {
+        let Some(leaf) = chain.certificates.first() else {
+            return fail(Check::Bundle, "the certificate chain is empty");
+        };
+        // Only the leaf is used: trust comes from the trusted root. A bundle
+        // that ships its own root is refused outright, as other clients do.
+        for (i, c) in chain.certificates.iter().enumerate().skip(1) {
+            let cert = Certificate::from_der(&c.raw_bytes.0).or_else(|e| {
+                fail(
+                    Check::Bundle,
+                    format!("certificate {i} of the chain is not valid DER: {e}"),
+                )
+            })?;
+            if cert.tbs_certificate().issuer() == cert.tbs_certificate().subject() {
+                return fail(
+                    Check::CertificateChain,
+                    "the bundle carries a root certificate; roots come only from the trusted root",
+                );
+            }
+        }
+        return Ok(Some(&leaf.raw_bytes.0));
+    }
+    Ok(None)
+}
+
+/// Checks the one DSSE signature and that the in-toto statement names the
+/// artifact.
+fn verify_envelope(
+    envelope: &Envelope,
+    key: &PublicKey,
+    digest: &[u8; 32],
+) -> Result<(), VerifyError> {
+    let [signature] = envelope.signatures.as_slice() else {
+        return fail(
+            Check::Bundle,
+            format!(
+                "the DSSE envelope has {} signatures; exactly one is supported",
+                envelope.signatures.len()
+            ),
+        );
+    };
+    if !key.verify(
+        &pae(&envelope.payload_type, &envelope.payload.0),
+        &signature.sig.0,
+    ) {
+        return fail(
+            Check::Signature,
+            "the DSSE envelope's signature does not verify",
+        );
+    }
+    if envelope.payload_type != "application/vnd.in-toto+json" {
+        return fail(
+            Check::Unsupported,
+            format!(
+                "DSSE payload type `{}` (only in-toto statements name an artifact)",
+                envelope.payload_type
+            ),
+        );
+    }
+    let statement: Value = serde_json::from_slice(&envelope.payload.0).or_else(|e| {
+        fail(
+            Check::Bundle,
+            format!("the in-toto statement is not JSON: {e}"),
+        )
+    })?;
+    let want = hex::encode(digest);
+    let names_artifact = statement["subject"].as_array().is_some_and(|subjects| {
+        subjects.iter().any(|s| {
+            s["digest"]["sha256"]
+                .as_str()
+                .is_some_and(|d| d.eq_ignore_ascii_case(&want))
+        })
+    });
+    if !names_artifact {
+        return fail(
+            Check::ArtifactDigest,
+            format!("no subject of the in-toto statement has the artifact's digest sha256:{want}"),
+        );
+    }
+    Ok(())
+}
+
+/// DSSE pre-authentication encoding.
+fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "DSSEv1 {} {} {} ",
+        payload_type.len(),
+        payload_type,
+        payload.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(payload);
+    out
+}
+
+fn verify_entry(
+    entry: &TlogEntry,
+    version: BundleVersion,
+    content: &Content<'_>,
+    digest: &[u8; 32],
+    signer_der: &[u8],
+    root: &TrustedRoot,
+    now: i64,
+) -> Result<LogEvidence, VerifyError> {
+    let kind = (
+        entry.kind_version.kind.as_str(),
+        entry.kind_version.version.as_str(),
+    );
+    match kind {
+        ("hashedrekord" | "dsse", "0.0.1") => {}
+        ("hashedrekord" | "dsse", "0.0.2") => {
+            return fail(Check::Unsupported, "Rekor v2 log entries");
+        }
+        ("intoto", _) => return fail(Check::Unsupported, "legacy `intoto` log entries"),
+        (k, v) => {
+            return fail(
+                Check::TlogEntry,
+                format!("unknown entry kind `{k}` version `{v}`"),
+            );
+        }
+    }
+    if entry.log_index.0 < 0 {
+        return fail(
+            Check::TlogEntry,
+            format!("negative log index {}", entry.log_index.0),
+        );
+    }
+    let Some(log) = root
+        .tlogs
+        .iter()
+        .find(|l| l.key_id == entry.log_id.key_id.0)
+    else {
+        return fail(
+            Check::TlogEntry,
+            format!(
+                "the entry is from a log the trusted root does not list (log ID {})",
+                entry.log_id.key_id.to_base64()
+            ),
+        );
+    };
+    let log_key = log.key.as_ref().or_else(|e| {
+        fail(
+            Check::TlogEntry,
+            format!("the trusted root's key for this log is unusable: {e}"),
+        )
+    })?;
+    let t = entry.integrated_time.0;
+    if t <= 0 {
+        return fail(Check::TlogEntry, "the entry has no integrated time");
+    }
+    if t > now + CLOCK_SKEW_SECONDS {
+        return fail(
+            Check::IntegratedTime,
+            format!("the entry's time {} is in the future", time(t)),
+        );
+    }
+    if !log.validity.contains(t) {
+        return fail(
+            Check::IntegratedTime,
+            format!(
+                "the entry's time {} is outside the validity of the log's key",
+                time(t)
+            ),
+        );
+    }
+
+    let body = &entry.canonicalized_body.0;
+    check_body(body, kind.0, content, digest, signer_der)?;
+
+    if entry.inclusion_promise.is_none() && entry.inclusion_proof.is_none() {
+        return fail(
+            Check::InclusionProof,
+            "the entry has neither an inclusion proof nor a signed entry timestamp",
+        );
+    }
+    if let Some(promise) = &entry.inclusion_promise {
+        let payload = format!(
+            r#"{{"body":"{}","integratedTime":{},"logID":"{}","logIndex":{}}}"#,
+            STANDARD.encode(body),
+            t,
+            hex::encode(&log.key_id),
+            entry.log_index.0
+        );
+        if !log_key.verify(payload.as_bytes(), &promise.signed_entry_timestamp.0) {
+            return fail(
+                Check::SignedEntryTimestamp,
+                "it does not verify with the log's key",
+            );
+        }
+    }
+    match &entry.inclusion_proof {
+        Some(proof) => {
+            let (Ok(index), Ok(size)) = (
+                u64::try_from(proof.log_index.0),
+                u64::try_from(proof.tree_size.0),
+            ) else {
+                return fail(Check::InclusionProof, "negative index or tree size");
+            };
+            let hashes: Vec<Vec<u8>> = proof.hashes.iter().map(|h| h.0.clone()).collect();
+            let computed = merkle::root_from_proof(index, size, merkle::leaf_hash(body), &hashes)
+                .or_else(|e| fail(Check::InclusionProof, e))?;
+            if computed[..] != proof.root_hash.0[..] {
+                return fail(
+                    Check::InclusionProof,
+                    "the proof does not lead from the entry to the root hash",
+                );
+            }
+            let Some(checkpoint) = &proof.checkpoint else {
+                return fail(
+                    Check::Checkpoint,
+                    "the inclusion proof has no signed checkpoint",
+                );
+            };
+            verify_checkpoint(&checkpoint.envelope, log, log_key, &proof.root_hash.0, size)?;
+        }
+        None if version >= BundleVersion::V02 => {
+            return fail(
+                Check::InclusionProof,
+                "missing (required from bundle version 0.2)",
+            );
+        }
+        None => {}
+    }
+    Ok(LogEvidence {
+        log_url: log.base_url.clone(),
+        log_index: entry.log_index.0,
+        integrated_time: t,
+    })
+}
+
+/// The entry body must record exactly the bundle's signature, signer and
+/// artifact.
+fn check_body(
+    body: &[u8],
+    kind: &str,
+    content: &Content<'_>,
+    digest: &[u8; 32],
+    signer_der: &[u8],
+) -> Result<(), VerifyError> {
+    let body: Value = serde_json::from_slice(body)
+        .or_else(|e| fail(Check::TlogBody, format!("not JSON: {e}")))?;
+    if body["kind"] != kind || body["apiVersion"] != "0.0.1" {
+        return fail(
+            Check::TlogBody,
+            "its kind or version differs from the entry's",
+        );
+    }
+    let spec = &body["spec"];
+    let (signature_b64, verifier_b64) = match (kind, content) {
+        ("hashedrekord", Content::Message { signature }) => {
+            let hash = &spec["data"]["hash"];
+            if hash["algorithm"] != "sha256"
+                || !hash["value"]
+                    .as_str()
+                    .is_some_and(|v| v.eq_ignore_ascii_case(&hex::encode(digest)))
+            {
+                return fail(
+                    Check::TlogBody,
+                    "the entry records a different artifact digest",
+                );
+            }
+            let recorded = spec["signature"]["content"]
+                .as_str()
+                .and_then(decode_base64);
+            if recorded.as_deref() != Some(*signature) {
+                return fail(Check::TlogBody, "the entry records a different signature");
+            }
+            (None, spec["signature"]["publicKey"]["content"].as_str())
+        }
+        ("dsse", Content::Dsse { envelope }) => {
+            let payload_hash = hex::encode(Sha256::digest(&envelope.payload.0));
+            let hash = &spec["payloadHash"];
+            if hash["algorithm"] != "sha256"
+                || !hash["value"]
+                    .as_str()
+                    .is_some_and(|v| v.eq_ignore_ascii_case(&payload_hash))
+            {
+                return fail(
+                    Check::TlogBody,
+                    "the entry records a different DSSE payload",
+                );
+            }
+            let Some([recorded]) = spec["signatures"].as_array().map(Vec::as_slice) else {
+                return fail(
+                    Check::TlogBody,
+                    "the entry does not record exactly one DSSE signature",
+                );
+            };
+            (
+                Some((recorded["signature"].as_str(), envelope)),
+                recorded["verifier"].as_str(),
+            )
+        }
+        _ => {
+            return fail(
+                Check::TlogBody,
+                format!("a `{kind}` entry does not fit this bundle's content"),
+            );
+        }
+    };
+    if let Some((recorded, envelope)) = signature_b64 {
+        let recorded = recorded.and_then(decode_base64);
+        if recorded.as_deref() != envelope.signatures.first().map(|s| s.sig.0.as_slice()) {
+            return fail(
+                Check::TlogBody,
+                "the entry records a different DSSE signature",
+            );
+        }
+    }
+    let verifier = verifier_b64
+        .and_then(decode_base64)
+        .and_then(|pem_text| pem::decode_vec(&pem_text).ok().map(|(_, der)| der));
+    if verifier.as_deref() != Some(signer_der) {
+        return fail(
+            Check::TlogBody,
+            "the entry records a different certificate or key",
+        );
+    }
+    Ok(())
+}
+
+/// A Rekor checkpoint (a signed note): origin, tree size, root hash, then
+/// signature lines `— NAME base64(key hint ‖ signature)`.
+fn verify_checkpoint(
+    envelope: &str,
+    log: &Log,
+    key: &PublicKey,
+    root_hash: &[u8],
+    tree_size: u64,
+) -> Result<(), VerifyError> {
+    let Some((note, signatures)) = envelope.split_once("\n\n") else {
+        return fail(
+            Check::Checkpoint,
+            "no blank line between the note and its signatures",
+        );
+    };
+    let mut lines = note.lines();
+    let origin = lines.next().unwrap_or_default();
+    let size = lines.next().and_then(|l| l.parse::<u64>().ok());
+    let hash = lines.next().and_then(decode_base64);
+    let (Some(size), Some(hash)) = (size, hash) else {
+        return fail(Check::Checkpoint, "the note lacks a tree size or root hash");
+    };
+    if origin.is_empty() {
+        return fail(Check::Checkpoint, "the note has no origin");
+    }
+    if size != tree_size {
+        return fail(
+            Check::Checkpoint,
+            format!("it is for tree size {size}, the proof for {tree_size}"),
+        );
+    }
+    if hash != root_hash {
+        return fail(
+            Check::Checkpoint,
+            "its root hash differs from the inclusion proof's",
+        );
+    }
+    let signed = format!("{note}\n");
+    let hint = log.key_id.get(..4).unwrap_or_default();
+    let mut from_log = signatures
+        .lines()
+        .filter_map(|line| line.strip_prefix("\u{2014} "))
+        .filter_map(|line| line.rsplit_once(' '))
+        .filter_map(|(_, b64)| decode_base64(b64))
+        .filter(|sig| sig.len() > 4 && sig[..4] == *hint)
+        .peekable();
+    if from_log.peek().is_none() {
+        return fail(
+            Check::Checkpoint,
+            format!(
+                "no signature carries the log's key hint {}",
+                hex::encode(hint)
+            ),
+        );
+    }
+    if from_log.any(|sig| key.verify(signed.as_bytes(), &sig[4..])) {
+        Ok(())
+    } else {
+        fail(
+            Check::Checkpoint,
+            "its signature does not verify with the log's key",
+        )
+    }
+}
+
+/// Does `issuer_key` (SPKI DER) sign `cert_der`, with an algorithm that
+/// fits the key?
+fn signed_by(cert_der: &[u8], cert: &Certificate, issuer_key: &PublicKey) -> bool {
+    let alg = cert.signature_algorithm().oid;
+    let fits = matches!(
+        (alg, issuer_key.scheme_name()),
+        (ECDSA_WITH_SHA_256, "ECDSA P-256")
+            | (ECDSA_WITH_SHA_384, "ECDSA P-384")
+            | (ECDSA_WITH_SHA_512, "ECDSA P-521")
+            | (ED25519, "Ed25519")
+            | (SHA_256_WITH_RSA_ENCRYPTION, "RSA")
+    );
+    let (Some(tbs), Some(signature)) =
+        (der::tbs_certificate(cert_der), cert.signature().as_bytes())
+    else {
+        return false;
+    };
+    fits && issuer_key.verify(tbs, signature)
+}
+
+fn spki_key(cert: &Certificate) -> Option<PublicKey> {
+    let spki = cert
+        .tbs_certificate()
+        .subject_public_key_info()
+        .to_der()
+        .ok()?;
+    PublicKey::from_der(&spki).ok()
+}
+
+fn within(cert: &Certificate, t: i64) -> bool {
+    let v = cert.tbs_certificate().validity();
+    (v.not_before.to_unix_duration().as_secs() as i64) <= t
+        && t <= v.not_after.to_unix_duration().as_secs() as i64
+}
+
+/// Finds the trusted CA that issued `leaf` and was valid at `t`; returns
+/// the issuing certificate's DER.
+fn verify_chain(
+    leaf_der: &[u8],
+    leaf: &Certificate,
+    root: &TrustedRoot,
+    t: i64,
+) -> Result<Vec<u8>, VerifyError> {
+    let mut outside_validity = false;
+    for ca in &root.certificate_authorities {
+        let certs: Vec<Certificate> =
+            match ca.chain.iter().map(|c| Certificate::from_der(c)).collect() {
+                Ok(certs) => certs,
+                Err(_) => continue,
+            };
+        let issuer = &certs[0];
+        if leaf.tbs_certificate().issuer() != issuer.tbs_certificate().subject() {
+            continue;
+        }
+        let Some(issuer_key) = spki_key(issuer) else {
+            continue;
+        };
+        if !signed_by(leaf_der, leaf, &issuer_key) {
+            continue;
+        }
+        let links_hold = certs
+            .windows(2)
+            .zip(ca.chain.windows(2))
+            .all(|(pair, ders)| {
+                pair[0].tbs_certificate().issuer() == pair[1].tbs_certificate().subject()
+                    && spki_key(&pair[1]).is_some_and(|k| signed_by(&ders[0], &pair[0], &k))
+            });
+        if !links_hold {
+            continue;
+        }
+        if !ca.validity.contains(t) || !certs.iter().all(|c| within(c, t)) {
+            outside_validity = true;
+            continue;
+        }
+        return Ok(ca.chain[0].clone());
+    }
+    if outside_validity {
+        fail(
+            Check::CertificateChain,
+            format!(
+                "the issuing certificate authority was not valid at {}",
+                time(t)
+            ),
+        )
+    } else {
+        fail(
+            Check::CertificateChain,
+            format!(
+                "the signing certificate was not issued by a certificate authority in the trusted root (issuer `{}`)",
+                leaf.tbs_certificate().issuer()
+            ),
+        )
+    }
+}
+
+/// At least one embedded SCT must verify with a trusted CT log's key
+/// (RFC 6962 §3.2: the precertificate's TBS, without the SCT list).
+fn verify_sct(leaf_der: &[u8], issuer_der: &[u8], root: &TrustedRoot) -> Result<(), VerifyError> {
+    let leaf = Certificate::from_der(leaf_der).or_else(|e| fail(Check::Bundle, e.to_string()))?;
+    let list = match leaf
+        .tbs_certificate()
+        .get_extension::<SignedCertificateTimestampList>()
+    {
+        Ok(Some((_, list))) => list,
+        Ok(None) => return fail(Check::Sct, "the certificate carries none"),
+        Err(e) => return fail(Check::Sct, format!("the SCT extension is malformed: {e}")),
+    };
+    let scts = list
+        .parse_timestamps()
+        .or_else(|e| fail(Check::Sct, format!("the SCT list is malformed: {e:?}")))?;
+    let issuer = Certificate::from_der(issuer_der)
+        .or_else(|e| fail(Check::CertificateChain, e.to_string()))?;
+    let issuer_spki = issuer
+        .tbs_certificate()
+        .subject_public_key_info()
+        .to_der()
+        .or_else(|e| fail(Check::CertificateChain, e.to_string()))?;
+    let Some(tbs) =
+        der::tbs_without_extension(leaf_der, SignedCertificateTimestampList::OID.as_bytes())
+    else {
+        return fail(Check::Bundle, "the signing certificate's DER is malformed");
+    };
+    let Ok(tbs_len) = u32::try_from(tbs.len()) else {
+        return fail(Check::Sct, "certificate too large");
+    };
+    let mut known_log = false;
+    for serialized in &scts {
+        let Ok(sct) = serialized.parse_timestamp() else {
+            continue;
+        };
+        let Some(log) = root.ctlogs.iter().find(|l| l.key_id == sct.log_id.key_id) else {
+            continue;
+        };
+        known_log = true;
+        let extensions = sct.extensions.as_slice();
+        let mut msg = vec![0u8, 0u8];
+        msg.extend_from_slice(&sct.timestamp.to_be_bytes());
+        msg.extend_from_slice(&[0, 1]);
+        msg.extend_from_slice(&Sha256::digest(&issuer_spki));
+        msg.extend_from_slice(&tbs_len.to_be_bytes()[1..]);
+        msg.extend_from_slice(&tbs);
+        msg.extend_from_slice(&(extensions.len() as u16).to_be_bytes());
+        msg.extend_from_slice(extensions);
+        let when = i64::try_from(sct.timestamp / 1000).unwrap_or(i64::MAX);
+        let Ok(key) = &log.key else { continue };
+        if log.validity.contains(when) && key.verify(&msg, sct.signature.signature.as_slice()) {
+            return Ok(());
+        }
+    }
+    if known_log {
+        fail(Check::Sct, "no SCT verifies with its CT log's key")
+    } else {
+        fail(Check::Sct, "no SCT comes from a CT log in the trusted root")
+    }
+}
+
+/// Fulcio leaf certificates are for code signing.
+fn check_leaf_usage(cert: &Certificate) -> Result<(), VerifyError> {
+    let tbs = cert.tbs_certificate();
+    let digital_signature =
+        matches!(tbs.get_extension::<KeyUsage>(), Ok(Some((_, ku))) if ku.digital_signature());
+    let code_signing = matches!(
+        tbs.get_extension::<ExtendedKeyUsage>(),
+        Ok(Some((_, eku))) if eku.0.contains(&ID_KP_CODE_SIGNING)
+    );
+    if digital_signature && code_signing {
+        Ok(())
+    } else {
+        fail(
+            Check::CertificateChain,
+            "the signing certificate is not for code signing",
+        )
+    }
+}
+
+/// The certificate's subject alternative names and OIDC issuer.
+fn identity(cert: &Certificate) -> Result<(Vec<String>, String), VerifyError> {
+    let tbs = cert.tbs_certificate();
+    let names: Vec<String> = match tbs.get_extension::<SubjectAltName>() {
+        Ok(Some((_, san))) => san
+            .0
+            .iter()
+            .filter_map(|name| match name {
+                GeneralName::UniformResourceIdentifier(uri) => Some(uri.to_string()),
+                GeneralName::Rfc822Name(email) => Some(email.to_string()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    if names.is_empty() {
+        return fail(Check::Identity, "the certificate names no identity");
+    }
+    let mut issuer = None;
+    for ext in tbs.extensions().into_iter().flatten() {
+        let value = ext.extn_value.as_bytes();
+        if ext.extn_id == FULCIO_ISSUER_V2 {
+            issuer = Utf8StringRef::from_der(value)
+                .ok()
+                .map(|s| s.as_str().to_string());
+            break;
+        }
+        if ext.extn_id == FULCIO_ISSUER_V1 {
+            issuer = std::str::from_utf8(value).ok().map(str::to_string);
+        }
+    }
+    let Some(issuer) = issuer else {
+        return fail(Check::Identity, "the certificate names no OIDC issuer");
+    };
+    Ok((names, issuer))
+}
