@@ -1,8 +1,10 @@
 //! The Sigstore bundle (JSON form of `dev.sigstore.bundle.v1.Bundle`).
 //!
-//! Only the fields verification reads are modelled; unknown fields are
-//! ignored, as protobuf JSON parsers do. Bytes fields are decoded while
-//! parsing, so a bad base64 string is an error with a line and column.
+//! Every field of the protobuf message is modelled and unknown fields are
+//! refused, as protobuf JSON parsers (and so sigstore-go) do by default: a
+//! misspelt `messageDigest` must not silently turn a check off. Bytes fields
+//! are decoded while parsing, so a bad base64 string is an error with a
+//! line and column.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
@@ -34,7 +36,7 @@ impl BundleVersion {
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Bundle {
     pub media_type: String,
     pub verification_material: VerificationMaterial,
@@ -45,7 +47,7 @@ pub struct Bundle {
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct VerificationMaterial {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<PublicKeyIdentifier>,
@@ -60,38 +62,40 @@ pub struct VerificationMaterial {
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct PublicKeyIdentifier {
     #[serde(default)]
     pub hint: String,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct CertificateChain {
     #[serde(default)]
     pub certificates: Vec<RawCertificate>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawCertificate {
     pub raw_bytes: Bytes,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TimestampVerificationData {
     #[serde(default)]
     pub rfc3161_timestamps: Vec<Rfc3161Timestamp>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Rfc3161Timestamp {
     pub signed_timestamp: Bytes,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TlogEntry {
     pub log_index: Int64,
     pub log_id: LogId,
@@ -106,25 +110,26 @@ pub struct TlogEntry {
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LogId {
     pub key_id: Bytes,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct KindVersion {
     pub kind: String,
     pub version: String,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InclusionPromise {
     pub signed_entry_timestamp: Bytes,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InclusionProof {
     pub log_index: Int64,
     pub root_hash: Bytes,
@@ -136,12 +141,13 @@ pub struct InclusionProof {
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct Checkpoint {
     pub envelope: String,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MessageSignature {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_digest: Option<HashOutput>,
@@ -149,13 +155,14 @@ pub struct MessageSignature {
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct HashOutput {
     pub algorithm: String,
     pub digest: Bytes,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Envelope {
     pub payload: Bytes,
     pub payload_type: String,
@@ -164,6 +171,7 @@ pub struct Envelope {
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct EnvelopeSignature {
     pub sig: Bytes,
     #[serde(default, skip_serializing_if = "String::is_empty")]

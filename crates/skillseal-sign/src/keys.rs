@@ -272,6 +272,50 @@ impl PublicKey {
     }
 }
 
+/// The hash a signature algorithm names, for signatures whose hash is not
+/// the key's default (a P-384 timestamp authority signing with SHA-256).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignatureHash {
+    Sha256,
+    Sha384,
+    Sha512,
+    /// Ed25519 signs the message itself.
+    None,
+}
+
+impl PublicKey {
+    /// Checks `signature` over `message` hashed with `hash` (ECDSA, RSA
+    /// PKCS#1 v1.5, or Ed25519 with [`SignatureHash::None`]). The sigstore
+    /// crate ties each key to one hash, which X.509 and CMS do not, so this
+    /// calls the same OpenSSL its backend uses.
+    pub fn verify_with(&self, hash: SignatureHash, message: &[u8], signature: &[u8]) -> bool {
+        use openssl::hash::MessageDigest;
+        let Ok(key) = openssl::pkey::PKey::public_key_from_der(&self.der) else {
+            return false;
+        };
+        let digest = match hash {
+            SignatureHash::Sha256 => MessageDigest::sha256(),
+            SignatureHash::Sha384 => MessageDigest::sha384(),
+            SignatureHash::Sha512 => MessageDigest::sha512(),
+            SignatureHash::None => {
+                return key.id() == openssl::pkey::Id::ED25519
+                    && openssl::sign::Verifier::new_without_digest(&key)
+                        .and_then(|mut v| v.verify_oneshot(signature, message))
+                        .unwrap_or(false);
+            }
+        };
+        if key.id() == openssl::pkey::Id::ED25519 {
+            return false;
+        }
+        openssl::sign::Verifier::new(digest, &key)
+            .and_then(|mut v| {
+                v.update(message)?;
+                v.verify(signature)
+            })
+            .unwrap_or(false)
+    }
+}
+
 /// Decodes one PEM block, naming the problem for a user.
 fn decode_pem(text: &[u8]) -> Result<(String, Zeroizing<Vec<u8>>), KeyError> {
     let (label, der) = pem::decode_vec(text).map_err(|e| KeyError::Pem(e.to_string()))?;

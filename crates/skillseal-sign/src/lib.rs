@@ -14,6 +14,7 @@ pub mod bundle;
 mod der;
 pub mod keys;
 mod merkle;
+mod rfc3161;
 pub mod trust;
 pub mod verify;
 

@@ -56,8 +56,9 @@ pub struct TrustedRoot {
     pub tlogs: Vec<Log>,
     pub ctlogs: Vec<Log>,
     pub certificate_authorities: Vec<CertificateAuthority>,
-    /// RFC 3161 timestamp authorities are read but not used: see the README.
-    pub timestamp_authorities: usize,
+    /// RFC 3161 timestamp authorities: their chains start with the
+    /// signing certificate.
+    pub timestamp_authorities: Vec<CertificateAuthority>,
 }
 
 #[derive(Deserialize)]
@@ -71,7 +72,7 @@ struct RawRoot {
     #[serde(default)]
     certificate_authorities: Vec<RawAuthority>,
     #[serde(default)]
-    timestamp_authorities: Vec<serde_json::Value>,
+    timestamp_authorities: Vec<RawAuthority>,
 }
 
 #[derive(Deserialize)]
@@ -210,34 +211,40 @@ impl TrustedRoot {
                 raw.media_type
             )));
         }
-        let certificate_authorities = raw
-            .certificate_authorities
-            .into_iter()
-            .enumerate()
-            .map(|(i, ca)| {
-                let what = format!("certificateAuthorities[{i}]");
-                if ca.cert_chain.certificates.is_empty() {
-                    return Err(TrustRootError::Invalid(format!(
-                        "{what} has an empty certChain"
-                    )));
-                }
-                Ok(CertificateAuthority {
-                    uri: ca.uri,
-                    chain: ca
-                        .cert_chain
-                        .certificates
-                        .into_iter()
-                        .map(|c| c.raw_bytes.0)
-                        .collect(),
-                    validity: validity(ca.valid_for.as_ref(), &what)?,
-                })
-            })
-            .collect::<Result<_, _>>()?;
+        let certificate_authorities =
+            authorities(raw.certificate_authorities, "certificateAuthorities")?;
         Ok(TrustedRoot {
             tlogs: logs(raw.tlogs, "tlogs")?,
             ctlogs: logs(raw.ctlogs, "ctlogs")?,
             certificate_authorities,
-            timestamp_authorities: raw.timestamp_authorities.len(),
+            timestamp_authorities: authorities(raw.timestamp_authorities, "timestampAuthorities")?,
         })
     }
+}
+
+fn authorities(
+    raw: Vec<RawAuthority>,
+    field: &str,
+) -> Result<Vec<CertificateAuthority>, TrustRootError> {
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, ca)| {
+            let what = format!("{field}[{i}]");
+            if ca.cert_chain.certificates.is_empty() {
+                return Err(TrustRootError::Invalid(format!(
+                    "{what} has an empty certChain"
+                )));
+            }
+            Ok(CertificateAuthority {
+                uri: ca.uri,
+                chain: ca
+                    .cert_chain
+                    .certificates
+                    .into_iter()
+                    .map(|c| c.raw_bytes.0)
+                    .collect(),
+                validity: validity(ca.valid_for.as_ref(), &what)?,
+            })
+        })
+        .collect()
 }

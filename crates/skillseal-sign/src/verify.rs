@@ -17,21 +17,23 @@ use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5280::ID_KP_CODE_SIGNING;
 use const_oid::db::rfc5912::{
     ECDSA_WITH_SHA_256, ECDSA_WITH_SHA_384, ECDSA_WITH_SHA_512, SHA_256_WITH_RSA_ENCRYPTION,
+    SHA_384_WITH_RSA_ENCRYPTION, SHA_512_WITH_RSA_ENCRYPTION,
 };
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 use x509_cert::Certificate;
 use x509_cert::der::asn1::Utf8StringRef;
 use x509_cert::der::oid::AssociatedOid as _;
-use x509_cert::der::{Decode as _, Encode as _, pem};
+use x509_cert::der::{Decode as _, Encode as _};
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::sct::SignedCertificateTimestampList;
 use x509_cert::ext::pkix::{ExtendedKeyUsage, KeyUsage, SubjectAltName};
 
 use crate::bundle::{Bundle, BundleVersion, Envelope, TlogEntry, decode_base64};
 use crate::keys::PublicKey;
+use crate::keys::SignatureHash;
 use crate::trust::{Log, TrustedRoot};
-use crate::{der, merkle};
+use crate::{der, merkle, rfc3161};
 
 const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 /// Fulcio's OIDC issuer extension (DER UTF8String) and its legacy raw form.
@@ -64,6 +66,8 @@ pub enum Check {
     Checkpoint,
     /// The log's time against certificate or log key validity.
     IntegratedTime,
+    /// An RFC 3161 timestamp.
+    Timestamp,
     /// The certificate chain to a trusted CA.
     CertificateChain,
     /// The signed certificate timestamp embedded in the certificate.
@@ -87,6 +91,7 @@ impl fmt::Display for Check {
             Check::InclusionProof => "inclusion proof",
             Check::Checkpoint => "checkpoint",
             Check::IntegratedTime => "integrated time",
+            Check::Timestamp => "RFC 3161 timestamp",
             Check::CertificateChain => "certificate chain",
             Check::Sct => "signed certificate timestamp",
             Check::Identity => "certificate identity",
@@ -131,7 +136,9 @@ pub enum Signer {
 pub struct LogEvidence {
     pub log_url: String,
     pub log_index: i64,
-    pub integrated_time: i64,
+    /// Rekor v1 entries carry the time the log integrated them; Rekor v2
+    /// entries carry none (the time comes from a timestamp authority).
+    pub integrated_time: Option<i64>,
 }
 
 /// A successful verification.
@@ -145,6 +152,16 @@ pub struct Verified {
 enum Content<'a> {
     Message { signature: &'a [u8] },
     Dsse { envelope: &'a Envelope },
+}
+
+impl Content<'_> {
+    /// The signature bytes (what a timestamp authority timestamps).
+    fn signature(&self) -> &[u8] {
+        match self {
+            Content::Message { signature } => signature,
+            Content::Dsse { envelope } => envelope.signatures.first().map_or(&[], |s| &s.sig.0),
+        }
+    }
 }
 
 /// Verifies bundle JSON against the artifact bytes. `now` is Unix seconds.
@@ -175,7 +192,19 @@ pub fn verify(
     // Signer material against the policy.
     let leaf_der = leaf_certificate(bundle)?;
     let (key, certificate) = match (policy, leaf_der) {
-        (Policy::Key(key), None) => (key.clone(), None),
+        (Policy::Key(key), None) => {
+            let hint = material.public_key.as_ref().map_or("", |k| k.hint.as_str());
+            if !hint.is_empty() && hint != key.hint() {
+                return fail(
+                    Check::Policy,
+                    format!(
+                        "the bundle names the key with hint `{hint}`; the given key's hint is `{}`",
+                        key.hint()
+                    ),
+                );
+            }
+            (key.clone(), None)
+        }
         (Policy::Key(_), Some(_)) => {
             return fail(
                 Check::Policy,
@@ -256,7 +285,7 @@ pub fn verify(
         }
     };
 
-    // Transparency log entries.
+    // Transparency log entries, then RFC 3161 timestamps: the signing times.
     let signer_der: &[u8] = match &certificate {
         Some((der, _)) => der,
         None => key.der(),
@@ -266,6 +295,23 @@ pub fn verify(
         evidence.push(verify_entry(
             entry, version, &content, &digest, signer_der, root, now,
         )?);
+    }
+    let mut times: Vec<i64> = evidence.iter().filter_map(|e| e.integrated_time).collect();
+    let mut timestamp_error = None;
+    let timestamps = material
+        .timestamp_verification_data
+        .iter()
+        .flat_map(|t| &t.rfc3161_timestamps);
+    for token in timestamps {
+        // As sigstore-go does: a timestamp that does not verify is not
+        // counted; it fails the bundle only if no signing time is left.
+        match rfc3161::verify(&token.signed_timestamp.0, content.signature(), root) {
+            Ok(t) if t > now + CLOCK_SKEW_SECONDS => {
+                timestamp_error = Some(format!("its time {} is in the future", time(t)));
+            }
+            Ok(t) => times.push(t),
+            Err(e) => timestamp_error = timestamp_error.or(Some(e)),
+        }
     }
 
     let Some((leaf_der, cert)) = certificate else {
@@ -280,67 +326,64 @@ pub fn verify(
         });
     };
 
-    // Certificates: the time comes from the log.
-    if evidence.is_empty() {
-        let timestamps = material
-            .timestamp_verification_data
-            .as_ref()
-            .is_some_and(|t| !t.rfc3161_timestamps.is_empty());
-        return if timestamps {
-            fail(
-                Check::Unsupported,
-                "the bundle's only signing time is an RFC 3161 timestamp, which this verifier does not check yet",
-            )
-        } else {
-            fail(
+    // Certificates are short-lived: the signature counts only if a log or a
+    // timestamp authority saw it while the certificate was valid.
+    if times.is_empty() {
+        return match timestamp_error {
+            Some(e) => fail(Check::Timestamp, e),
+            None => fail(
                 Check::TlogEntry,
-                "a certificate-signed bundle needs a transparency log entry to prove when it was signed; it has none",
-            )
+                "a certificate-signed bundle needs a transparency log entry with a time, or an RFC 3161 \
+                 timestamp, to prove when it was signed; it has neither",
+            ),
         };
     }
     let validity = cert.tbs_certificate().validity();
     let not_before = validity.not_before.to_unix_duration().as_secs() as i64;
     let not_after = validity.not_after.to_unix_duration().as_secs() as i64;
-    for e in &evidence {
-        if e.integrated_time < not_before || e.integrated_time > not_after {
+    for &t in &times {
+        if t < not_before || t > not_after {
             return fail(
                 Check::IntegratedTime,
                 format!(
-                    "the log recorded the entry at {}, outside the signing certificate's validity ({} to {})",
-                    time(e.integrated_time),
+                    "the signature was logged or timestamped at {}, outside the signing certificate's validity ({} to {})",
+                    time(t),
                     time(not_before),
                     time(not_after)
                 ),
             );
         }
     }
-    let issuer = verify_chain(leaf_der, &cert, root, evidence[0].integrated_time)?;
+    let mut issuer = Vec::new();
+    for &t in &times {
+        issuer = verify_chain(leaf_der, &cert, root, t)?;
+    }
     verify_sct(leaf_der, &issuer, root)?;
     check_leaf_usage(&cert)?;
     let (identity, issuer_name) = identity(&cert)?;
-    if let Policy::Identity {
+    let Policy::Identity {
         identity: want_identity,
         issuer: want_issuer,
     } = policy
-    {
-        if !identity.iter().any(|i| i == want_identity) || issuer_name != *want_issuer {
-            return fail(
-                Check::Identity,
-                format!(
-                    "the certificate is for `{}` (issuer `{issuer_name}`), not `{want_identity}` (issuer `{want_issuer}`)",
-                    identity.join("`, `")
-                ),
-            );
-        }
-        return Ok(Verified {
-            signer: Signer::Certificate {
-                identity: want_identity.clone(),
-                issuer: issuer_name,
-            },
-            log_entries: evidence,
-        });
+    else {
+        unreachable!("a certificate-signed bundle only verifies under an identity policy")
+    };
+    if !identity.iter().any(|i| i == want_identity) || issuer_name != *want_issuer {
+        return fail(
+            Check::Identity,
+            format!(
+                "the certificate is for `{}` (issuer `{issuer_name}`), not `{want_identity}` (issuer `{want_issuer}`)",
+                identity.join("`, `")
+            ),
+        );
     }
-    unreachable!("a certificate-signed bundle only verifies under an identity policy")
+    Ok(Verified {
+        signer: Signer::Certificate {
+            identity: want_identity.clone(),
+            issuer: issuer_name,
+        },
+        log_entries: evidence,
+    })
 }
 
 fn describe(key: &PublicKey, certificate: bool) -> String {
@@ -483,19 +526,16 @@ fn verify_entry(
         entry.kind_version.kind.as_str(),
         entry.kind_version.version.as_str(),
     );
-    match kind {
-        ("hashedrekord" | "dsse", "0.0.1") => {}
-        ("hashedrekord" | "dsse", "0.0.2") => {
-            return fail(Check::Unsupported, "Rekor v2 log entries");
-        }
-        ("intoto", _) => return fail(Check::Unsupported, "legacy `intoto` log entries"),
+    let rekor_v2 = match kind {
+        ("hashedrekord" | "dsse", "0.0.1") | ("intoto", "0.0.2") => false,
+        ("hashedrekord" | "dsse", "0.0.2") => true,
         (k, v) => {
             return fail(
-                Check::TlogEntry,
-                format!("unknown entry kind `{k}` version `{v}`"),
+                Check::Unsupported,
+                format!("log entry kind `{k}` version `{v}`"),
             );
         }
-    }
+    };
     if entry.log_index.0 < 0 {
         return fail(
             Check::TlogEntry,
@@ -521,33 +561,41 @@ fn verify_entry(
             format!("the trusted root's key for this log is unusable: {e}"),
         )
     })?;
+
+    // Rekor v1 stamps each entry with the time it integrated it; the time
+    // must fall inside the log key's validity and not in the future.
     let t = entry.integrated_time.0;
-    if t <= 0 {
-        return fail(Check::TlogEntry, "the entry has no integrated time");
-    }
-    if t > now + CLOCK_SKEW_SECONDS {
-        return fail(
-            Check::IntegratedTime,
-            format!("the entry's time {} is in the future", time(t)),
-        );
-    }
-    if !log.validity.contains(t) {
-        return fail(
-            Check::IntegratedTime,
-            format!(
-                "the entry's time {} is outside the validity of the log's key",
-                time(t)
-            ),
-        );
-    }
+    let integrated_time = if rekor_v2 {
+        None
+    } else {
+        if t <= 0 {
+            return fail(Check::TlogEntry, "the entry has no integrated time");
+        }
+        if t > now + CLOCK_SKEW_SECONDS {
+            return fail(
+                Check::IntegratedTime,
+                format!("the entry's time {} is in the future", time(t)),
+            );
+        }
+        if !log.validity.contains(t) {
+            return fail(
+                Check::IntegratedTime,
+                format!(
+                    "the entry's time {} is outside the validity of the log's key",
+                    time(t)
+                ),
+            );
+        }
+        Some(t)
+    };
 
     let body = &entry.canonicalized_body.0;
-    check_body(body, kind.0, content, digest, signer_der)?;
+    check_body(body, kind, content, digest, signer_der)?;
 
-    if entry.inclusion_promise.is_none() && entry.inclusion_proof.is_none() {
+    if rekor_v2 && entry.inclusion_promise.is_some() {
         return fail(
-            Check::InclusionProof,
-            "the entry has neither an inclusion proof nor a signed entry timestamp",
+            Check::TlogEntry,
+            "a Rekor v2 entry carries a signed entry timestamp",
         );
     }
     if let Some(promise) = &entry.inclusion_promise {
@@ -590,10 +638,16 @@ fn verify_entry(
             };
             verify_checkpoint(&checkpoint.envelope, log, log_key, &proof.root_hash.0, size)?;
         }
-        None if version >= BundleVersion::V02 => {
+        None if rekor_v2 || version >= BundleVersion::V02 => {
             return fail(
                 Check::InclusionProof,
-                "missing (required from bundle version 0.2)",
+                "missing (required from bundle version 0.2, and for every Rekor v2 entry)",
+            );
+        }
+        None if entry.inclusion_promise.is_none() => {
+            return fail(
+                Check::InclusionProof,
+                "the entry has neither an inclusion proof nor a signed entry timestamp",
             );
         }
         None => {}
@@ -601,99 +655,156 @@ fn verify_entry(
     Ok(LogEvidence {
         log_url: log.base_url.clone(),
         log_index: entry.log_index.0,
-        integrated_time: t,
+        integrated_time,
     })
 }
 
+/// What a log entry body records: the digest, signature(s) and signer.
+struct Recorded {
+    /// Hex or raw digest of what was signed, and whether it matched.
+    digest_matches: bool,
+    signatures: Vec<Vec<u8>>,
+    verifier_der: Option<Vec<u8>>,
+}
+
+fn b64(v: &Value) -> Option<Vec<u8>> {
+    v.as_str().and_then(decode_base64)
+}
+
+/// The DER inside a base64 PEM (Rekor v1 bodies carry PEM). Read
+/// leniently: some clients write the base64 on one long line.
+fn pem_der(v: &Value) -> Option<Vec<u8>> {
+    let text = String::from_utf8(b64(v)?).ok()?;
+    let mut lines = text.lines().map(str::trim);
+    lines.by_ref().find(|l| l.starts_with("-----BEGIN "))?;
+    let body: String = lines.take_while(|l| !l.starts_with("-----END ")).collect();
+    decode_base64(&body)
+}
+
+fn hex_matches(hash: &Value, want: &[u8]) -> bool {
+    hash["algorithm"] == "sha256"
+        && hash["value"]
+            .as_str()
+            .is_some_and(|v| v.eq_ignore_ascii_case(&hex::encode(want)))
+}
+
+fn b64_matches(hash: &Value, want: &[u8]) -> bool {
+    hash["algorithm"] == "SHA2_256" && b64(&hash["digest"]).as_deref() == Some(want)
+}
+
 /// The entry body must record exactly the bundle's signature, signer and
-/// artifact.
+/// artifact (or DSSE payload).
 fn check_body(
     body: &[u8],
-    kind: &str,
+    (kind, version): (&str, &str),
     content: &Content<'_>,
     digest: &[u8; 32],
     signer_der: &[u8],
 ) -> Result<(), VerifyError> {
     let body: Value = serde_json::from_slice(body)
         .or_else(|e| fail(Check::TlogBody, format!("not JSON: {e}")))?;
-    if body["kind"] != kind || body["apiVersion"] != "0.0.1" {
+    if body["kind"] != kind || body["apiVersion"] != version {
         return fail(
             Check::TlogBody,
             "its kind or version differs from the entry's",
         );
     }
     let spec = &body["spec"];
-    let (signature_b64, verifier_b64) = match (kind, content) {
-        ("hashedrekord", Content::Message { signature }) => {
-            let hash = &spec["data"]["hash"];
-            if hash["algorithm"] != "sha256"
-                || !hash["value"]
-                    .as_str()
-                    .is_some_and(|v| v.eq_ignore_ascii_case(&hex::encode(digest)))
-            {
-                return fail(
-                    Check::TlogBody,
-                    "the entry records a different artifact digest",
-                );
-            }
-            let recorded = spec["signature"]["content"]
-                .as_str()
-                .and_then(decode_base64);
-            if recorded.as_deref() != Some(*signature) {
-                return fail(Check::TlogBody, "the entry records a different signature");
-            }
-            (None, spec["signature"]["publicKey"]["content"].as_str())
-        }
-        ("dsse", Content::Dsse { envelope }) => {
-            let payload_hash = hex::encode(Sha256::digest(&envelope.payload.0));
-            let hash = &spec["payloadHash"];
-            if hash["algorithm"] != "sha256"
-                || !hash["value"]
-                    .as_str()
-                    .is_some_and(|v| v.eq_ignore_ascii_case(&payload_hash))
-            {
-                return fail(
-                    Check::TlogBody,
-                    "the entry records a different DSSE payload",
-                );
-            }
-            let Some([recorded]) = spec["signatures"].as_array().map(Vec::as_slice) else {
-                return fail(
-                    Check::TlogBody,
-                    "the entry does not record exactly one DSSE signature",
-                );
+    let envelope_hash =
+        |envelope: &Envelope| -> [u8; 32] { Sha256::digest(&envelope.payload.0).into() };
+    let recorded = match (kind, version, content) {
+        ("hashedrekord", "0.0.1", Content::Message { .. }) => Recorded {
+            digest_matches: hex_matches(&spec["data"]["hash"], digest),
+            signatures: b64(&spec["signature"]["content"]).into_iter().collect(),
+            verifier_der: pem_der(&spec["signature"]["publicKey"]["content"]),
+        },
+        ("hashedrekord", "0.0.2", _) => {
+            // Over DSSE, Rekor v2 logs the hash of the PAE (rekor-v2 §6.1.4).
+            let signed: [u8; 32] = match content {
+                Content::Message { .. } => *digest,
+                Content::Dsse { envelope } => {
+                    Sha256::digest(pae(&envelope.payload_type, &envelope.payload.0)).into()
+                }
             };
-            (
-                Some((recorded["signature"].as_str(), envelope)),
-                recorded["verifier"].as_str(),
-            )
+            let spec = &spec["hashedRekordV002"];
+            Recorded {
+                digest_matches: b64_matches(&spec["data"], &signed),
+                signatures: b64(&spec["signature"]["content"]).into_iter().collect(),
+                verifier_der: v2_verifier(&spec["signature"]["verifier"]),
+            }
+        }
+        ("dsse", "0.0.1", Content::Dsse { envelope }) => {
+            let sigs = spec["signatures"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            Recorded {
+                digest_matches: hex_matches(&spec["payloadHash"], &envelope_hash(envelope)),
+                signatures: sigs.iter().filter_map(|s| b64(&s["signature"])).collect(),
+                verifier_der: sigs.first().and_then(|s| pem_der(&s["verifier"])),
+            }
+        }
+        ("dsse", "0.0.2", Content::Dsse { envelope }) => {
+            let spec = &spec["dsseV002"];
+            let sigs = spec["signatures"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            Recorded {
+                digest_matches: b64_matches(&spec["payloadHash"], &envelope_hash(envelope)),
+                signatures: sigs.iter().filter_map(|s| b64(&s["content"])).collect(),
+                verifier_der: sigs.first().and_then(|s| v2_verifier(&s["verifier"])),
+            }
+        }
+        ("intoto", "0.0.2", Content::Dsse { envelope }) => {
+            let content_spec = &spec["content"];
+            let sigs = content_spec["envelope"]["signatures"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let same_type =
+                content_spec["envelope"]["payloadType"] == envelope.payload_type.as_str();
+            Recorded {
+                digest_matches: same_type
+                    && hex_matches(&content_spec["payloadHash"], &envelope_hash(envelope)),
+                // The legacy kind stores each signature base64-encoded twice.
+                signatures: sigs
+                    .iter()
+                    .filter_map(|s| b64(&s["sig"]))
+                    .filter_map(|once| decode_base64(std::str::from_utf8(&once).ok()?))
+                    .collect(),
+                verifier_der: sigs.first().and_then(|s| pem_der(&s["publicKey"])),
+            }
         }
         _ => {
             return fail(
                 Check::TlogBody,
-                format!("a `{kind}` entry does not fit this bundle's content"),
+                format!("a `{kind}` {version} entry does not fit this bundle's content"),
             );
         }
     };
-    if let Some((recorded, envelope)) = signature_b64 {
-        let recorded = recorded.and_then(decode_base64);
-        if recorded.as_deref() != envelope.signatures.first().map(|s| s.sig.0.as_slice()) {
-            return fail(
-                Check::TlogBody,
-                "the entry records a different DSSE signature",
-            );
-        }
+    if !recorded.digest_matches {
+        return fail(
+            Check::TlogBody,
+            "the entry records a different artifact digest or payload",
+        );
     }
-    let verifier = verifier_b64
-        .and_then(decode_base64)
-        .and_then(|pem_text| pem::decode_vec(&pem_text).ok().map(|(_, der)| der));
-    if verifier.as_deref() != Some(signer_der) {
+    if recorded.signatures.as_slice() != [content.signature()] {
+        return fail(Check::TlogBody, "the entry records a different signature");
+    }
+    if recorded.verifier_der.as_deref() != Some(signer_der) {
         return fail(
             Check::TlogBody,
             "the entry records a different certificate or key",
         );
     }
     Ok(())
+}
+
+/// A Rekor v2 verifier: an X.509 certificate or a public key, raw DER.
+fn v2_verifier(verifier: &Value) -> Option<Vec<u8>> {
+    b64(&verifier["x509Certificate"]["rawBytes"])
+        .or_else(|| b64(&verifier["publicKey"]["rawBytes"]))
 }
 
 /// A Rekor checkpoint (a signed note): origin, tree size, root hash, then
@@ -761,27 +872,41 @@ fn verify_checkpoint(
     }
 }
 
-/// Does `issuer_key` (SPKI DER) sign `cert_der`, with an algorithm that
-/// fits the key?
-fn signed_by(cert_der: &[u8], cert: &Certificate, issuer_key: &PublicKey) -> bool {
-    let alg = cert.signature_algorithm().oid;
-    let fits = matches!(
-        (alg, issuer_key.scheme_name()),
-        (ECDSA_WITH_SHA_256, "ECDSA P-256")
-            | (ECDSA_WITH_SHA_384, "ECDSA P-384")
-            | (ECDSA_WITH_SHA_512, "ECDSA P-521")
-            | (ED25519, "Ed25519")
-            | (SHA_256_WITH_RSA_ENCRYPTION, "RSA")
-    );
+/// The hash an X.509/CMS signature algorithm OID names.
+pub(crate) fn signature_hash(oid_der: &[u8]) -> Option<SignatureHash> {
+    let oid = ObjectIdentifier::from_bytes(oid_der).ok()?;
+    Some(match oid {
+        ECDSA_WITH_SHA_256 | SHA_256_WITH_RSA_ENCRYPTION => SignatureHash::Sha256,
+        ECDSA_WITH_SHA_384 | SHA_384_WITH_RSA_ENCRYPTION => SignatureHash::Sha384,
+        ECDSA_WITH_SHA_512 | SHA_512_WITH_RSA_ENCRYPTION => SignatureHash::Sha512,
+        ED25519 => SignatureHash::None,
+        _ => return None,
+    })
+}
+
+/// Does `issuer_key` sign `cert_der` (over its exact `tbsCertificate`)?
+pub(crate) fn signed_by(cert_der: &[u8], cert: &Certificate, issuer_key: &PublicKey) -> bool {
+    let Some(hash) = signature_hash(cert.signature_algorithm().oid.as_bytes()) else {
+        return false;
+    };
     let (Some(tbs), Some(signature)) =
         (der::tbs_certificate(cert_der), cert.signature().as_bytes())
     else {
         return false;
     };
-    fits && issuer_key.verify(tbs, signature)
+    issuer_key.verify_with(hash, tbs, signature)
 }
 
-fn spki_key(cert: &Certificate) -> Option<PublicKey> {
+/// Each certificate of a trusted chain (issuer order) is issued and signed
+/// by the next; `ders` are the same certificates' DER.
+pub(crate) fn chain_holds(certs: &[Certificate], ders: &[Vec<u8>]) -> bool {
+    certs.windows(2).zip(ders.windows(2)).all(|(pair, ders)| {
+        pair[0].tbs_certificate().issuer() == pair[1].tbs_certificate().subject()
+            && spki_key(&pair[1]).is_some_and(|k| signed_by(&ders[0], &pair[0], &k))
+    })
+}
+
+pub(crate) fn spki_key(cert: &Certificate) -> Option<PublicKey> {
     let spki = cert
         .tbs_certificate()
         .subject_public_key_info()
@@ -790,7 +915,7 @@ fn spki_key(cert: &Certificate) -> Option<PublicKey> {
     PublicKey::from_der(&spki).ok()
 }
 
-fn within(cert: &Certificate, t: i64) -> bool {
+pub(crate) fn within(cert: &Certificate, t: i64) -> bool {
     let v = cert.tbs_certificate().validity();
     (v.not_before.to_unix_duration().as_secs() as i64) <= t
         && t <= v.not_after.to_unix_duration().as_secs() as i64
@@ -821,14 +946,7 @@ fn verify_chain(
         if !signed_by(leaf_der, leaf, &issuer_key) {
             continue;
         }
-        let links_hold = certs
-            .windows(2)
-            .zip(ca.chain.windows(2))
-            .all(|(pair, ders)| {
-                pair[0].tbs_certificate().issuer() == pair[1].tbs_certificate().subject()
-                    && spki_key(&pair[1]).is_some_and(|k| signed_by(&ders[0], &pair[0], &k))
-            });
-        if !links_hold {
+        if !chain_holds(&certs, &ca.chain) {
             continue;
         }
         if !ca.validity.contains(t) || !certs.iter().all(|c| within(c, t)) {
@@ -887,6 +1005,7 @@ fn verify_sct(leaf_der: &[u8], issuer_der: &[u8], root: &TrustedRoot) -> Result<
         return fail(Check::Sct, "certificate too large");
     };
     let mut known_log = false;
+    let mut unusable_key = false;
     for serialized in &scts {
         let Ok(sct) = serialized.parse_timestamp() else {
             continue;
@@ -895,6 +1014,10 @@ fn verify_sct(leaf_der: &[u8], issuer_der: &[u8], root: &TrustedRoot) -> Result<
             continue;
         };
         known_log = true;
+        let Ok(key) = &log.key else {
+            unusable_key = true;
+            continue;
+        };
         let extensions = sct.extensions.as_slice();
         let mut msg = vec![0u8, 0u8];
         msg.extend_from_slice(&sct.timestamp.to_be_bytes());
@@ -905,12 +1028,16 @@ fn verify_sct(leaf_der: &[u8], issuer_der: &[u8], root: &TrustedRoot) -> Result<
         msg.extend_from_slice(&(extensions.len() as u16).to_be_bytes());
         msg.extend_from_slice(extensions);
         let when = i64::try_from(sct.timestamp / 1000).unwrap_or(i64::MAX);
-        let Ok(key) = &log.key else { continue };
         if log.validity.contains(when) && key.verify(&msg, sct.signature.signature.as_slice()) {
             return Ok(());
         }
     }
-    if known_log {
+    if unusable_key {
+        fail(
+            Check::Sct,
+            "the trusted root's key for the SCT's CT log is unusable",
+        )
+    } else if known_log {
         fail(Check::Sct, "no SCT verifies with its CT log's key")
     } else {
         fail(Check::Sct, "no SCT comes from a CT log in the trusted root")

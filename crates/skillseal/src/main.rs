@@ -1,9 +1,11 @@
-//! The `skillseal` command line: `scan`, `rules`, `explain`.
+//! The `skillseal` command line: `scan`, `rules`, `explain`, `pack`,
+//! `keygen`, `sign`, `verify-signature`.
 //!
 //! Only this binary prints. Exit codes are defined in [`exit`] and nowhere
 //! else.
 
 mod exit;
+mod signing;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -68,6 +70,14 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Create a password-encrypted signing key pair (cosign's format).
+    /// The password comes from SKILLSEAL_PASSWORD or a prompt.
+    Keygen(signing::KeygenArgs),
+    /// Sign a package (or any file) with a key: writes a Sigstore bundle.
+    Sign(signing::SignArgs),
+    /// Verify a file against a Sigstore bundle, offline, by key or by
+    /// keyless certificate identity.
+    VerifySignature(signing::VerifyArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -222,6 +232,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             )?;
             writeln!(out, "digest {}", pkg.digest)?;
             Ok(ExitCode::Clean)
+        }
+        Command::Keygen(args) => signing::keygen(args, &mut stdout(cli.color)),
+        Command::Sign(args) => signing::sign(args, &mut stdout(cli.color)),
+        Command::VerifySignature(args) => {
+            signing::verify(args, &mut stdout(cli.color), &mut anstream::stderr())
         }
         Command::Rules { rules, format } => {
             let set = load_rules(rules.as_deref())?;
@@ -412,6 +427,14 @@ fn strip_ansi(s: &str) -> String {
 /// Write to a temporary file beside `path`, sync it, then rename over `path`:
 /// a reader never sees half a report.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomically_with_mode(path, bytes, 0o666)
+}
+
+/// [`write_atomically`] with the file created as `mode` (less the umask)
+/// from the start, so a private file is never readable by others, even
+/// briefly.
+fn write_atomically_with_mode(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt as _;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -422,7 +445,11 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
