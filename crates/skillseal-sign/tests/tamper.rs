@@ -175,3 +175,16 @@ fn malformed_bundles_are_errors_not_panics() {
             .contains("larger")
     );
 }
+
+/// A key written by `cosign generate-key-pair` (empty password) loads,
+/// signs, and its signature verifies.
+#[test]
+fn keys_made_by_cosign_load_and_sign() {
+    let pem = include_bytes!("data/cosign-generated-empty-password.key");
+    let key = SigningKey::from_encrypted_pem(pem, &Password::new("")).unwrap();
+    assert_eq!(key.public_key().scheme_name(), "ECDSA P-256");
+    let bundle = skillseal_sign::sign(b"artifact", &key).unwrap().to_json();
+    check(b"artifact", bundle.as_bytes(), key.public_key()).unwrap();
+    let wrong = SigningKey::from_encrypted_pem(pem, &Password::new("x")).unwrap_err();
+    assert!(matches!(wrong, KeyError::WrongPassword), "{wrong}");
+}
