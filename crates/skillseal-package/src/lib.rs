@@ -30,6 +30,9 @@ use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+mod inspect;
+pub use inspect::{InspectError, MAX_RATIO, inspect};
+
 /// Where the per-file manifest sits inside a package.
 pub const MANIFEST_PATH: &str = ".skillseal/manifest.json";
 

@@ -249,3 +249,109 @@ fn a_folder_without_skill_md_or_name_is_refused() {
     let err = pack(d.path(), &PackOptions::default()).unwrap_err();
     assert!(matches!(err, PackError::BadName(_)), "{err}");
 }
+
+/// What `pack` writes, `inspect` accepts; anything else is refused with
+/// its own error.
+#[test]
+fn inspect_accepts_packed_packages_and_refuses_doctored_ones() {
+    use skillseal_package::{InspectError, Limits, inspect};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("SKILL.md"),
+        "---\nname: demo\nversion: 1.0.0\n---\nHi\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("run.sh"), "echo hi\n").unwrap();
+    let pkg = skillseal_package::pack(dir.path(), &Default::default()).unwrap();
+    let limits = Limits::default();
+    assert_eq!(inspect(&pkg.bytes, &limits).unwrap(), pkg.manifest);
+
+    // Any changed byte: not gzip, a mismatch, or not canonical; never accepted.
+    for i in (0..pkg.bytes.len()).step_by(7) {
+        let mut bytes = pkg.bytes.clone();
+        bytes[i] ^= 0x01;
+        assert!(inspect(&bytes, &limits).is_err(), "byte {i}");
+    }
+    assert!(matches!(
+        inspect(b"not gzip", &limits),
+        Err(InspectError::Format(_))
+    ));
+
+    let tar_gz = |entries: &[(&str, tar::EntryType, &[u8])]| {
+        let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+            Vec::new(),
+            flate2::Compression::default(),
+        ));
+        for (path, kind, data) in entries {
+            let mut h = tar::Header::new_gnu();
+            h.set_entry_type(*kind);
+            h.set_size(data.len() as u64);
+            h.set_mode(0o644);
+            // Bypass the tar crate's own path checks to build hostile names.
+            h.as_old_mut().name[..path.len()].copy_from_slice(path.as_bytes());
+            h.set_cksum();
+            builder.append(&h, *data).unwrap();
+        }
+        builder.into_inner().unwrap().finish().unwrap()
+    };
+    let manifest = br#"{"format":1,"name":"demo","version":"1.0.0","files":[]}"#;
+    let reg = tar::EntryType::Regular;
+    assert!(matches!(
+        inspect(
+            &tar_gz(&[
+                (".skillseal/manifest.json", reg, manifest),
+                ("../evil", reg, b"x")
+            ]),
+            &limits
+        ),
+        Err(InspectError::Path(_))
+    ));
+    assert!(matches!(
+        inspect(
+            &tar_gz(&[
+                (".skillseal/manifest.json", reg, manifest),
+                ("/etc/passwd", reg, b"x")
+            ]),
+            &limits
+        ),
+        Err(InspectError::Path(_))
+    ));
+    assert!(matches!(
+        inspect(
+            &tar_gz(&[
+                (".skillseal/manifest.json", reg, manifest),
+                ("link", tar::EntryType::Symlink, b"")
+            ]),
+            &limits
+        ),
+        Err(InspectError::EntryType(_))
+    ));
+    assert!(matches!(
+        inspect(&tar_gz(&[("SKILL.md", reg, b"x")]), &limits),
+        Err(InspectError::NoManifest)
+    ));
+    assert!(matches!(
+        inspect(
+            &tar_gz(&[
+                (".skillseal/manifest.json", reg, manifest),
+                ("extra", reg, b"x")
+            ]),
+            &limits
+        ),
+        Err(InspectError::Manifest(_))
+    ));
+    // A bomb: 64 MiB of zeros in one file.
+    let zeros = vec![0u8; 64 << 20];
+    let bomb = tar_gz(&[
+        (".skillseal/manifest.json", reg, manifest),
+        ("z", reg, &zeros),
+    ]);
+    let small = Limits {
+        max_file_bytes: 128 << 20,
+        ..limits
+    };
+    assert!(matches!(
+        inspect(&bomb, &small),
+        Err(InspectError::Ratio(_))
+    ));
+}

@@ -1,0 +1,142 @@
+//! Reading a package someone else made, trusting nothing: the registry
+//! checks every upload with [`inspect`] before it stores or scans it.
+
+use std::io::Read;
+
+use sha2::{Digest as _, Sha256};
+
+use crate::{Limits, MANIFEST_FORMAT, MANIFEST_PATH, Manifest, archive, valid_name};
+
+/// Largest decompressed-to-compressed ratio accepted: honest packages of
+/// text compress 3 to 10 times; a bomb compresses thousands of times.
+pub const MAX_RATIO: u64 = 100;
+
+/// Why an uploaded package was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum InspectError {
+    #[error("not a gzip-compressed tar archive: {0}")]
+    Format(String),
+    #[error("the archive expands to more than {0} bytes")]
+    TooLarge(u64),
+    #[error("the archive expands {0} times its size: refused as a decompression bomb")]
+    Ratio(u64),
+    #[error("the archive has more than {0} entries")]
+    TooManyEntries(usize),
+    #[error("`{0}`: links, devices and directories are not allowed in a package")]
+    EntryType(String),
+    #[error("`{0}`: absolute paths, `..`, empty and non-UTF-8 paths are not allowed")]
+    Path(String),
+    #[error("the first entry must be `{MANIFEST_PATH}`")]
+    NoManifest,
+    #[error("the package manifest is invalid: {0}")]
+    Manifest(String),
+    #[error("`{0}` does not match the package manifest (path, size, SHA-256 or mode)")]
+    Mismatch(String),
+    #[error("the archive is not in skillseal's canonical form (re-packing it gives other bytes)")]
+    NotCanonical,
+}
+
+fn safe_path(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && path
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..")
+}
+
+/// Checks an uploaded package against `limits` and returns its manifest.
+///
+/// The archive must be exactly what [`crate::pack`] writes for its files:
+/// the manifest first, each file as the manifest says, and the same bytes
+/// when packed again, so its digest identifies its content.
+pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Manifest, InspectError> {
+    let cap = limits.max_total_bytes + (limits.max_files as u64 + 1) * 1024 + (1 << 20);
+    let mut raw = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .take(cap + 1)
+        .read_to_end(&mut raw)
+        .map_err(|e| InspectError::Format(e.to_string()))?;
+    if raw.len() as u64 > cap {
+        return Err(InspectError::TooLarge(cap));
+    }
+    let ratio = raw.len() as u64 / (bytes.len() as u64).max(1);
+    if ratio > MAX_RATIO && raw.len() > (1 << 20) {
+        return Err(InspectError::Ratio(ratio));
+    }
+
+    let mut tar = tar::Archive::new(raw.as_slice());
+    let entries = tar
+        .entries()
+        .map_err(|e| InspectError::Format(e.to_string()))?;
+    let mut files: Vec<(String, Vec<u8>, bool)> = Vec::new();
+    for (i, entry) in entries.enumerate() {
+        if i > limits.max_files {
+            return Err(InspectError::TooManyEntries(limits.max_files));
+        }
+        let mut entry = entry.map_err(|e| InspectError::Format(e.to_string()))?;
+        let path = entry.path_bytes().iter().copied().collect::<Vec<u8>>();
+        let path = String::from_utf8(path)
+            .map_err(|e| InspectError::Path(String::from_utf8_lossy(e.as_bytes()).into_owned()))?;
+        if entry.header().entry_type() != tar::EntryType::Regular {
+            return Err(InspectError::EntryType(path));
+        }
+        if !safe_path(&path) {
+            return Err(InspectError::Path(path));
+        }
+        if entry.size() > limits.max_file_bytes {
+            return Err(InspectError::TooLarge(limits.max_file_bytes));
+        }
+        let executable = entry.header().mode().is_ok_and(|m| m & 0o111 != 0);
+        let mut data = Vec::new();
+        entry
+            .read_to_end(&mut data)
+            .map_err(|e| InspectError::Format(e.to_string()))?;
+        files.push((path, data, executable));
+    }
+
+    let Some((first, json, _)) = files.first() else {
+        return Err(InspectError::NoManifest);
+    };
+    if first != MANIFEST_PATH {
+        return Err(InspectError::NoManifest);
+    }
+    let manifest: Manifest =
+        serde_json::from_slice(json).map_err(|e| InspectError::Manifest(e.to_string()))?;
+    if manifest.format != MANIFEST_FORMAT {
+        return Err(InspectError::Manifest(format!(
+            "format {} (this version reads {MANIFEST_FORMAT})",
+            manifest.format
+        )));
+    }
+    if !valid_name(&manifest.name) {
+        return Err(InspectError::Manifest(format!(
+            "`{}` is not a valid skill name",
+            manifest.name
+        )));
+    }
+    let rest = &files[1..];
+    if rest.len() != manifest.files.len() {
+        return Err(InspectError::Manifest(format!(
+            "it lists {} files, the archive holds {}",
+            manifest.files.len(),
+            rest.len()
+        )));
+    }
+    for (listed, (path, data, executable)) in manifest.files.iter().zip(rest) {
+        let same = listed.path == *path
+            && listed.size == data.len() as u64
+            && listed.sha256 == hex::encode(Sha256::digest(data))
+            && listed.executable == *executable;
+        if !same {
+            return Err(InspectError::Mismatch(path.clone()));
+        }
+    }
+    let contents: Vec<Vec<u8>> = rest.iter().map(|(_, d, _)| d.clone()).collect();
+    let canonical =
+        archive(&manifest, &contents).map_err(|e| InspectError::Format(e.to_string()))?;
+    if canonical != bytes {
+        return Err(InspectError::NotCanonical);
+    }
+    Ok(manifest)
+}

@@ -1,0 +1,145 @@
+//! Content-addressed blob store on the filesystem.
+//!
+//! A blob is written to a temporary file, synced, renamed to
+//! `blobs/sha256/ab/abcdef…` and its directory synced, before any database
+//! row names it: a crash leaves either no blob, or a whole one that no row
+//! names yet (an orphan, removed at the next start).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest as _, Sha256};
+
+#[derive(Clone, Debug)]
+pub struct BlobStore {
+    root: PathBuf,
+}
+
+/// `sha256:` and 64 lower-case hex digits.
+pub fn valid_digest(digest: &str) -> bool {
+    digest.strip_prefix("sha256:").is_some_and(|h| {
+        h.len() == 64
+            && h.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+pub fn digest_of(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
+}
+
+impl BlobStore {
+    pub fn open(data: &Path) -> std::io::Result<Self> {
+        let root = data.join("blobs");
+        std::fs::create_dir_all(root.join("sha256"))?;
+        std::fs::create_dir_all(root.join("tmp"))?;
+        Ok(BlobStore { root })
+    }
+
+    fn path(&self, digest: &str) -> Option<PathBuf> {
+        if !valid_digest(digest) {
+            return None;
+        }
+        let hex = &digest[7..];
+        Some(self.root.join("sha256").join(&hex[..2]).join(hex))
+    }
+
+    /// Stores `bytes` durably and returns their digest.
+    pub fn put(&self, bytes: &[u8]) -> std::io::Result<String> {
+        let digest = digest_of(bytes);
+        let path = self.path(&digest).expect("a computed digest is valid");
+        if path.exists() {
+            return Ok(digest);
+        }
+        let dir = path.parent().expect("blob paths have a parent");
+        std::fs::create_dir_all(dir)?;
+        let tmp = self.root.join("tmp").join(format!(
+            "{}.{}.{}",
+            &digest[7..23],
+            std::process::id(),
+            random_suffix()
+        ));
+        let result = (|| {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(bytes)?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, &path)?;
+            std::fs::File::open(dir)?.sync_all()
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result.map(|()| digest)
+    }
+
+    pub fn get(&self, digest: &str) -> std::io::Result<Option<Vec<u8>>> {
+        let Some(path) = self.path(digest) else {
+            return Ok(None);
+        };
+        match std::fs::read(path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Removes temporary files and blobs no row names, older than
+    /// `grace_secs` (another server sharing the store may be about to
+    /// commit a younger one). Returns how many files were removed.
+    pub fn remove_orphans(
+        &self,
+        referenced: &std::collections::HashSet<String>,
+        grace_secs: u64,
+    ) -> usize {
+        let old = |p: &Path| {
+            std::fs::metadata(p)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() >= grace_secs)
+        };
+        let mut removed = 0;
+        for entry in walk(&self.root.join("tmp")) {
+            if old(&entry) && std::fs::remove_file(&entry).is_ok() {
+                removed += 1;
+            }
+        }
+        for entry in walk(&self.root.join("sha256")) {
+            let name = entry
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            if !referenced.contains(&format!("sha256:{name}"))
+                && old(&entry)
+                && std::fs::remove_file(&entry).is_ok()
+            {
+                removed += 1;
+            }
+        }
+        removed
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(e.path()),
+                Ok(t) if t.is_file() => out.push(e.path()),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+fn random_suffix() -> String {
+    let mut b = [0u8; 8];
+    openssl::rand::rand_bytes(&mut b).expect("the system random source works");
+    hex::encode(b)
+}

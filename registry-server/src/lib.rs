@@ -1,0 +1,18 @@
+//! skillseal-registry: a private registry that accepts only signed,
+//! version-pinned, server-scanned skill packages, keeps a hash-chained
+//! audit log, and serves what clients need to pin.
+//!
+//! - [`store`]: SQLite or PostgreSQL through sqlx (one set of migrations),
+//!   and the audit log.
+//! - [`blobs`]: the content-addressed package, bundle and report store.
+//! - [`tokens`] and [`auth`]: hashed API tokens with scopes.
+//! - [`publish`]: the ordered checks an upload passes before it is stored.
+//! - [`http`]: the axum router, the read API and the hardening layers.
+
+pub mod auth;
+pub mod blobs;
+pub mod config;
+pub mod http;
+pub mod publish;
+pub mod store;
+pub mod tokens;

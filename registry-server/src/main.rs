@@ -1,0 +1,218 @@
+//! `skillseal-registry`: serve the registry, create tokens, verify the
+//! audit log. Only this binary prints.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use skillseal_registry::config::{Config, Overrides};
+use skillseal_registry::http::{Registry, router};
+use skillseal_registry::tokens::Scope;
+use skillseal_registry::{auth, store};
+
+#[derive(Parser)]
+#[command(
+    name = "skillseal-registry",
+    version,
+    about = "A private registry of signed, pinned, scanned skills"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct Common {
+    /// The data directory: database, blobs, registry.toml.
+    #[arg(long, value_name = "DIR")]
+    data: PathBuf,
+    /// `sqlite://…` or `postgres://…` [default: sqlite in DIR].
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (creating the data directory on first start).
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Address to listen on [default: 127.0.0.1:7171].
+        #[arg(long, value_name = "ADDR:PORT")]
+        listen: Option<SocketAddr>,
+        /// The URL clients use, behind a proxy (its host and origin are allowed).
+        #[arg(long, value_name = "URL")]
+        public_url: Option<String>,
+        /// Accept a non-loopback address without TLS.
+        #[arg(long)]
+        insecure_public: bool,
+    },
+    /// Manage tokens offline (on the server's machine).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token and print it once.
+    Create {
+        #[command(flatten)]
+        common: Common,
+        /// A name for the principal the token acts for.
+        #[arg(long, default_value = "admin")]
+        name: String,
+        /// Give it every right.
+        #[arg(long)]
+        admin: bool,
+        /// `publish:GLOB` or `yank:GLOB` (repeatable).
+        #[arg(long = "scope", value_name = "SCOPE")]
+        scopes: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every link of the hash chain.
+    Verify {
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+fn config(common: &Common, overrides: Overrides) -> anyhow::Result<Config> {
+    Config::load(
+        &common.data,
+        Overrides {
+            database_url: common.database_url.clone(),
+            ..overrides
+        },
+    )
+}
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    if let Err(e) = run(cli).await {
+        eprintln!("error: {e:#}");
+        std::process::exit(2);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve {
+            common,
+            listen,
+            public_url,
+            insecure_public,
+        } => {
+            tracing_subscriber::fmt()
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_env("SKILLSEAL_LOG")
+                        .unwrap_or_else(|_| "info".into()),
+                )
+                .init();
+            let cfg = config(
+                &common,
+                Overrides {
+                    listen,
+                    public_url,
+                    insecure_public,
+                    database_url: None,
+                },
+            )?;
+            cfg.check_bind()?;
+            let first_start =
+                !cfg.data.join("registry.db").exists() && cfg.database_url.starts_with("sqlite:");
+            let reg = Registry::open(cfg.clone()).await?;
+            let tokens = sqlx::query("SELECT COUNT(*) FROM tokens")
+                .fetch_one(&reg.db)
+                .await?;
+            let count: i64 = sqlx::Row::try_get(&tokens, 0)?;
+            if count == 0 || first_start {
+                let (_, secret) =
+                    auth::create_token(&reg.db, "registry", "admin", &[Scope::Admin], None).await?;
+                // Printed once, to the operator's terminal; never logged.
+                println!(
+                    "admin token (shown once, store it now): {}",
+                    secret.expose()
+                );
+            }
+            let listener = tokio::net::TcpListener::bind(cfg.listen)
+                .await
+                .with_context(|| format!("cannot listen on {}", cfg.listen))?;
+            println!(
+                "skillseal-registry listening on http://{}",
+                listener.local_addr()?
+            );
+            axum::serve(
+                listener,
+                router(reg).into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+            Ok(())
+        }
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    common,
+                    name,
+                    admin,
+                    scopes,
+                },
+        } => {
+            let mut parsed = Vec::new();
+            if admin {
+                parsed.push(Scope::Admin);
+            }
+            for s in &scopes {
+                parsed.push(Scope::parse(s).with_context(|| {
+                    format!("`{s}`: expected publish:GLOB, yank:GLOB or admin")
+                })?);
+            }
+            anyhow::ensure!(!parsed.is_empty(), "give --admin or at least one --scope");
+            anyhow::ensure!(
+                skillseal_package::valid_name(&name),
+                "`{name}` is not a valid token name"
+            );
+            let cfg = config(&common, Overrides::default())?;
+            std::fs::create_dir_all(&cfg.data)?;
+            let db = store::open(&cfg.database_url).await?;
+            let (id, secret) =
+                auth::create_token(&db, "registry-cli", &name, &parsed, None).await?;
+            println!("token {id} for `{name}` (shown once): {}", secret.expose());
+            Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { common },
+        } => {
+            let cfg = config(&common, Overrides::default())?;
+            let db = store::open(&cfg.database_url).await?;
+            match store::verify_audit(&db).await? {
+                Ok(n) => {
+                    let head = store::audit_entries(&db, n - 1, 1).await?;
+                    let hash = head
+                        .first()
+                        .map_or(store::GENESIS.to_string(), |e| e.hash.clone());
+                    println!("audit log intact: {n} entries, head {hash}");
+                    println!(
+                        "(record the head elsewhere: a log rewritten from the start verifies too)"
+                    );
+                    Ok(())
+                }
+                Err((seq, why)) => anyhow::bail!("audit log broken at entry {seq}: {why}"),
+            }
+        }
+    }
+}

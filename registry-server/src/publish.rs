@@ -1,0 +1,437 @@
+//! Publishing: the checks an upload passes, in order, before anything is
+//! stored. The first failure rejects it with its own error, and the
+//! rejection is written to the audit log.
+//!
+//! 1. a token with publish rights on this name (and an owner of it, once it exists);
+//! 2. a valid name; 3. an exact semver version never used for this name
+//!    (yanked ones included); 4. the archive (limits, paths, entry types,
+//!    canonical form, manifest naming this name and version); 5. the
+//!    digest the client declared; 6. the signature, against the signers
+//!    trusted for this skill (the first publish registers its signer);
+//! 7. the registry's own scan under its policy (`block` is refused; the
+//!    report is kept either way); 8. blobs synced, then one transaction.
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use sqlx::Row as _;
+
+use crate::auth::Caller;
+use crate::blobs::digest_of;
+use crate::http::Registry;
+use crate::store;
+
+/// The body of `PUT /api/v1/skills/{name}/{version}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishRequest {
+    /// The package, base64.
+    pub package: String,
+    /// `sha256:…` of the package, as the client computed it.
+    pub digest: String,
+    /// The Sigstore bundle JSON, as text (stored byte for byte).
+    pub bundle: String,
+    /// Who signed: required for a new skill, where it becomes the trusted signer.
+    #[serde(default)]
+    pub signer: Option<SignerSpec>,
+}
+
+/// A trusted signer: a public key, or a keyless identity and its issuer.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum SignerSpec {
+    Key { public_key: String },
+    Identity { identity: String, issuer: String },
+}
+
+/// What a stored signer is known by.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SignerId {
+    Key { fingerprint: String },
+    Identity { identity: String, issuer: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("this needs a token with publish rights: send `Authorization: Bearer …`")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("`{0}` is not a valid skill name")]
+    BadName(String),
+    #[error("{0}")]
+    BadVersion(String),
+    #[error("{0} {1} already exists; versions are immutable (publish a new version)")]
+    VersionExists(String, String),
+    #[error("the request is malformed: {0}")]
+    BadRequest(String),
+    #[error("the package is refused: {0}")]
+    Archive(#[from] skillseal_package::InspectError),
+    #[error("the package is {found}, not {expected} as the URL says")]
+    NameMismatch { expected: String, found: String },
+    #[error("the package's digest is {actual}, not {declared} as declared")]
+    Digest { declared: String, actual: String },
+    #[error("the signature is refused: {0}")]
+    Signature(String),
+    #[error("the registry's scan blocks this package ({reasons}); report {report}")]
+    Blocked { reasons: String, report: String },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl PublishError {
+    /// A stable machine-readable code and the HTTP status.
+    pub fn code(&self) -> (&'static str, u16) {
+        match self {
+            PublishError::Unauthenticated => ("unauthenticated", 401),
+            PublishError::Forbidden(_) => ("forbidden", 403),
+            PublishError::BadName(_) => ("bad_name", 400),
+            PublishError::BadVersion(_) => ("bad_version", 400),
+            PublishError::VersionExists(..) => ("version_exists", 409),
+            PublishError::BadRequest(_) => ("bad_request", 400),
+            PublishError::Archive(_) => ("bad_archive", 422),
+            PublishError::NameMismatch { .. } => ("name_mismatch", 422),
+            PublishError::Digest { .. } => ("digest_mismatch", 422),
+            PublishError::Signature(_) => ("bad_signature", 403),
+            PublishError::Blocked { .. } => ("blocked_by_scan", 422),
+            PublishError::Internal(_) => ("internal", 500),
+        }
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> PublishError {
+    PublishError::Internal(e.to_string())
+}
+
+#[derive(Debug, Serialize)]
+pub struct Published {
+    pub name: String,
+    pub version: String,
+    pub digest: String,
+    pub bundle_digest: String,
+    pub report_digest: String,
+    pub signer: SignerId,
+    pub verdict: String,
+    pub capabilities: Vec<String>,
+}
+
+fn policy_of(spec: &SignerSpec) -> Result<(skillseal_sign::Policy, SignerId), PublishError> {
+    match spec {
+        SignerSpec::Key { public_key } => {
+            let key = skillseal_sign::PublicKey::from_pem(public_key.as_bytes())
+                .map_err(|e| PublishError::BadRequest(format!("signer public key: {e}")))?;
+            let id = SignerId::Key {
+                fingerprint: key.fingerprint(),
+            };
+            Ok((skillseal_sign::Policy::Key(key), id))
+        }
+        SignerSpec::Identity { identity, issuer } => Ok((
+            skillseal_sign::Policy::Identity {
+                identity: identity.clone(),
+                issuer: issuer.clone(),
+            },
+            SignerId::Identity {
+                identity: identity.clone(),
+                issuer: issuer.clone(),
+            },
+        )),
+    }
+}
+
+async fn trusted_signers(reg: &Registry, name: &str) -> Result<Vec<SignerSpec>, PublishError> {
+    let rows = sqlx::query("SELECT kind, value, issuer, public_key FROM signers WHERE skill = $1")
+        .bind(name)
+        .fetch_all(&reg.db)
+        .await
+        .map_err(internal)?;
+    rows.iter()
+        .map(|r| {
+            let kind: String = r.try_get(0).map_err(internal)?;
+            Ok(if kind == "key" {
+                SignerSpec::Key {
+                    public_key: r.try_get(3).map_err(internal)?,
+                }
+            } else {
+                SignerSpec::Identity {
+                    identity: r.try_get(1).map_err(internal)?,
+                    issuer: r.try_get(2).map_err(internal)?,
+                }
+            })
+        })
+        .collect()
+}
+
+/// Runs every check and, when all pass, stores the version.
+pub async fn publish(
+    reg: &Registry,
+    caller: Option<&Caller>,
+    name: &str,
+    version: &str,
+    req: PublishRequest,
+) -> Result<Published, PublishError> {
+    // 1. Rights on this name.
+    let caller = caller.ok_or(PublishError::Unauthenticated)?;
+    if !caller.may_publish(name) {
+        return Err(PublishError::Forbidden(format!(
+            "the token may not publish `{name}`"
+        )));
+    }
+    let owners: Vec<String> = sqlx::query("SELECT owner FROM owners WHERE skill = $1")
+        .bind(name)
+        .fetch_all(&reg.db)
+        .await
+        .map_err(internal)?
+        .iter()
+        .filter_map(|r| r.try_get(0).ok())
+        .collect();
+    if !owners.is_empty() && !owners.contains(&caller.name) && !caller.is_admin() {
+        return Err(PublishError::Forbidden(format!(
+            "`{}` is not an owner of `{name}`",
+            caller.name
+        )));
+    }
+    // 2. The name.
+    if !skillseal_package::valid_name(name) {
+        return Err(PublishError::BadName(name.to_string()));
+    }
+    // 3. An exact version, never used before.
+    let parsed = skillseal_package::parse_version(version, "the URL")
+        .map_err(|e| PublishError::BadVersion(e.to_string()))?;
+    let canonical_version = parsed.to_string();
+    let exists = sqlx::query("SELECT 1 FROM versions WHERE skill = $1 AND version = $2")
+        .bind(name)
+        .bind(&canonical_version)
+        .fetch_optional(&reg.db)
+        .await
+        .map_err(internal)?;
+    if exists.is_some() {
+        return Err(PublishError::VersionExists(name.into(), canonical_version));
+    }
+    // 4. The archive.
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(req.package.as_bytes())
+        .map_err(|e| PublishError::BadRequest(format!("`package` is not base64: {e}")))?;
+    if bytes.len() > reg.config.max_upload_bytes {
+        return Err(PublishError::BadRequest(format!(
+            "the package is larger than {} bytes",
+            reg.config.max_upload_bytes
+        )));
+    }
+    let manifest = skillseal_package::inspect(&bytes, &skillseal_package::Limits::default())?;
+    if manifest.name != name || manifest.version != parsed {
+        return Err(PublishError::NameMismatch {
+            expected: format!("{name} {canonical_version}"),
+            found: format!("{} {}", manifest.name, manifest.version),
+        });
+    }
+    // 5. The digest.
+    let digest = digest_of(&bytes);
+    if req.digest != digest {
+        return Err(PublishError::Digest {
+            declared: req.digest,
+            actual: digest,
+        });
+    }
+    // 6. The signature, by a signer trusted for this skill.
+    let trusted = trusted_signers(reg, name).await?;
+    let candidates: Vec<SignerSpec> = if trusted.is_empty() {
+        match &req.signer {
+            Some(spec) => vec![spec.clone()],
+            None => {
+                return Err(PublishError::BadRequest(
+                    "the first publish of a skill names its signer (`signer`)".into(),
+                ));
+            }
+        }
+    } else {
+        if let Some(spec) = &req.signer
+            && !trusted.contains(spec)
+        {
+            return Err(PublishError::Signature(format!(
+                "the named signer is not trusted for `{name}`; its owners register signers"
+            )));
+        }
+        trusted.clone()
+    };
+    let now = store::now();
+    let mut signer = None;
+    let mut last_error = String::new();
+    for spec in &candidates {
+        let (policy, id) = policy_of(spec)?;
+        match skillseal_sign::verify::verify_json(
+            &bytes,
+            req.bundle.as_bytes(),
+            &policy,
+            &reg.root,
+            now,
+        ) {
+            Ok(_) => {
+                signer = Some((spec.clone(), id));
+                break;
+            }
+            Err(e) => last_error = e.to_string(),
+        }
+    }
+    let Some((signer_spec, signer_id)) = signer else {
+        return Err(PublishError::Signature(if candidates.len() == 1 {
+            last_error
+        } else {
+            format!(
+                "not signed by any of the {} signers trusted for `{name}`",
+                candidates.len()
+            )
+        }));
+    };
+    // 7. The registry's own scan.
+    let report = reg.scan(&manifest, &bytes).await.map_err(internal)?;
+    let report_json = serde_json::to_vec_pretty(&report).map_err(internal)?;
+    let blobs = reg.blobs.clone();
+    let report_digest = tokio::task::spawn_blocking(move || blobs.put(&report_json))
+        .await
+        .map_err(internal)?
+        .map_err(internal)?;
+    let skill = report
+        .skills
+        .first()
+        .ok_or_else(|| internal("the scan found no skill in the package"))?;
+    if !report.errors.is_empty() {
+        return Err(internal(format!(
+            "the scan could not read the package: {}",
+            report.errors[0].message
+        )));
+    }
+    if skill.verdict == skillseal_model::Verdict::Block {
+        let reasons = skill
+            .reasons
+            .iter()
+            .map(|r| r.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(PublishError::Blocked {
+            reasons,
+            report: report_digest,
+        });
+    }
+
+    // 8. Blobs first, synced; then one transaction.
+    let blobs = reg.blobs.clone();
+    let bundle_bytes = req.bundle.clone().into_bytes();
+    let size = bytes.len() as i64;
+    let stored = bytes;
+    let (package_digest, bundle_digest) = tokio::task::spawn_blocking(move || {
+        Ok::<_, std::io::Error>((blobs.put(&stored)?, blobs.put(&bundle_bytes)?))
+    })
+    .await
+    .map_err(internal)?
+    .map_err(internal)?;
+    debug_assert_eq!(package_digest, digest);
+    let published = Published {
+        name: name.to_string(),
+        version: canonical_version.clone(),
+        digest,
+        bundle_digest,
+        report_digest,
+        signer: signer_id,
+        verdict: skill.verdict.as_str().to_string(),
+        capabilities: skill.capabilities.clone(),
+    };
+    let _guard = reg.write_lock.lock().await;
+    let result = commit(
+        reg,
+        caller,
+        &published,
+        &parsed,
+        &signer_spec,
+        size,
+        trusted.is_empty(),
+    )
+    .await;
+    match result {
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            Err(PublishError::VersionExists(name.into(), canonical_version))
+        }
+        Err(e) => Err(internal(e)),
+        Ok(()) => Ok(published),
+    }
+}
+
+async fn commit(
+    reg: &Registry,
+    caller: &Caller,
+    p: &Published,
+    version: &semver::Version,
+    signer: &SignerSpec,
+    size: i64,
+    new_skill: bool,
+) -> Result<(), sqlx::Error> {
+    let now = store::now();
+    let mut tx = reg.db.begin().await?;
+    if new_skill {
+        sqlx::query("INSERT INTO skills (name, created_at) VALUES ($1, $2)")
+            .bind(&p.name)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO owners (skill, owner) VALUES ($1, $2)")
+            .bind(&p.name)
+            .bind(&caller.name)
+            .execute(&mut *tx)
+            .await?;
+        let (kind, value, issuer, key) = match signer {
+            SignerSpec::Key { public_key } => {
+                let fp = match &p.signer {
+                    SignerId::Key { fingerprint } => fingerprint.clone(),
+                    SignerId::Identity { .. } => String::new(),
+                };
+                ("key", fp, String::new(), public_key.clone())
+            }
+            SignerSpec::Identity { identity, issuer } => {
+                ("identity", identity.clone(), issuer.clone(), String::new())
+            }
+        };
+        sqlx::query(
+            "INSERT INTO signers (skill, kind, value, issuer, public_key, added_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&p.name)
+        .bind(kind)
+        .bind(value)
+        .bind(issuer)
+        .bind(key)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO versions (skill, version, major, minor, patch, digest, bundle_digest, report_digest, \
+         size, signer, capabilities, verdict, rules_digest, yanked, published_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14)",
+    )
+    .bind(&p.name)
+    .bind(&p.version)
+    .bind(version.major as i64)
+    .bind(version.minor as i64)
+    .bind(version.patch as i64)
+    .bind(&p.digest)
+    .bind(&p.bundle_digest)
+    .bind(&p.report_digest)
+    .bind(size)
+    .bind(serde_json::to_string(&p.signer).unwrap_or_default())
+    .bind(serde_json::to_string(&p.capabilities).unwrap_or_default())
+    .bind(&p.verdict)
+    .bind(&reg.rules_digest)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    store::audit(
+        &mut tx,
+        &caller.name,
+        "publish",
+        &format!("{}@{}", p.name, p.version),
+        &serde_json::json!({
+            "token": caller.token_id, "digest": p.digest, "signer": p.signer,
+            "verdict": p.verdict, "report": p.report_digest, "new_skill": new_skill,
+        }),
+    )
+    .await?;
+    tx.commit().await
+}

@@ -1,0 +1,225 @@
+//! The database (SQLite by default, PostgreSQL to scale out, through
+//! sqlx's `Any` driver and one set of migrations) and the audit log.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use serde::Serialize;
+use sha2::{Digest as _, Sha256};
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+use sqlx::{Executor as _, Row as _};
+
+/// The migrations, compiled into the binary.
+#[derive(Debug)]
+struct Embedded;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl MigrationSource<'static> for Embedded {
+    fn resolve(self) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxError>> + Send>> {
+        Box::pin(async {
+            Ok(vec![Migration::new(
+                1,
+                "init".into(),
+                MigrationType::Simple,
+                include_str!("../migrations/0001_init.sql").into(),
+                false,
+            )])
+        })
+    }
+}
+
+/// Opens (creating if needed) and migrates the database at `url`.
+pub async fn open(url: &str) -> anyhow::Result<AnyPool> {
+    sqlx::any::install_default_drivers();
+    let sqlite = url.starts_with("sqlite:");
+    let pool = AnyPoolOptions::new()
+        .max_connections(if sqlite { 8 } else { 16 })
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if sqlite {
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA synchronous = FULL").await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await?;
+    Migrator::new(Embedded).await?.run(&pool).await?;
+    Ok(pool)
+}
+
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// One audit log entry as stored.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: serde_json::Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The chain hash of an entry: SHA-256 over the previous hash and the
+/// entry's fields, each length-prefixed so no two entries collide.
+pub fn chain_hash(
+    prev: &str,
+    seq: i64,
+    at: i64,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> String {
+    let mut h = Sha256::new();
+    for field in [
+        prev,
+        &seq.to_string(),
+        &at.to_string(),
+        actor,
+        action,
+        subject,
+        detail,
+    ] {
+        h.update((field.len() as u64).to_be_bytes());
+        h.update(field.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// The hash the chain starts from.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Appends an audit entry inside the caller's transaction.
+pub async fn audit(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    let last = sqlx::query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(&mut **tx)
+        .await?;
+    let (seq, prev) = match last {
+        Some(row) => (row.try_get::<i64, _>(0)? + 1, row.try_get::<String, _>(1)?),
+        None => (1, GENESIS.to_string()),
+    };
+    let at = now();
+    let detail = detail.to_string();
+    let hash = chain_hash(&prev, seq, at, actor, action, subject, &detail);
+    sqlx::query(
+        "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(seq)
+    .bind(at)
+    .bind(actor)
+    .bind(action)
+    .bind(subject)
+    .bind(detail)
+    .bind(prev)
+    .bind(hash)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Appends one audit entry in a transaction of its own.
+pub async fn audit_alone(
+    db: &AnyPool,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    audit(&mut tx, actor, action, subject, detail).await?;
+    tx.commit().await
+}
+
+pub async fn audit_entries(
+    db: &AnyPool,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit \
+         WHERE seq > $1 ORDER BY seq LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let detail: String = r.try_get(5)?;
+            Ok(AuditEntry {
+                seq: r.try_get(0)?,
+                at: r.try_get(1)?,
+                actor: r.try_get(2)?,
+                action: r.try_get(3)?,
+                subject: r.try_get(4)?,
+                detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::String(detail)),
+                prev_hash: r.try_get(6)?,
+                hash: r.try_get(7)?,
+            })
+        })
+        .collect()
+}
+
+/// Walks the whole audit log and checks every link of the chain. Returns
+/// the number of entries, or the first sequence number that breaks it.
+pub async fn verify_audit(db: &AnyPool) -> anyhow::Result<Result<i64, (i64, String)>> {
+    let rows = sqlx::query(
+        "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit ORDER BY seq",
+    )
+    .fetch_all(db)
+    .await?;
+    let mut prev = GENESIS.to_string();
+    for (expected_seq, r) in (1i64..).zip(rows.iter()) {
+        let seq: i64 = r.try_get(0)?;
+        let (at, actor, action, subject, detail, prev_hash, hash): (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+        ) = (
+            r.try_get(1)?,
+            r.try_get(2)?,
+            r.try_get(3)?,
+            r.try_get(4)?,
+            r.try_get(5)?,
+            r.try_get(6)?,
+            r.try_get(7)?,
+        );
+        if seq != expected_seq {
+            return Ok(Err((seq, format!("entry {expected_seq} is missing"))));
+        }
+        if prev_hash != prev {
+            return Ok(Err((
+                seq,
+                "its previous hash does not match the entry before it".into(),
+            )));
+        }
+        if chain_hash(&prev, seq, at, &actor, &action, &subject, &detail) != hash {
+            return Ok(Err((seq, "its contents do not match its hash".into())));
+        }
+        prev = hash;
+    }
+    Ok(Ok(rows.len() as i64))
+}
