@@ -24,9 +24,38 @@ struct Env {
     admin: String,
 }
 
-async fn fresh() -> Env {
+/// A fresh registry on SQLite, and another on a fresh PostgreSQL database
+/// when `SKILLSEAL_TEST_DATABASE_URL` names a server (`.ci/run` sets it).
+async fn backends() -> Vec<Env> {
+    let mut envs = vec![fresh(None).await];
+    if let Ok(base) = std::env::var("SKILLSEAL_TEST_DATABASE_URL") {
+        sqlx::any::install_default_drivers();
+        let admin = sqlx::AnyPool::connect(&base)
+            .await
+            .expect("connect to SKILLSEAL_TEST_DATABASE_URL");
+        let name = format!(
+            "skillseal_test_{}",
+            skillseal_registry::tokens::generate().0
+        );
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .unwrap();
+        let (prefix, _) = base
+            .rsplit_once('/')
+            .expect("a database URL ends in /DATABASE");
+        envs.push(fresh(Some(format!("{prefix}/{name}"))).await);
+    }
+    envs
+}
+
+async fn fresh(database_url: Option<String>) -> Env {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config::load(dir.path(), Overrides::default()).unwrap();
+    let overrides = Overrides {
+        database_url,
+        ..Overrides::default()
+    };
+    let config = Config::load(dir.path(), overrides).unwrap();
     let reg = Registry::open(config).await.unwrap();
     let (_, secret) = auth::create_token(&reg.db, "test", "admin", &[Scope::Admin], None)
         .await
@@ -162,524 +191,530 @@ async fn versions(reg: &Arc<Registry>) -> i64 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn publish_read_pin_download_yank() {
-    let env = fresh().await;
-    let k = key();
-    let s = signed("benign/weather-forecast", "2.1.0", &k);
-    let (status, v) = call("PUT", "/api/v1/skills/weather-forecast/2.1.0")
-        .token(&env.admin)
-        .json(body(&s, true))
-        .send(&env.reg)
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{v}");
-    assert_eq!(v["digest"], s.digest);
-    assert_eq!(v["signer"]["fingerprint"], k.public_key().fingerprint());
+    for env in backends().await {
+        let k = key();
+        let s = signed("benign/weather-forecast", "2.1.0", &k);
+        let (status, v) = call("PUT", "/api/v1/skills/weather-forecast/2.1.0")
+            .token(&env.admin)
+            .json(body(&s, true))
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        assert_eq!(v["digest"], s.digest);
+        assert_eq!(v["signer"]["fingerprint"], k.public_key().fingerprint());
 
-    let (status, v) = call("GET", "/api/v1/skills/weather-forecast")
-        .send(&env.reg)
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let version = &v["versions"][0];
-    assert_eq!(version["version"], "2.1.0");
-    assert_eq!(version["digest"], s.digest);
-    assert_eq!(version["verdict"], "pass");
-    assert_eq!(version["yanked"], false);
-    assert!(
-        version["rules_digest"]
-            .as_str()
+        let (status, v) = call("GET", "/api/v1/skills/weather-forecast")
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let version = &v["versions"][0];
+        assert_eq!(version["version"], "2.1.0");
+        assert_eq!(version["digest"], s.digest);
+        assert_eq!(version["verdict"], "pass");
+        assert_eq!(version["yanked"], false);
+        assert!(
+            version["rules_digest"]
+                .as_str()
+                .unwrap()
+                .starts_with("sha256:")
+        );
+        assert!(version["capabilities"].is_array());
+
+        let (status, headers, bytes) = call("GET", "/api/v1/skills/weather-forecast/2.1.0/package")
+            .send_raw(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(bytes, s.package);
+        assert!(
+            headers["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("immutable")
+        );
+        let (_, _, bundle) = call("GET", "/api/v1/skills/weather-forecast/2.1.0/bundle")
+            .send_raw(&env.reg)
+            .await;
+        assert_eq!(bundle, s.bundle.as_bytes());
+        let by_digest = format!("/api/v1/packages/{}", s.digest);
+        let (status, _, bytes) = call("GET", &by_digest).send_raw(&env.reg).await;
+        assert_eq!((status, bytes), (StatusCode::OK, s.package.clone()));
+        let (status, report) = call("GET", "/api/v1/skills/weather-forecast/2.1.0/report")
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(report["skills"][0]["verdict"], "pass");
+
+        let (status, v) = call("GET", "/api/v1/skills?q=weather").send(&env.reg).await;
+        assert_eq!(
+            (status, v["skills"][0]["name"].clone()),
+            (StatusCode::OK, json!("weather-forecast"))
+        );
+
+        let resolve = json!({"skills": {"weather-forecast": "^2"}});
+        let (status, v) = call("POST", "/api/v1/resolve")
+            .json(resolve.clone())
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        assert_eq!(v["pins"]["weather-forecast"]["version"], "2.1.0");
+        assert_eq!(v["pins"]["weather-forecast"]["digest"], s.digest);
+
+        // Yanked versions are never chosen, and never replaced.
+        let (status, _) = call("POST", "/api/v1/skills/weather-forecast/2.1.0/yank")
+            .token(&env.admin)
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, v) = call("POST", "/api/v1/resolve")
+            .json(resolve.clone())
+            .send(&env.reg)
+            .await;
+        assert_eq!(
+            (status, v["error"]["code"].clone()),
+            (StatusCode::NOT_FOUND, json!("no_match"))
+        );
+        let (status, v) = call("PUT", "/api/v1/skills/weather-forecast/2.1.0")
+            .token(&env.admin)
+            .json(body(&s, false))
+            .send(&env.reg)
+            .await;
+        assert_eq!(
+            (status, v["error"]["code"].clone()),
+            (StatusCode::CONFLICT, json!("version_exists"))
+        );
+        let (status, _) = call("POST", "/api/v1/skills/weather-forecast/2.1.0/unyank")
+            .token(&env.admin)
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = call("POST", "/api/v1/resolve")
+            .json(resolve)
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+
+        // The audit log recorded it all, and its chain holds.
+        let (status, v) = call("GET", "/api/v1/audit")
+            .token(&env.admin)
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let actions: Vec<&str> = v["entries"]
+            .as_array()
             .unwrap()
-            .starts_with("sha256:")
-    );
-    assert!(version["capabilities"].is_array());
-
-    let (status, headers, bytes) = call("GET", "/api/v1/skills/weather-forecast/2.1.0/package")
-        .send_raw(&env.reg)
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(bytes, s.package);
-    assert!(
-        headers["cache-control"]
-            .to_str()
-            .unwrap()
-            .contains("immutable")
-    );
-    let (_, _, bundle) = call("GET", "/api/v1/skills/weather-forecast/2.1.0/bundle")
-        .send_raw(&env.reg)
-        .await;
-    assert_eq!(bundle, s.bundle.as_bytes());
-    let by_digest = format!("/api/v1/packages/{}", s.digest);
-    let (status, _, bytes) = call("GET", &by_digest).send_raw(&env.reg).await;
-    assert_eq!((status, bytes), (StatusCode::OK, s.package.clone()));
-    let (status, report) = call("GET", "/api/v1/skills/weather-forecast/2.1.0/report")
-        .send(&env.reg)
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(report["skills"][0]["verdict"], "pass");
-
-    let (status, v) = call("GET", "/api/v1/skills?q=weather").send(&env.reg).await;
-    assert_eq!(
-        (status, v["skills"][0]["name"].clone()),
-        (StatusCode::OK, json!("weather-forecast"))
-    );
-
-    let resolve = json!({"skills": {"weather-forecast": "^2"}});
-    let (status, v) = call("POST", "/api/v1/resolve")
-        .json(resolve.clone())
-        .send(&env.reg)
-        .await;
-    assert_eq!(status, StatusCode::OK, "{v}");
-    assert_eq!(v["pins"]["weather-forecast"]["version"], "2.1.0");
-    assert_eq!(v["pins"]["weather-forecast"]["digest"], s.digest);
-
-    // Yanked versions are never chosen, and never replaced.
-    let (status, _) = call("POST", "/api/v1/skills/weather-forecast/2.1.0/yank")
-        .token(&env.admin)
-        .send(&env.reg)
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let (status, v) = call("POST", "/api/v1/resolve")
-        .json(resolve.clone())
-        .send(&env.reg)
-        .await;
-    assert_eq!(
-        (status, v["error"]["code"].clone()),
-        (StatusCode::NOT_FOUND, json!("no_match"))
-    );
-    let (status, v) = call("PUT", "/api/v1/skills/weather-forecast/2.1.0")
-        .token(&env.admin)
-        .json(body(&s, false))
-        .send(&env.reg)
-        .await;
-    assert_eq!(
-        (status, v["error"]["code"].clone()),
-        (StatusCode::CONFLICT, json!("version_exists"))
-    );
-    let (status, _) = call("POST", "/api/v1/skills/weather-forecast/2.1.0/unyank")
-        .token(&env.admin)
-        .send(&env.reg)
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let (status, _) = call("POST", "/api/v1/resolve")
-        .json(resolve)
-        .send(&env.reg)
-        .await;
-    assert_eq!(status, StatusCode::OK);
-
-    // The audit log recorded it all, and its chain holds.
-    let (status, v) = call("GET", "/api/v1/audit")
-        .token(&env.admin)
-        .send(&env.reg)
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let actions: Vec<&str> = v["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        actions,
-        [
-            "token.create",
-            "publish",
-            "yank",
-            "publish.reject",
-            "unyank"
-        ]
-    );
-    assert_eq!(store::verify_audit(&env.reg.db).await.unwrap(), Ok(5));
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "token.create",
+                "publish",
+                "yank",
+                "publish.reject",
+                "unyank"
+            ]
+        );
+        assert_eq!(store::verify_audit(&env.reg.db).await.unwrap(), Ok(5));
+    }
 }
 
 /// Hostile uploads and requests: each refused with its own error code,
 /// each refusal audited, nothing stored.
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_publishes_are_refused_each_with_its_own_error() {
-    let env = fresh().await;
-    let k = key();
-    let good = signed("benign/weather-forecast", "1.0.0", &k);
-    let (_, narrow) = auth::create_token(
-        &env.reg.db,
-        "test",
-        "other-team",
-        &[Scope::Publish("other-*".into())],
-        None,
-    )
-    .await
-    .unwrap();
+    for env in backends().await {
+        let k = key();
+        let good = signed("benign/weather-forecast", "1.0.0", &k);
+        let (_, narrow) = auth::create_token(
+            &env.reg.db,
+            "test",
+            "other-team",
+            &[Scope::Publish("other-*".into())],
+            None,
+        )
+        .await
+        .unwrap();
 
-    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
-    let tar_gz = |entries: &[(&str, tar::EntryType, &[u8])]| {
-        let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
-            Vec::new(),
-            flate2::Compression::default(),
-        ));
-        for (path, kind, data) in entries {
-            let mut h = tar::Header::new_gnu();
-            h.set_entry_type(*kind);
-            h.set_size(data.len() as u64);
-            h.set_mode(0o644);
-            h.as_old_mut().name[..path.len()].copy_from_slice(path.as_bytes());
-            h.set_cksum();
-            builder.append(&h, *data).unwrap();
-        }
-        builder.into_inner().unwrap().finish().unwrap()
-    };
-    let manifest = br#"{"format":1,"name":"weather-forecast","version":"1.0.0","files":[]}"#;
-    let reg_file = tar::EntryType::Regular;
-    let with_package = |bytes: Vec<u8>| {
-        let bundle = skillseal_sign::sign(&bytes, &k).unwrap().to_json();
-        json!({"package": b64(&bytes), "digest": skillseal_registry::blobs::digest_of(&bytes), "bundle": bundle,
-               "signer": {"key": {"public_key": good.public_pem}}})
-    };
-    let traversal = with_package(tar_gz(&[
-        (".skillseal/manifest.json", reg_file, manifest),
-        ("../../etc/cron.d/x", reg_file, b"x"),
-    ]));
-    let link = with_package(tar_gz(&[
-        (".skillseal/manifest.json", reg_file, manifest),
-        ("SKILL.md", tar::EntryType::Symlink, b""),
-    ]));
-    let zeros = vec![0u8; 40 << 20];
-    let bomb = with_package(tar_gz(&[
-        (".skillseal/manifest.json", reg_file, manifest),
-        ("z", reg_file, &zeros),
-    ]));
-    let mut wrong_digest = body(&good, true);
-    wrong_digest["digest"] = json!(format!("sha256:{}", "0".repeat(64)));
-    let other = signed("benign/weather-forecast", "1.0.0", &key());
-    let mut bad_signature = body(&good, true);
-    bad_signature["bundle"] = json!(other.bundle);
-    let malicious = signed("malicious/actions-workflow-lint", "0.9.0", &k);
+        let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+        let tar_gz = |entries: &[(&str, tar::EntryType, &[u8])]| {
+            let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+                Vec::new(),
+                flate2::Compression::default(),
+            ));
+            for (path, kind, data) in entries {
+                let mut h = tar::Header::new_gnu();
+                h.set_entry_type(*kind);
+                h.set_size(data.len() as u64);
+                h.set_mode(0o644);
+                h.as_old_mut().name[..path.len()].copy_from_slice(path.as_bytes());
+                h.set_cksum();
+                builder.append(&h, *data).unwrap();
+            }
+            builder.into_inner().unwrap().finish().unwrap()
+        };
+        let manifest = br#"{"format":1,"name":"weather-forecast","version":"1.0.0","files":[]}"#;
+        let reg_file = tar::EntryType::Regular;
+        let with_package = |bytes: Vec<u8>| {
+            let bundle = skillseal_sign::sign(&bytes, &k).unwrap().to_json();
+            json!({"package": b64(&bytes), "digest": skillseal_registry::blobs::digest_of(&bytes), "bundle": bundle,
+                   "signer": {"key": {"public_key": good.public_pem}}})
+        };
+        let traversal = with_package(tar_gz(&[
+            (".skillseal/manifest.json", reg_file, manifest),
+            ("../../etc/cron.d/x", reg_file, b"x"),
+        ]));
+        let link = with_package(tar_gz(&[
+            (".skillseal/manifest.json", reg_file, manifest),
+            ("SKILL.md", tar::EntryType::Symlink, b""),
+        ]));
+        let zeros = vec![0u8; 40 << 20];
+        let bomb = with_package(tar_gz(&[
+            (".skillseal/manifest.json", reg_file, manifest),
+            ("z", reg_file, &zeros),
+        ]));
+        let mut wrong_digest = body(&good, true);
+        wrong_digest["digest"] = json!(format!("sha256:{}", "0".repeat(64)));
+        let other = signed("benign/weather-forecast", "1.0.0", &key());
+        let mut bad_signature = body(&good, true);
+        bad_signature["bundle"] = json!(other.bundle);
+        let malicious = signed("malicious/actions-workflow-lint", "0.9.0", &k);
 
-    let url = "/api/v1/skills/weather-forecast/1.0.0";
-    let cases: Vec<(&str, Call<'_>, StatusCode, &str)> = vec![
-        (
-            "no token",
-            call("PUT", url).json(body(&good, true)),
-            StatusCode::UNAUTHORIZED,
-            "unauthenticated",
-        ),
-        (
-            "unknown token",
-            call("PUT", url)
-                .token("skillseal_nope")
-                .json(body(&good, true)),
-            StatusCode::UNAUTHORIZED,
-            "unauthenticated",
-        ),
-        (
-            "wrong scope",
-            call("PUT", url)
-                .token(narrow.expose())
-                .json(body(&good, true)),
-            StatusCode::FORBIDDEN,
-            "forbidden",
-        ),
-        (
-            "bad name",
-            call("PUT", "/api/v1/skills/Weather_Forecast/1.0.0")
-                .token(&env.admin)
-                .json(body(&good, true)),
-            StatusCode::BAD_REQUEST,
-            "bad_name",
-        ),
-        (
-            "range version",
-            call("PUT", "/api/v1/skills/weather-forecast/%5E1.0")
-                .token(&env.admin)
-                .json(body(&good, true)),
-            StatusCode::BAD_REQUEST,
-            "bad_version",
-        ),
-        (
-            "traversal",
-            call("PUT", url).token(&env.admin).json(traversal),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_archive",
-        ),
-        (
-            "link",
-            call("PUT", url).token(&env.admin).json(link),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_archive",
-        ),
-        (
-            "bomb",
-            call("PUT", url).token(&env.admin).json(bomb),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_archive",
-        ),
-        (
-            "other version in URL",
-            call("PUT", "/api/v1/skills/weather-forecast/1.0.1")
-                .token(&env.admin)
-                .json(body(&good, true)),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "name_mismatch",
-        ),
-        (
-            "digest",
-            call("PUT", url).token(&env.admin).json(wrong_digest),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "digest_mismatch",
-        ),
-        (
-            "bad signature",
-            call("PUT", url).token(&env.admin).json(bad_signature),
-            StatusCode::FORBIDDEN,
-            "bad_signature",
-        ),
-        (
-            "malicious",
-            call("PUT", "/api/v1/skills/actions-workflow-lint/0.9.0")
-                .token(&env.admin)
-                .json(body(&malicious, true)),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "blocked_by_scan",
-        ),
-        (
-            "cross-origin",
-            call("PUT", url)
-                .token(&env.admin)
-                .header("origin", "https://attacker.example.invalid")
-                .json(body(&good, true)),
-            StatusCode::FORBIDDEN,
-            "cross_origin",
-        ),
-        (
-            "cross-site fetch",
-            call("PUT", url)
-                .token(&env.admin)
-                .header("sec-fetch-site", "cross-site")
-                .json(body(&good, true)),
-            StatusCode::FORBIDDEN,
-            "cross_origin",
-        ),
-        (
-            "unknown host",
-            call("PUT", url)
-                .token(&env.admin)
-                .header("host", "attacker.example.invalid")
-                .json(body(&good, true)),
-            StatusCode::MISDIRECTED_REQUEST,
-            "bad_host",
-        ),
-        (
-            "token in query",
-            call("PUT", "/api/v1/skills/weather-forecast/1.0.0?token=x")
-                .token(&env.admin)
-                .json(body(&good, true)),
-            StatusCode::BAD_REQUEST,
-            "bad_query",
-        ),
-    ];
-    let mut audited = 2; // the two tokens' creation
-    for (what, request, status, code) in cases {
-        let (got, v) = request.send(&env.reg).await;
-        assert_eq!(
-            (got, v["error"]["code"].as_str().unwrap_or("")),
-            (status, code),
-            "{what}: {v}"
-        );
-        assert_eq!(versions(&env.reg).await, 0, "{what}: something was stored");
-        // Refusals past the hardening layer are audited with their reason.
-        if ![
-            "cross-origin",
-            "cross-site fetch",
-            "unknown host",
-            "token in query",
-        ]
-        .contains(&what)
-        {
-            audited += 1;
+        let url = "/api/v1/skills/weather-forecast/1.0.0";
+        let cases: Vec<(&str, Call<'_>, StatusCode, &str)> = vec![
+            (
+                "no token",
+                call("PUT", url).json(body(&good, true)),
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+            ),
+            (
+                "unknown token",
+                call("PUT", url)
+                    .token("skillseal_nope")
+                    .json(body(&good, true)),
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+            ),
+            (
+                "wrong scope",
+                call("PUT", url)
+                    .token(narrow.expose())
+                    .json(body(&good, true)),
+                StatusCode::FORBIDDEN,
+                "forbidden",
+            ),
+            (
+                "bad name",
+                call("PUT", "/api/v1/skills/Weather_Forecast/1.0.0")
+                    .token(&env.admin)
+                    .json(body(&good, true)),
+                StatusCode::BAD_REQUEST,
+                "bad_name",
+            ),
+            (
+                "range version",
+                call("PUT", "/api/v1/skills/weather-forecast/%5E1.0")
+                    .token(&env.admin)
+                    .json(body(&good, true)),
+                StatusCode::BAD_REQUEST,
+                "bad_version",
+            ),
+            (
+                "traversal",
+                call("PUT", url).token(&env.admin).json(traversal),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_archive",
+            ),
+            (
+                "link",
+                call("PUT", url).token(&env.admin).json(link),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_archive",
+            ),
+            (
+                "bomb",
+                call("PUT", url).token(&env.admin).json(bomb),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_archive",
+            ),
+            (
+                "other version in URL",
+                call("PUT", "/api/v1/skills/weather-forecast/1.0.1")
+                    .token(&env.admin)
+                    .json(body(&good, true)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "name_mismatch",
+            ),
+            (
+                "digest",
+                call("PUT", url).token(&env.admin).json(wrong_digest),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "digest_mismatch",
+            ),
+            (
+                "bad signature",
+                call("PUT", url).token(&env.admin).json(bad_signature),
+                StatusCode::FORBIDDEN,
+                "bad_signature",
+            ),
+            (
+                "malicious",
+                call("PUT", "/api/v1/skills/actions-workflow-lint/0.9.0")
+                    .token(&env.admin)
+                    .json(body(&malicious, true)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "blocked_by_scan",
+            ),
+            (
+                "cross-origin",
+                call("PUT", url)
+                    .token(&env.admin)
+                    .header("origin", "https://attacker.example.invalid")
+                    .json(body(&good, true)),
+                StatusCode::FORBIDDEN,
+                "cross_origin",
+            ),
+            (
+                "cross-site fetch",
+                call("PUT", url)
+                    .token(&env.admin)
+                    .header("sec-fetch-site", "cross-site")
+                    .json(body(&good, true)),
+                StatusCode::FORBIDDEN,
+                "cross_origin",
+            ),
+            (
+                "unknown host",
+                call("PUT", url)
+                    .token(&env.admin)
+                    .header("host", "attacker.example.invalid")
+                    .json(body(&good, true)),
+                StatusCode::MISDIRECTED_REQUEST,
+                "bad_host",
+            ),
+            (
+                "token in query",
+                call("PUT", "/api/v1/skills/weather-forecast/1.0.0?token=x")
+                    .token(&env.admin)
+                    .json(body(&good, true)),
+                StatusCode::BAD_REQUEST,
+                "bad_query",
+            ),
+        ];
+        let mut audited = 2; // the two tokens' creation
+        for (what, request, status, code) in cases {
+            let (got, v) = request.send(&env.reg).await;
+            assert_eq!(
+                (got, v["error"]["code"].as_str().unwrap_or("")),
+                (status, code),
+                "{what}: {v}"
+            );
+            assert_eq!(versions(&env.reg).await, 0, "{what}: something was stored");
+            // Refusals past the hardening layer are audited with their reason.
+            if ![
+                "cross-origin",
+                "cross-site fetch",
+                "unknown host",
+                "token in query",
+            ]
+            .contains(&what)
+            {
+                audited += 1;
+            }
+            let entries = store::audit_entries(&env.reg.db, 0, 1000).await.unwrap();
+            assert_eq!(entries.len(), audited, "{what}");
         }
         let entries = store::audit_entries(&env.reg.db, 0, 1000).await.unwrap();
-        assert_eq!(entries.len(), audited, "{what}");
-    }
-    let entries = store::audit_entries(&env.reg.db, 0, 1000).await.unwrap();
-    let blocked = entries
-        .iter()
-        .find(|e| e.detail["code"] == "blocked_by_scan")
-        .unwrap();
-    let report = blocked.detail["report"].as_str().unwrap();
-    assert!(
-        env.reg.blobs.get(report).unwrap().is_some(),
-        "the refused package's report is kept"
-    );
+        let blocked = entries
+            .iter()
+            .find(|e| e.detail["code"] == "blocked_by_scan")
+            .unwrap();
+        let report = blocked.detail["report"].as_str().unwrap();
+        assert!(
+            env.reg.blobs.get(report).unwrap().is_some(),
+            "the refused package's report is kept"
+        );
 
-    // The good package is accepted afterwards; a second signer is refused.
-    let (status, v) = call("PUT", url)
-        .token(&env.admin)
-        .json(body(&good, true))
-        .send(&env.reg)
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{v}");
-    let swapped = signed("benign/weather-forecast", "1.0.1", &key());
-    let (status, v) = call("PUT", "/api/v1/skills/weather-forecast/1.0.1")
-        .token(&env.admin)
-        .json(body(&swapped, true))
-        .send(&env.reg)
-        .await;
-    assert_eq!(
-        (status, v["error"]["code"].clone()),
-        (StatusCode::FORBIDDEN, json!("bad_signature")),
-        "{v}"
-    );
-    let (status, v) = call("PUT", "/api/v1/skills/weather-forecast/1.0.1")
-        .token(&env.admin)
-        .json(body(&swapped, false))
-        .send(&env.reg)
-        .await;
-    assert_eq!(
-        (status, v["error"]["code"].clone()),
-        (StatusCode::FORBIDDEN, json!("bad_signature")),
-        "{v}"
-    );
-    assert_eq!(versions(&env.reg).await, 1);
+        // The good package is accepted afterwards; a second signer is refused.
+        let (status, v) = call("PUT", url)
+            .token(&env.admin)
+            .json(body(&good, true))
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        let swapped = signed("benign/weather-forecast", "1.0.1", &key());
+        let (status, v) = call("PUT", "/api/v1/skills/weather-forecast/1.0.1")
+            .token(&env.admin)
+            .json(body(&swapped, true))
+            .send(&env.reg)
+            .await;
+        assert_eq!(
+            (status, v["error"]["code"].clone()),
+            (StatusCode::FORBIDDEN, json!("bad_signature")),
+            "{v}"
+        );
+        let (status, v) = call("PUT", "/api/v1/skills/weather-forecast/1.0.1")
+            .token(&env.admin)
+            .json(body(&swapped, false))
+            .send(&env.reg)
+            .await;
+        assert_eq!(
+            (status, v["error"]["code"].clone()),
+            (StatusCode::FORBIDDEN, json!("bad_signature")),
+            "{v}"
+        );
+        assert_eq!(versions(&env.reg).await, 1);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn tokens_are_shown_once_stored_hashed_scoped_and_revocable() {
-    let env = fresh().await;
-    let (status, v) = call("POST", "/api/v1/tokens")
-        .token(&env.admin)
-        .json(json!({"name": "ci", "scopes": ["publish:weather-*"], "expires_in_days": 30}))
-        .send(&env.reg)
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{v}");
-    let token = v["token"].as_str().unwrap().to_string();
-    let id = v["id"].as_str().unwrap().to_string();
-    assert!(token.starts_with("skillseal_"));
+    for env in backends().await {
+        let (status, v) = call("POST", "/api/v1/tokens")
+            .token(&env.admin)
+            .json(json!({"name": "ci", "scopes": ["publish:weather-*"], "expires_in_days": 30}))
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        let token = v["token"].as_str().unwrap().to_string();
+        let id = v["id"].as_str().unwrap().to_string();
+        assert!(token.starts_with("skillseal_"));
 
-    let (_, list) = call("GET", "/api/v1/tokens")
-        .token(&env.admin)
-        .send(&env.reg)
-        .await;
-    assert!(
-        !list.to_string().contains(&token),
-        "listing never shows a secret"
-    );
-    let rows = sqlx::query("SELECT hash FROM tokens")
-        .fetch_all(&env.reg.db)
-        .await
-        .unwrap();
-    for r in rows {
-        let hash: String = sqlx::Row::try_get(&r, 0).unwrap();
-        assert!(!hash.contains(&token) && hash.len() == 64);
+        let (_, list) = call("GET", "/api/v1/tokens")
+            .token(&env.admin)
+            .send(&env.reg)
+            .await;
+        assert!(
+            !list.to_string().contains(&token),
+            "listing never shows a secret"
+        );
+        let rows = sqlx::query("SELECT hash FROM tokens")
+            .fetch_all(&env.reg.db)
+            .await
+            .unwrap();
+        for r in rows {
+            let hash: String = sqlx::Row::try_get(&r, 0).unwrap();
+            assert!(!hash.contains(&token) && hash.len() == 64);
+        }
+
+        // Not an admin: cannot list tokens or read the audit log.
+        let (status, _) = call("GET", "/api/v1/tokens")
+            .token(&token)
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = call("GET", "/api/v1/audit")
+            .token(&token)
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, v) = call("POST", "/api/v1/tokens")
+            .token(&env.admin)
+            .json(json!({"name": "x", "scopes": ["root"]}))
+            .send(&env.reg)
+            .await;
+        assert_eq!(
+            (status, v["error"]["code"].clone()),
+            (StatusCode::BAD_REQUEST, json!("bad_scope"))
+        );
+
+        let revoke = format!("/api/v1/tokens/{id}");
+        let (status, _) = call("DELETE", &revoke)
+            .token(&env.admin)
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (status, _) = call("GET", "/api/v1/tokens")
+            .token(&token)
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-
-    // Not an admin: cannot list tokens or read the audit log.
-    let (status, _) = call("GET", "/api/v1/tokens")
-        .token(&token)
-        .send(&env.reg)
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = call("GET", "/api/v1/audit")
-        .token(&token)
-        .send(&env.reg)
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, v) = call("POST", "/api/v1/tokens")
-        .token(&env.admin)
-        .json(json!({"name": "x", "scopes": ["root"]}))
-        .send(&env.reg)
-        .await;
-    assert_eq!(
-        (status, v["error"]["code"].clone()),
-        (StatusCode::BAD_REQUEST, json!("bad_scope"))
-    );
-
-    let revoke = format!("/api/v1/tokens/{id}");
-    let (status, _) = call("DELETE", &revoke)
-        .token(&env.admin)
-        .send(&env.reg)
-        .await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, _) = call("GET", "/api/v1/tokens")
-        .token(&token)
-        .send(&env.reg)
-        .await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn tampering_with_the_audit_log_is_detected() {
-    let env = fresh().await;
-    for name in ["a", "b", "c"] {
-        auth::create_token(&env.reg.db, "test", name, &[Scope::Admin], None)
+    for env in backends().await {
+        for name in ["a", "b", "c"] {
+            auth::create_token(&env.reg.db, "test", name, &[Scope::Admin], None)
+                .await
+                .unwrap();
+        }
+        assert_eq!(store::verify_audit(&env.reg.db).await.unwrap(), Ok(4));
+        sqlx::query("UPDATE audit SET actor = 'someone-else' WHERE seq = 2")
+            .execute(&env.reg.db)
             .await
             .unwrap();
+        assert!(matches!(
+            store::verify_audit(&env.reg.db).await.unwrap(),
+            Err((2, _))
+        ));
+        sqlx::query("UPDATE audit SET actor = 'test' WHERE seq = 2")
+            .execute(&env.reg.db)
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM audit WHERE seq = 3")
+            .execute(&env.reg.db)
+            .await
+            .unwrap();
+        assert!(matches!(
+            store::verify_audit(&env.reg.db).await.unwrap(),
+            Err((4, _))
+        ));
     }
-    assert_eq!(store::verify_audit(&env.reg.db).await.unwrap(), Ok(4));
-    sqlx::query("UPDATE audit SET actor = 'someone-else' WHERE seq = 2")
-        .execute(&env.reg.db)
-        .await
-        .unwrap();
-    assert!(matches!(
-        store::verify_audit(&env.reg.db).await.unwrap(),
-        Err((2, _))
-    ));
-    sqlx::query("UPDATE audit SET actor = 'test' WHERE seq = 2")
-        .execute(&env.reg.db)
-        .await
-        .unwrap();
-    sqlx::query("DELETE FROM audit WHERE seq = 3")
-        .execute(&env.reg.db)
-        .await
-        .unwrap();
-    assert!(matches!(
-        store::verify_audit(&env.reg.db).await.unwrap(),
-        Err((4, _))
-    ));
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_publishes_of_one_new_version_at_once_store_exactly_one() {
-    let env = fresh().await;
-    let k = key();
-    let s = signed("benign/weather-forecast", "3.0.0", &k);
-    let send = || {
-        call("PUT", "/api/v1/skills/weather-forecast/3.0.0")
-            .token(&env.admin)
-            .json(body(&s, true))
-            .send(&env.reg)
-    };
-    let (a, b) = tokio::join!(send(), send());
-    let mut statuses = [a.0, b.0];
-    statuses.sort();
-    assert_eq!(
-        statuses,
-        [StatusCode::CREATED, StatusCode::CONFLICT],
-        "{} / {}",
-        a.1,
-        b.1
-    );
-    assert_eq!(versions(&env.reg).await, 1);
-    assert_eq!(
-        store::verify_audit(&env.reg.db)
-            .await
-            .unwrap()
-            .map(|n| n >= 3),
-        Ok(true)
-    );
+    for env in backends().await {
+        let k = key();
+        let s = signed("benign/weather-forecast", "3.0.0", &k);
+        let send = || {
+            call("PUT", "/api/v1/skills/weather-forecast/3.0.0")
+                .token(&env.admin)
+                .json(body(&s, true))
+                .send(&env.reg)
+        };
+        let (a, b) = tokio::join!(send(), send());
+        let mut statuses = [a.0, b.0];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::CREATED, StatusCode::CONFLICT],
+            "{} / {}",
+            a.1,
+            b.1
+        );
+        assert_eq!(versions(&env.reg).await, 1);
+        assert_eq!(
+            store::verify_audit(&env.reg.db)
+                .await
+                .unwrap()
+                .map(|n| n >= 3),
+            Ok(true)
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_response_carries_security_headers() {
-    let env = fresh().await;
-    for uri in ["/api/v1/skills", "/api/v1/skills/missing", "/nowhere"] {
-        let (_, headers, _) = call("GET", uri).send_raw(&env.reg).await;
-        assert_eq!(headers["x-content-type-options"], "nosniff", "{uri}");
-        assert_eq!(headers["x-frame-options"], "DENY", "{uri}");
-        assert!(
-            headers["content-security-policy"]
-                .to_str()
-                .unwrap()
-                .contains("default-src 'none'")
-        );
+    for env in backends().await {
+        for uri in ["/api/v1/skills", "/api/v1/skills/missing", "/nowhere"] {
+            let (_, headers, _) = call("GET", uri).send_raw(&env.reg).await;
+            assert_eq!(headers["x-content-type-options"], "nosniff", "{uri}");
+            assert_eq!(headers["x-frame-options"], "DENY", "{uri}");
+            assert!(
+                headers["content-security-policy"]
+                    .to_str()
+                    .unwrap()
+                    .contains("default-src 'none'")
+            );
+        }
+        let (status, _, _) = call("GET", "/api/v1/skills")
+            .header("host", "evil.example.invalid")
+            .send_raw(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::MISDIRECTED_REQUEST);
     }
-    let (status, _, _) = call("GET", "/api/v1/skills")
-        .header("host", "evil.example.invalid")
-        .send_raw(&env.reg)
-        .await;
-    assert_eq!(status, StatusCode::MISDIRECTED_REQUEST);
 }
