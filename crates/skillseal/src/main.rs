@@ -5,6 +5,7 @@
 //! else.
 
 mod exit;
+mod publish;
 mod signing;
 
 use anyhow::{Context, Result};
@@ -78,6 +79,9 @@ enum Command {
     /// Verify a file against a Sigstore bundle, offline, by key or by
     /// keyless certificate identity.
     VerifySignature(signing::VerifyArgs),
+    /// Publish a signed package to a registry (token from SKILLSEAL_TOKEN
+    /// or a 0600 credentials file).
+    Publish(publish::PublishArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -237,6 +241,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sign(args) => signing::sign(args, &mut stdout(cli.color)),
         Command::VerifySignature(args) => {
             signing::verify(args, &mut stdout(cli.color), &mut anstream::stderr())
+        }
+        Command::Publish(args) => {
+            publish::publish(args, &mut stdout(cli.color), &mut anstream::stderr())
         }
         Command::Rules { rules, format } => {
             let set = load_rules(rules.as_deref())?;

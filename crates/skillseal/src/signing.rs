@@ -96,7 +96,7 @@ fn default_bundle(file: &Path) -> PathBuf {
 }
 
 /// The password from the environment, or asked for on the terminal.
-fn password(confirm: bool) -> Result<Password> {
+pub(crate) fn password(confirm: bool) -> Result<Password> {
     for var in PASSWORD_VARS {
         if let Some(value) = std::env::var_os(var) {
             return Ok(Password::new(value.into_encoded_bytes()));

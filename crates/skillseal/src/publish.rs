@@ -1,0 +1,217 @@
+//! `skillseal publish`: send a signed package to a registry.
+//!
+//! The registry URL comes from `--registry` or the `[registry] url` of the
+//! nearest skillseal.toml; the token only from `SKILLSEAL_TOKEN` or a
+//! credentials file readable by its owner alone, never from an argument.
+
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use base64::Engine as _;
+use serde::Deserialize;
+
+use crate::exit::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct PublishArgs {
+    /// A skill folder (packed first) or a package (.skill.tgz).
+    path: PathBuf,
+    /// Sign now with this encrypted private key (password from
+    /// SKILLSEAL_PASSWORD or a prompt); the key becomes the skill's signer
+    /// on its first publish.
+    #[arg(long, value_name = "KEY", conflicts_with = "bundle")]
+    key: Option<PathBuf>,
+    /// A bundle made earlier (`skillseal sign`, cosign, CI).
+    #[arg(long, value_name = "FILE", requires = "signer")]
+    bundle: Option<PathBuf>,
+    /// With --bundle: the public key that signed it.
+    #[arg(long, value_name = "PUB", group = "signer")]
+    signer_key: Option<PathBuf>,
+    /// With --bundle: the keyless identity that signed it.
+    #[arg(
+        long,
+        value_name = "ID",
+        group = "signer",
+        requires = "certificate_oidc_issuer"
+    )]
+    certificate_identity: Option<String>,
+    /// With --certificate-identity: its OIDC issuer.
+    #[arg(long, value_name = "ISSUER", requires = "certificate_identity")]
+    certificate_oidc_issuer: Option<String>,
+    /// The registry [default: `[registry] url` of the nearest skillseal.toml].
+    #[arg(long, value_name = "URL")]
+    registry: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct ProjectFile {
+    registry: Option<RegistrySection>,
+}
+
+#[derive(Deserialize, Default)]
+struct RegistrySection {
+    url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Credentials {
+    token: String,
+}
+
+fn registry_url(flag: Option<String>) -> Result<String> {
+    if let Some(url) = flag {
+        return Ok(url);
+    }
+    if let Some(path) = crate::find_project_file()? {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let file: ProjectFile =
+            toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        if let Some(url) = file.registry.and_then(|r| r.url) {
+            return Ok(url);
+        }
+    }
+    bail!("no registry: pass --registry URL or set `[registry] url` in skillseal.toml")
+}
+
+/// `SKILLSEAL_TOKEN`, else the credentials file (`$SKILLSEAL_CREDENTIALS`,
+/// default `~/.config/skillseal/credentials.toml`), which must not be
+/// readable by others.
+fn token() -> Result<String> {
+    if let Ok(token) = std::env::var("SKILLSEAL_TOKEN") {
+        return Ok(token);
+    }
+    let path = match std::env::var_os("SKILLSEAL_CREDENTIALS") {
+        Some(p) => PathBuf::from(p),
+        None => {
+            let home =
+                std::env::var_os("HOME").context("no HOME to find the credentials file in")?;
+            Path::new(&home).join(".config/skillseal/credentials.toml")
+        }
+    };
+    let meta = std::fs::metadata(&path).with_context(|| {
+        format!(
+            "no token: set SKILLSEAL_TOKEN or write `token = \"…\"` to {} (mode 0600)",
+            path.display()
+        )
+    })?;
+    if meta.permissions().mode() & 0o077 != 0 {
+        bail!(
+            "{} is readable by others: run `chmod 600 {}`",
+            path.display(),
+            path.display()
+        );
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let creds: Credentials =
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(creds.token)
+}
+
+pub fn publish(
+    args: PublishArgs,
+    out: &mut impl std::io::Write,
+    err: &mut impl std::io::Write,
+) -> Result<ExitCode> {
+    let url = registry_url(args.registry.clone())?;
+    let token = token()?;
+    let (package, manifest) = if args.path.is_dir() {
+        let pkg = skillseal_package::pack(&args.path, &Default::default())?;
+        (pkg.bytes, pkg.manifest)
+    } else {
+        let bytes = std::fs::read(&args.path)
+            .with_context(|| format!("cannot read {}", args.path.display()))?;
+        let manifest = skillseal_package::inspect(&bytes, &Default::default())
+            .with_context(|| format!("{}: not a skillseal package", args.path.display()))?;
+        (bytes, manifest)
+    };
+    let (bundle, signer) = match (&args.key, &args.bundle) {
+        (Some(key), None) => {
+            let pem =
+                std::fs::read(key).with_context(|| format!("cannot read {}", key.display()))?;
+            let password = crate::signing::password(false)?;
+            let key = skillseal_sign::SigningKey::from_encrypted_pem(&pem, &password)
+                .with_context(|| format!("cannot use the key {}", key.display()))?;
+            let bundle = skillseal_sign::sign(&package, &key)?.to_json();
+            (
+                bundle,
+                serde_json::json!({"key": {"public_key": key.public_key().to_pem()}}),
+            )
+        }
+        (None, Some(bundle)) => {
+            let text = std::fs::read_to_string(bundle)
+                .with_context(|| format!("cannot read {}", bundle.display()))?;
+            let signer = match (
+                &args.signer_key,
+                &args.certificate_identity,
+                &args.certificate_oidc_issuer,
+            ) {
+                (Some(public), None, None) => {
+                    let pem = std::fs::read_to_string(public)
+                        .with_context(|| format!("cannot read {}", public.display()))?;
+                    serde_json::json!({"key": {"public_key": pem}})
+                }
+                (None, Some(identity), Some(issuer)) => {
+                    serde_json::json!({"identity": {"identity": identity, "issuer": issuer}})
+                }
+                _ => bail!(
+                    "with --bundle, name the signer: --signer-key PUB, or --certificate-identity with --certificate-oidc-issuer"
+                ),
+            };
+            (text, signer)
+        }
+        _ => bail!("give --key KEY to sign now, or --bundle FILE with its signer"),
+    };
+    let digest = format!("sha256:{}", hex::encode(sha2::Sha256::digest(&package)));
+    let body = serde_json::json!({
+        "package": base64::engine::general_purpose::STANDARD.encode(&package),
+        "digest": digest,
+        "bundle": bundle,
+        "signer": signer,
+    });
+    let endpoint = format!(
+        "{}/api/v1/skills/{}/{}",
+        url.trim_end_matches('/'),
+        manifest.name,
+        manifest.version
+    );
+    let response = reqwest::blocking::Client::builder()
+        .timeout(std::time::Duration::from_secs(120))
+        .build()?
+        .put(&endpoint)
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(&body)?)
+        .send()
+        .with_context(|| format!("cannot reach the registry at {url}"))?;
+    let status = response.status();
+    let text = response.text().unwrap_or_default();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+    if status.is_success() {
+        writeln!(
+            out,
+            "published {} {} ({}) to {url}: verdict {}, signer {}",
+            manifest.name,
+            manifest.version,
+            value["digest"].as_str().unwrap_or(&digest),
+            value["verdict"].as_str().unwrap_or("?"),
+            value["signer"]
+        )?;
+        Ok(ExitCode::Clean)
+    } else {
+        let code = value["error"]["code"].as_str().unwrap_or("http_error");
+        let message = value["error"]["message"].as_str().unwrap_or(text.as_str());
+        writeln!(
+            err,
+            "error: the registry refused {} {}: {message} ({code}, HTTP {})",
+            manifest.name,
+            manifest.version,
+            status.as_u16()
+        )?;
+        Ok(ExitCode::Findings)
+    }
+}
+
+use sha2::Digest as _;
