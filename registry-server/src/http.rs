@@ -176,6 +176,16 @@ fn internal(e: impl std::fmt::Display) -> Response {
     )
 }
 
+/// The response to an audited change: `done` when it changed something,
+/// 404 with `missing` when there was nothing to change.
+fn changed(result: Result<bool, sqlx::Error>, done: Response, missing: String) -> Response {
+    match result {
+        Ok(true) => done,
+        Ok(false) => error(StatusCode::NOT_FOUND, "not_found", missing),
+        Err(e) => internal(e),
+    }
+}
+
 fn client_ip(req_ext: &axum::http::Extensions) -> IpAddr {
     req_ext
         .get::<ConnectInfo<SocketAddr>>()
@@ -609,17 +619,8 @@ async fn set_yanked(
         Ok::<_, sqlx::Error>(true)
     }
     .await;
-    match result {
-        Ok(true) => {
-            Json(json!({"name": name, "version": version, "yanked": yanked})).into_response()
-        }
-        Ok(false) => error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no version {name} {version}"),
-        ),
-        Err(e) => internal(e),
-    }
+    let done = Json(json!({"name": name, "version": version, "yanked": yanked})).into_response();
+    changed(result, done, format!("no version {name} {version}"))
 }
 
 async fn yank(
@@ -710,15 +711,11 @@ async fn change_owner(
         Ok::<_, sqlx::Error>(true)
     }
     .await;
-    match result {
-        Ok(true) => StatusCode::NO_CONTENT.into_response(),
-        Ok(false) => error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no skill `{name}`"),
-        ),
-        Err(e) => internal(e),
-    }
+    changed(
+        result,
+        StatusCode::NO_CONTENT.into_response(),
+        format!("no skill `{name}`"),
+    )
 }
 
 async fn add_owner(
@@ -911,15 +908,11 @@ async fn revoke_token(
         Ok::<_, sqlx::Error>(true)
     }
     .await;
-    match result {
-        Ok(true) => StatusCode::NO_CONTENT.into_response(),
-        Ok(false) => error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no active token `{id}`"),
-        ),
-        Err(e) => internal(e),
-    }
+    changed(
+        result,
+        StatusCode::NO_CONTENT.into_response(),
+        format!("no active token `{id}`"),
+    )
 }
 
 #[derive(Deserialize)]
