@@ -144,7 +144,7 @@ pub async fn create_token(
 ) -> Result<(String, Secret), sqlx::Error> {
     let (id, secret) = tokens::generate();
     let now = crate::store::now();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::store::begin_write(db).await?;
     sqlx::query(
         "INSERT INTO tokens (id, hash, name, scopes, created_at, expires_at, revoked_at) \
          VALUES ($1, $2, $3, $4, $5, $6, NULL)",

@@ -365,7 +365,7 @@ async fn commit(
     new_skill: bool,
 ) -> Result<(), sqlx::Error> {
     let now = store::now();
-    let mut tx = reg.db.begin().await?;
+    let mut tx = store::begin_write(&reg.db).await?;
     if new_skill {
         sqlx::query("INSERT INTO skills (name, created_at) VALUES ($1, $2)")
             .bind(&p.name)

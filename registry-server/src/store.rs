@@ -54,6 +54,25 @@ pub async fn open(url: &str) -> anyhow::Result<AnyPool> {
     Ok(pool)
 }
 
+/// Begins a transaction that writes, holding the database's write lock
+/// from its first statement: SQLite's `BEGIN IMMEDIATE` (which waits for
+/// other writers, where a deferred transaction that read first would fail
+/// as busy), and on PostgreSQL a transaction-scoped advisory lock, so that
+/// audit entries from several server processes chain one after another.
+pub async fn begin_write(
+    db: &AnyPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    if db.connect_options().database_url.scheme() == "sqlite" {
+        db.begin_with("BEGIN IMMEDIATE").await
+    } else {
+        let mut tx = db.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(7171)")
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+}
+
 pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
@@ -144,7 +163,7 @@ pub async fn audit_alone(
     subject: &str,
     detail: &serde_json::Value,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     audit(&mut tx, actor, action, subject, detail).await?;
     tx.commit().await
 }

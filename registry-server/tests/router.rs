@@ -16,6 +16,8 @@ use skillseal_registry::tokens::Scope;
 use skillseal_registry::{auth, store};
 use tower::ServiceExt as _;
 
+mod support;
+
 const HOST: &str = "127.0.0.1:7171";
 
 struct Env {
@@ -28,23 +30,8 @@ struct Env {
 /// when `SKILLSEAL_TEST_DATABASE_URL` names a server (`.ci/run` sets it).
 async fn backends() -> Vec<Env> {
     let mut envs = vec![fresh(None).await];
-    if let Ok(base) = std::env::var("SKILLSEAL_TEST_DATABASE_URL") {
-        sqlx::any::install_default_drivers();
-        let admin = sqlx::AnyPool::connect(&base)
-            .await
-            .expect("connect to SKILLSEAL_TEST_DATABASE_URL");
-        let name = format!(
-            "skillseal_test_{}",
-            skillseal_registry::tokens::generate().0
-        );
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&admin)
-            .await
-            .unwrap();
-        let (prefix, _) = base
-            .rsplit_once('/')
-            .expect("a database URL ends in /DATABASE");
-        envs.push(fresh(Some(format!("{prefix}/{name}"))).await);
+    if let Some(url) = support::fresh_postgres().await {
+        envs.push(fresh(Some(url)).await);
     }
     envs
 }
