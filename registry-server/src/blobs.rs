@@ -15,14 +15,7 @@ pub struct BlobStore {
     root: PathBuf,
 }
 
-/// `sha256:` and 64 lower-case hex digits.
-pub fn valid_digest(digest: &str) -> bool {
-    digest.strip_prefix("sha256:").is_some_and(|h| {
-        h.len() == 64
-            && h.bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    })
-}
+pub use skillseal_package::valid_digest;
 
 pub fn digest_of(bytes: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
@@ -49,6 +42,12 @@ impl BlobStore {
         let digest = digest_of(bytes);
         let path = self.path(&digest).expect("a computed digest is valid");
         if path.exists() {
+            // Young again, so that another server's orphan sweep (which
+            // spares young blobs) leaves it to the row about to name it.
+            std::fs::File::options()
+                .append(true)
+                .open(&path)?
+                .set_modified(std::time::SystemTime::now())?;
             return Ok(digest);
         }
         let dir = path.parent().expect("blob paths have a parent");

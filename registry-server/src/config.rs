@@ -23,6 +23,16 @@ pub struct Config {
     pub policy: skillseal_engine::policy::Policy,
     /// Largest upload, in bytes.
     pub max_upload_bytes: usize,
+    /// Reads need a valid token too (as cargo's `auth-required`).
+    pub auth_required: bool,
+    /// Serve HTTPS with this certificate chain and key (PEM files).
+    pub tls: Option<Tls>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Tls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 #[derive(Deserialize, Default)]
@@ -40,6 +50,9 @@ struct ServerSection {
     database_url: Option<String>,
     public_url: Option<String>,
     max_upload_bytes: Option<usize>,
+    auth_required: Option<bool>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
 }
 
 /// Flags given on the command line (they win over the file).
@@ -49,6 +62,8 @@ pub struct Overrides {
     pub database_url: Option<String>,
     pub public_url: Option<String>,
     pub insecure_public: bool,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
 }
 
 impl Config {
@@ -77,6 +92,16 @@ impl Config {
             .database_url
             .or(file.server.database_url)
             .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data.join("registry.db").display()));
+        // Relative paths in the file are relative to the data directory.
+        let in_data = |p: PathBuf| if p.is_relative() { data.join(p) } else { p };
+        let tls = match (
+            flags.tls_cert.or(file.server.tls_cert.map(in_data)),
+            flags.tls_key.or(file.server.tls_key.map(in_data)),
+        ) {
+            (Some(cert), Some(key)) => Some(Tls { cert, key }),
+            (None, None) => None,
+            _ => anyhow::bail!("TLS needs both a certificate (tls_cert) and its key (tls_key)"),
+        };
         Ok(Config {
             data: data.to_path_buf(),
             listen,
@@ -85,19 +110,109 @@ impl Config {
             insecure_public: flags.insecure_public,
             policy,
             max_upload_bytes: file.server.max_upload_bytes.unwrap_or(32 << 20),
+            auth_required: file.server.auth_required.unwrap_or(false),
+            tls,
         })
     }
 
-    /// A non-loopback address is refused unless explicitly allowed: the
-    /// registry has no TLS of its own.
+    /// A non-loopback address needs TLS, or plain HTTP asked for by name
+    /// (a TLS proxy in front).
     pub fn check_bind(&self) -> anyhow::Result<()> {
-        if !self.listen.ip().is_loopback() && !self.insecure_public {
+        if !self.listen.ip().is_loopback() && self.tls.is_none() && !self.insecure_public {
             anyhow::bail!(
-                "refusing to listen on {} without TLS: put a TLS proxy in front and pass \
-                 --insecure-public to accept plain HTTP on a public address",
+                "refusing to listen on {} without TLS: give --tls-cert and --tls-key, or put a \
+                 TLS proxy in front and pass --insecure-public",
                 self.listen
             );
         }
         Ok(())
+    }
+
+    /// `https` with TLS, else `http`.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls.is_some() { "https" } else { "http" }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(dir: &Path, listen: &str, flags: Overrides) -> anyhow::Result<Config> {
+        Config::load(
+            dir,
+            Overrides {
+                listen: Some(listen.parse().unwrap()),
+                ..flags
+            },
+        )
+    }
+
+    #[test]
+    fn a_public_address_needs_tls_or_the_insecure_flag() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        assert!(
+            load(d, "127.0.0.1:7171", Overrides::default())
+                .unwrap()
+                .check_bind()
+                .is_ok()
+        );
+        assert!(
+            load(d, "[::1]:7171", Overrides::default())
+                .unwrap()
+                .check_bind()
+                .is_ok()
+        );
+        let refused = load(d, "0.0.0.0:7171", Overrides::default())
+            .unwrap()
+            .check_bind()
+            .unwrap_err();
+        assert!(refused.to_string().contains("without TLS"), "{refused}");
+        let tls = Overrides {
+            tls_cert: Some("c.pem".into()),
+            tls_key: Some("k.pem".into()),
+            ..Overrides::default()
+        };
+        let with_tls = load(d, "0.0.0.0:7171", tls).unwrap();
+        assert!(with_tls.check_bind().is_ok());
+        assert_eq!(with_tls.scheme(), "https");
+        let insecure = Overrides {
+            insecure_public: true,
+            ..Overrides::default()
+        };
+        assert!(
+            load(d, "0.0.0.0:7171", insecure)
+                .unwrap()
+                .check_bind()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn the_file_is_read_and_flags_win() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(
+            d.join("registry.toml"),
+            "[server]\nlisten = \"127.0.0.1:9000\"\nauth_required = true\n\
+             tls_cert = \"tls/cert.pem\"\ntls_key = \"tls/key.pem\"\n\
+             [policy]\ndeny-capabilities = [\"secret-read\"]\n",
+        )
+        .unwrap();
+        let file_only = Config::load(d, Overrides::default()).unwrap();
+        assert_eq!(file_only.listen.port(), 9000);
+        assert!(file_only.auth_required);
+        assert_eq!(file_only.policy.deny_capabilities, ["secret-read"]);
+        assert_eq!(file_only.tls.unwrap().cert, d.join("tls/cert.pem"));
+        let flagged = load(d, "127.0.0.1:9001", Overrides::default()).unwrap();
+        assert_eq!(flagged.listen.port(), 9001);
+
+        std::fs::write(d.join("registry.toml"), "[server]\nlisten_on = 1\n").unwrap();
+        let unknown = Config::load(d, Overrides::default()).unwrap_err();
+        assert!(unknown.to_string().contains("listen_on"), "{unknown}");
+        std::fs::write(d.join("registry.toml"), "[server]\ntls_cert = \"c\"\n").unwrap();
+        let half = Config::load(d, Overrides::default()).unwrap_err();
+        assert!(half.to_string().contains("tls_key"), "{half}");
     }
 }

@@ -3,7 +3,7 @@
 //! query strings, body limits, timeouts, security headers.
 
 use std::collections::BTreeMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,6 +23,7 @@ use sqlx::Row as _;
 
 use crate::auth::{self, Caller, Throttle};
 use crate::blobs::{BlobStore, valid_digest};
+use crate::cache::Cache;
 use crate::config::Config;
 use crate::publish::{self, PublishError, PublishRequest};
 use crate::store;
@@ -42,6 +43,11 @@ pub struct Registry {
     /// process; across processes the chain's primary key and the versions'
     /// unique key settle races.
     pub write_lock: tokio::sync::Mutex<()>,
+    /// Read answers, token lookups and version digests, emptied by every
+    /// change this process serves (see [`crate::cache`]).
+    reads: Cache<(StatusCode, axum::body::Bytes)>,
+    callers: Cache<Caller>,
+    digests: Cache<String>,
     hosts: Vec<String>,
     origins: Vec<String>,
 }
@@ -68,7 +74,8 @@ impl Registry {
             format!("127.0.0.1:{port}"),
             format!("[::1]:{port}"),
         ];
-        let mut origins: Vec<String> = hosts.iter().map(|h| format!("http://{h}")).collect();
+        let scheme = config.scheme();
+        let mut origins: Vec<String> = hosts.iter().map(|h| format!("{scheme}://{h}")).collect();
         if let Some(public) = &config.public_url {
             let trimmed = public.trim_end_matches('/');
             let host = trimmed.split_once("://").map_or(trimmed, |(_, rest)| rest);
@@ -88,6 +95,9 @@ impl Registry {
             config,
             throttle: Throttle::default(),
             write_lock: tokio::sync::Mutex::new(()),
+            reads: Cache::default(),
+            callers: Cache::default(),
+            digests: Cache::default(),
             hosts,
             origins,
         };
@@ -188,8 +198,8 @@ fn changed(result: Result<bool, sqlx::Error>, done: Response, missing: String) -
 
 fn client_ip(req_ext: &axum::http::Extensions) -> IpAddr {
     req_ext
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::from([127, 0, 0, 1]), |c| c.0.ip())
+        .get::<ConnectInfo<crate::tls::Peer>>()
+        .map_or(IpAddr::from([127, 0, 0, 1]), |c| c.0.0.ip())
 }
 
 /// The caller, if a token was sent; a bad token is an error (never silently
@@ -213,9 +223,16 @@ async fn caller(
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
+    // Keyed by the token's hash; the secret itself is never kept.
+    let key = secret.hash();
+    if let Some(c) = reg.callers.get(&key) {
+        return Ok(Some(c));
+    }
+    let generation = reg.callers.generation();
     match auth::authenticate(&reg.db, &secret, store::now()).await {
         Ok(c) => {
             reg.throttle.succeeded(ip);
+            reg.callers.put(key, generation, c.clone());
             Ok(Some(c))
         }
         Err(auth::AuthError::Db(e)) => Err(internal(e)),
@@ -308,8 +325,27 @@ async fn harden(State(reg): State<Arc<Registry>>, req: Request, next: Next) -> R
                     "cross_origin",
                     "state-changing requests must come from the registry's own origin",
                 )
+            } else if changes_state && req.uri().path() != "/api/v1/resolve" {
+                // Resolving is a read sent as POST; everything else
+                // changes something, so nothing remembered survives it.
+                let response = next.run(req).await;
+                reg.reads.invalidate();
+                reg.callers.invalidate();
+                reg.digests.invalidate();
+                response
             } else {
-                next.run(req).await
+                // Reads: a token sent is checked (never silently ignored),
+                // and required when the registry is private.
+                let ip = client_ip(req.extensions());
+                match caller(&reg, req.headers(), ip).await {
+                    Err(refused) => refused,
+                    Ok(None) if reg.config.auth_required => error(
+                        StatusCode::UNAUTHORIZED,
+                        "unauthenticated",
+                        auth::AuthError::Missing,
+                    ),
+                    Ok(_) => next.run(req).await,
+                }
             }
         }
     };
@@ -332,6 +368,38 @@ async fn harden(State(reg): State<Arc<Registry>>, req: Request, next: Next) -> R
     response
 }
 
+/// A JSON answer from the read cache, else computed and remembered (only
+/// `200` and `404`: errors are never reused).
+async fn cached_json(
+    reg: &Registry,
+    key: String,
+    compute: impl std::future::Future<Output = Response>,
+) -> Response {
+    if let Some((status, body)) = reg.reads.get(&key) {
+        let mut r = Response::new(Body::from(body));
+        *r.status_mut() = status;
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        return r;
+    }
+    let generation = reg.reads.generation();
+    let response = compute.await;
+    let status = response.status();
+    if status != StatusCode::OK && status != StatusCode::NOT_FOUND {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => {
+            reg.reads.put(key, generation, (status, bytes.clone()));
+            Response::from_parts(parts, Body::from(bytes))
+        }
+        Err(e) => internal(e),
+    }
+}
+
 /// The router, with every layer.
 pub fn router(reg: Arc<Registry>) -> Router {
     let upload_limit = reg.config.max_upload_bytes * 4 / 3 + (64 << 10);
@@ -346,6 +414,10 @@ pub fn router(reg: Arc<Registry>) -> Router {
         .route("/api/v1/skills/{name}/{version}/yank", post(yank))
         .route("/api/v1/skills/{name}/{version}/unyank", post(unyank))
         .route("/api/v1/skills/{name}/owners", get(owners))
+        .route(
+            "/api/v1/skills/{name}/signers",
+            get(signers).post(change_signer).delete(change_signer),
+        )
         .route(
             "/api/v1/skills/{name}/owners/{owner}",
             put(add_owner).delete(remove_owner),
@@ -370,7 +442,12 @@ struct Search {
 }
 
 async fn list_skills(State(reg): State<Arc<Registry>>, Query(search): Query<Search>) -> Response {
-    let pattern = format!("%{}%", search.q.unwrap_or_default().replace(['%', '_'], ""));
+    let q = search.q.unwrap_or_default();
+    cached_json(&reg, format!("list\0{q}"), list_skills_uncached(&reg, q)).await
+}
+
+async fn list_skills_uncached(reg: &Registry, q: String) -> Response {
+    let pattern = format!("%{}%", q.replace(['%', '_'], ""));
     let rows = sqlx::query(
         "SELECT s.name, COUNT(v.version) FROM skills s LEFT JOIN versions v ON v.skill = s.name \
          WHERE s.name LIKE $1 GROUP BY s.name ORDER BY s.name LIMIT 500",
@@ -411,6 +488,15 @@ const VERSION_COLUMNS: &str = "version, digest, bundle_digest, report_digest, si
      verdict, rules_digest, yanked, published_at";
 
 async fn skill(State(reg): State<Arc<Registry>>, Path(name): Path<String>) -> Response {
+    cached_json(
+        &reg,
+        format!("skill\0{name}"),
+        skill_uncached(&reg, name.clone()),
+    )
+    .await
+}
+
+async fn skill_uncached(reg: &Registry, name: String) -> Response {
     let rows = sqlx::query(&format!(
         "SELECT {VERSION_COLUMNS} FROM versions WHERE skill = $1 ORDER BY major DESC, minor DESC, patch DESC, version DESC"
     ))
@@ -526,6 +612,11 @@ async fn download(
             );
         }
     };
+    let key = format!("{name}\0{version}\0{column}");
+    if let Some(digest) = reg.digests.get(&key) {
+        return blob_response(&reg, &digest, content_type);
+    }
+    let generation = reg.digests.generation();
     let row = sqlx::query(&format!(
         "SELECT {column} FROM versions WHERE skill = $1 AND version = $2"
     ))
@@ -534,11 +625,11 @@ async fn download(
     .fetch_optional(&reg.db)
     .await;
     match row {
-        Ok(Some(r)) => blob_response(
-            &reg,
-            &r.try_get::<String, _>(0).unwrap_or_default(),
-            content_type,
-        ),
+        Ok(Some(r)) => {
+            let digest = r.try_get::<String, _>(0).unwrap_or_default();
+            reg.digests.put(key, generation, digest.clone());
+            blob_response(&reg, &digest, content_type)
+        }
         Ok(None) => error(
             StatusCode::NOT_FOUND,
             "not_found",
@@ -595,7 +686,7 @@ async fn set_yanked(
     }
     let _guard = reg.write_lock.lock().await;
     let result = async {
-        let mut tx = reg.db.begin().await?;
+        let mut tx = store::begin_write(&reg.db).await?;
         let n = sqlx::query("UPDATE versions SET yanked = $1 WHERE skill = $2 AND version = $3")
             .bind(i64::from(yanked))
             .bind(&name)
@@ -648,6 +739,167 @@ async fn owners(State(reg): State<Arc<Registry>>, Path(name): Path<String>) -> R
     }
 }
 
+/// The caller, when an owner of `name` or an admin.
+async fn require_owner(
+    reg: &Registry,
+    headers: &HeaderMap,
+    ip: IpAddr,
+    name: &str,
+    what: &str,
+) -> Result<Caller, Response> {
+    let c = require(reg, headers, ip).await?;
+    let is_owner = sqlx::query("SELECT 1 FROM owners WHERE skill = $1 AND owner = $2")
+        .bind(name)
+        .bind(&c.name)
+        .fetch_optional(&reg.db)
+        .await;
+    match is_owner {
+        Ok(Some(_)) => Ok(c),
+        Ok(None) if c.is_admin() => Ok(c),
+        Ok(None) => Err(error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!("only owners of `{name}` or an admin change its {what}"),
+        )),
+        Err(e) => Err(internal(e)),
+    }
+}
+
+async fn signers(State(reg): State<Arc<Registry>>, Path(name): Path<String>) -> Response {
+    let rows = sqlx::query(
+        "SELECT kind, value, issuer, added_at FROM signers WHERE skill = $1 ORDER BY added_at, value",
+    )
+    .bind(&name)
+    .fetch_all(&reg.db)
+    .await;
+    match rows {
+        Ok(rows) if rows.is_empty() => error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no skill `{name}`"),
+        ),
+        Ok(rows) => {
+            let list: Vec<Value> = rows
+                .iter()
+                .map(|r| {
+                    let text = |i: usize| r.try_get::<String, _>(i).unwrap_or_default();
+                    let mut v = if text(0) == "key" {
+                        json!({"kind": "key", "fingerprint": text(1)})
+                    } else {
+                        json!({"kind": "identity", "identity": text(1), "issuer": text(2)})
+                    };
+                    v["added_at"] = json!(r.try_get::<i64, _>(3).unwrap_or_default());
+                    v
+                })
+                .collect();
+            Json(json!({"name": name, "signers": list})).into_response()
+        }
+        Err(e) => internal(e),
+    }
+}
+
+/// An owner registers another signer (`POST`) or retires one (`DELETE`),
+/// with the same JSON as a publish's `signer`. The last signer of a skill
+/// stays: without one, the next publish would register its own.
+async fn change_signer(
+    State(reg): State<Arc<Registry>>,
+    Path(name): Path<String>,
+    req: Request,
+) -> Response {
+    let ip = client_ip(req.extensions());
+    let add = req.method() == Method::POST;
+    let headers = req.headers().clone();
+    let c = match require_owner(&reg, &headers, ip, &name, "signers").await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let body = match axum::body::to_bytes(req.into_body(), 64 << 10).await {
+        Ok(b) => b,
+        Err(e) => return error(StatusCode::PAYLOAD_TOO_LARGE, "too_large", e),
+    };
+    let spec: publish::SignerSpec = match serde_json::from_slice(&body) {
+        Ok(s) => s,
+        Err(e) => return error(StatusCode::BAD_REQUEST, "bad_request", e),
+    };
+    let id = match publish::policy_of(&spec) {
+        Ok((_, id)) => id,
+        Err(e) => return error(StatusCode::BAD_REQUEST, "bad_request", e),
+    };
+    let _guard = reg.write_lock.lock().await;
+    let result = async {
+        let mut tx = store::begin_write(&reg.db).await?;
+        let exists = sqlx::query("SELECT 1 FROM skills WHERE name = $1")
+            .bind(&name)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Ok(Err(error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("no skill `{name}`"),
+            )));
+        }
+        let (value, issuer) = match &id {
+            publish::SignerId::Key { fingerprint } => (fingerprint.clone(), String::new()),
+            publish::SignerId::Identity { identity, issuer } => (identity.clone(), issuer.clone()),
+        };
+        let count: i64 = sqlx::query("SELECT COUNT(*) FROM signers WHERE skill = $1")
+            .bind(&name)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        let present =
+            sqlx::query("SELECT 1 FROM signers WHERE skill = $1 AND value = $2 AND issuer = $3")
+                .bind(&name)
+                .bind(&value)
+                .bind(&issuer)
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_some();
+        if add && present {
+            return Ok(Err(error(
+                StatusCode::CONFLICT,
+                "signer_exists",
+                format!("{id} is already trusted for `{name}`"),
+            )));
+        }
+        if !add && !present {
+            return Ok(Err(error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("{id} is not a signer of `{name}`"),
+            )));
+        }
+        if !add && count == 1 {
+            return Ok(Err(error(
+                StatusCode::CONFLICT,
+                "last_signer",
+                format!("{id} is the last signer of `{name}`: register another first"),
+            )));
+        }
+        if add {
+            publish::insert_signer(&mut tx, &name, &spec, &id, store::now()).await?;
+        } else {
+            sqlx::query("DELETE FROM signers WHERE skill = $1 AND value = $2 AND issuer = $3")
+                .bind(&name)
+                .bind(&value)
+                .bind(&issuer)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let action = if add { "signer.add" } else { "signer.remove" };
+        store::audit(&mut tx, &c.name, action, &name, &json!({"signer": id})).await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(Ok(()))
+    }
+    .await;
+    match result {
+        Ok(Ok(())) => StatusCode::NO_CONTENT.into_response(),
+        Ok(Err(refusal)) => refusal,
+        Err(e) => internal(e),
+    }
+}
+
 async fn change_owner(
     reg: Arc<Registry>,
     headers: HeaderMap,
@@ -656,30 +908,13 @@ async fn change_owner(
     owner: String,
     add: bool,
 ) -> Response {
-    let c = match require(&reg, &headers, ip).await {
+    let c = match require_owner(&reg, &headers, ip, &name, "owners").await {
         Ok(c) => c,
         Err(r) => return r,
     };
-    let is_owner = sqlx::query("SELECT 1 FROM owners WHERE skill = $1 AND owner = $2")
-        .bind(&name)
-        .bind(&c.name)
-        .fetch_optional(&reg.db)
-        .await;
-    match is_owner {
-        Ok(Some(_)) => {}
-        Ok(None) if c.is_admin() => {}
-        Ok(None) => {
-            return error(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                format!("only owners of `{name}` or an admin change its owners"),
-            );
-        }
-        Err(e) => return internal(e),
-    }
     let _guard = reg.write_lock.lock().await;
     let result = async {
-        let mut tx = reg.db.begin().await?;
+        let mut tx = store::begin_write(&reg.db).await?;
         let exists = sqlx::query("SELECT 1 FROM skills WHERE name = $1")
             .bind(&name)
             .fetch_optional(&mut *tx)
@@ -745,6 +980,11 @@ struct ResolveRequest {
 /// `{name: requirement}` to exact pins: the highest matching version that
 /// is not yanked (pre-releases only when the requirement names one).
 async fn resolve(State(reg): State<Arc<Registry>>, body: axum::body::Bytes) -> Response {
+    let key = format!("resolve\0{}", String::from_utf8_lossy(&body));
+    cached_json(&reg, key, resolve_uncached(&reg, body)).await
+}
+
+async fn resolve_uncached(reg: &Registry, body: axum::body::Bytes) -> Response {
     let request: ResolveRequest = match serde_json::from_slice(&body) {
         Ok(r) => r,
         Err(e) => return error(StatusCode::BAD_REQUEST, "bad_request", e),
@@ -892,7 +1132,7 @@ async fn revoke_token(
     };
     let _guard = reg.write_lock.lock().await;
     let result = async {
-        let mut tx = reg.db.begin().await?;
+        let mut tx = store::begin_write(&reg.db).await?;
         let n =
             sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                 .bind(store::now())

@@ -7,12 +7,16 @@
 //! - [`blobs`]: the content-addressed package, bundle and report store.
 //! - [`tokens`] and [`auth`]: hashed API tokens with scopes.
 //! - [`publish`]: the ordered checks an upload passes before it is stored.
+//! - [`cache`]: short-lived memory of read answers and token lookups.
 //! - [`http`]: the axum router, the read API and the hardening layers.
+//! - [`tls`]: HTTPS on the server's own socket.
 
 pub mod auth;
 pub mod blobs;
+pub mod cache;
 pub mod config;
 pub mod http;
 pub mod publish;
 pub mod store;
+pub mod tls;
 pub mod tokens;

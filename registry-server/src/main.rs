@@ -8,6 +8,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use skillseal_registry::config::{Config, Overrides};
 use skillseal_registry::http::{Registry, router};
+use skillseal_registry::tls::{Peer, TlsListener};
 use skillseal_registry::tokens::Scope;
 use skillseal_registry::{auth, store};
 
@@ -44,7 +45,13 @@ enum Command {
         /// The URL clients use, behind a proxy (its host and origin are allowed).
         #[arg(long, value_name = "URL")]
         public_url: Option<String>,
-        /// Accept a non-loopback address without TLS.
+        /// Serve HTTPS with this PEM certificate chain (with --tls-key).
+        #[arg(long, value_name = "PEM", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's PEM private key.
+        #[arg(long, value_name = "PEM", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Accept a non-loopback address without TLS (behind a TLS proxy).
         #[arg(long)]
         insecure_public: bool,
     },
@@ -112,6 +119,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             common,
             listen,
             public_url,
+            tls_cert,
+            tls_key,
             insecure_public,
         } => {
             tracing_subscriber::fmt()
@@ -119,6 +128,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     tracing_subscriber::EnvFilter::try_from_env("SKILLSEAL_LOG")
                         .unwrap_or_else(|_| "info".into()),
                 )
+                .with_writer(std::io::stderr)
                 .init();
             let cfg = config(
                 &common,
@@ -126,10 +136,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     listen,
                     public_url,
                     insecure_public,
+                    tls_cert,
+                    tls_key,
                     database_url: None,
                 },
             )?;
             cfg.check_bind()?;
+            let tls = match &cfg.tls {
+                Some(t) => Some(skillseal_registry::tls::acceptor(&t.cert, &t.key)?),
+                None => None,
+            };
+            // Bound before the registry opens, so that `--listen ADDR:0`
+            // allows the port actually given in `Host` and `Origin`.
+            let listener = tokio::net::TcpListener::bind(cfg.listen)
+                .await
+                .with_context(|| format!("cannot listen on {}", cfg.listen))?;
+            let mut cfg = cfg;
+            cfg.listen = listener.local_addr()?;
             let first_start =
                 !cfg.data.join("registry.db").exists() && cfg.database_url.starts_with("sqlite:");
             let reg = Registry::open(cfg.clone()).await?;
@@ -146,21 +169,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     secret.expose()
                 );
             }
-            let listener = tokio::net::TcpListener::bind(cfg.listen)
-                .await
-                .with_context(|| format!("cannot listen on {}", cfg.listen))?;
             println!(
-                "skillseal-registry listening on http://{}",
-                listener.local_addr()?
+                "skillseal-registry listening on {}://{}",
+                cfg.scheme(),
+                cfg.listen
             );
-            axum::serve(
-                listener,
-                router(reg).into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async {
+            let app = router(reg).into_make_service_with_connect_info::<Peer>();
+            let shutdown = async {
                 let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+            };
+            match tls {
+                Some(acceptor) => {
+                    let listener = TlsListener::new(listener, acceptor)?;
+                    axum::serve(listener, app)
+                        .with_graceful_shutdown(shutdown)
+                        .await?;
+                }
+                None => {
+                    axum::serve(listener, app)
+                        .with_graceful_shutdown(shutdown)
+                        .await?;
+                }
+            }
             Ok(())
         }
         Command::Token {

@@ -43,13 +43,9 @@ pub enum SignerSpec {
     Identity { identity: String, issuer: String },
 }
 
-/// What a stored signer is known by.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum SignerId {
-    Key { fingerprint: String },
-    Identity { identity: String, issuer: String },
-}
+/// What a stored signer is known by: the lockfile's signer, so that a pin
+/// and a lock entry compare equal.
+pub use skillseal_lock::Signer as SignerId;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
@@ -115,7 +111,9 @@ pub struct Published {
     pub capabilities: Vec<String>,
 }
 
-fn policy_of(spec: &SignerSpec) -> Result<(skillseal_sign::Policy, SignerId), PublishError> {
+pub(crate) fn policy_of(
+    spec: &SignerSpec,
+) -> Result<(skillseal_sign::Policy, SignerId), PublishError> {
     match spec {
         SignerSpec::Key { public_key } => {
             let key = skillseal_sign::PublicKey::from_pem(public_key.as_bytes())
@@ -355,6 +353,36 @@ pub async fn publish(
     }
 }
 
+/// Stores `spec` (known as `id`) as a signer trusted for `skill`.
+pub(crate) async fn insert_signer(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    skill: &str,
+    spec: &SignerSpec,
+    id: &SignerId,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let key = match spec {
+        SignerSpec::Key { public_key } => public_key.clone(),
+        SignerSpec::Identity { .. } => String::new(),
+    };
+    let (kind, value, issuer) = match id {
+        SignerId::Key { fingerprint } => ("key", fingerprint.clone(), String::new()),
+        SignerId::Identity { identity, issuer } => ("identity", identity.clone(), issuer.clone()),
+    };
+    sqlx::query(
+        "INSERT INTO signers (skill, kind, value, issuer, public_key, added_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(skill)
+    .bind(kind)
+    .bind(value)
+    .bind(issuer)
+    .bind(key)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 async fn commit(
     reg: &Registry,
     caller: &Caller,
@@ -377,29 +405,7 @@ async fn commit(
             .bind(&caller.name)
             .execute(&mut *tx)
             .await?;
-        let (kind, value, issuer, key) = match signer {
-            SignerSpec::Key { public_key } => {
-                let fp = match &p.signer {
-                    SignerId::Key { fingerprint } => fingerprint.clone(),
-                    SignerId::Identity { .. } => String::new(),
-                };
-                ("key", fp, String::new(), public_key.clone())
-            }
-            SignerSpec::Identity { identity, issuer } => {
-                ("identity", identity.clone(), issuer.clone(), String::new())
-            }
-        };
-        sqlx::query(
-            "INSERT INTO signers (skill, kind, value, issuer, public_key, added_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&p.name)
-        .bind(kind)
-        .bind(value)
-        .bind(issuer)
-        .bind(key)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        insert_signer(&mut tx, &p.name, signer, &p.signer, now).await?;
     }
     sqlx::query(
         "INSERT INTO versions (skill, version, major, minor, patch, digest, bundle_digest, report_digest, \

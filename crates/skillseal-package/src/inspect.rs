@@ -51,6 +51,12 @@ fn safe_path(path: &str) -> bool {
 /// the manifest first, each file as the manifest says, and the same bytes
 /// when packed again, so its digest identifies its content.
 pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Manifest, InspectError> {
+    unpack(bytes, limits).map(|(manifest, _)| manifest)
+}
+
+/// [`inspect`], also returning each file's contents in the manifest's
+/// order: what an installer writes, after every check has passed.
+pub fn unpack(bytes: &[u8], limits: &Limits) -> Result<(Manifest, Vec<Vec<u8>>), InspectError> {
     let cap = limits.max_total_bytes + (limits.max_files as u64 + 1) * 1024 + (1 << 20);
     let mut raw = Vec::new();
     flate2::read::GzDecoder::new(bytes)
@@ -132,11 +138,11 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Manifest, InspectError> 
             return Err(InspectError::Mismatch(path.clone()));
         }
     }
-    let contents: Vec<Vec<u8>> = rest.iter().map(|(_, d, _)| d.clone()).collect();
+    let contents: Vec<Vec<u8>> = files.into_iter().skip(1).map(|(_, d, _)| d).collect();
     let canonical =
         archive(&manifest, &contents).map_err(|e| InspectError::Format(e.to_string()))?;
     if canonical != bytes {
         return Err(InspectError::NotCanonical);
     }
-    Ok(manifest)
+    Ok((manifest, contents))
 }
