@@ -3,7 +3,7 @@
 //! | code | meaning |
 //! |---|---|
 //! | 0 | no finding at or above `--fail-on` (default `high`) |
-//! | 1 | a finding at or above `--fail-on`; a signature that does not verify; a registry refusal |
+//! | 1 | a finding at or above `--fail-on`; a signature that does not verify; a registry refusal; a package refused against the lock or the trusted signers (`project::Refusal`); installed files that differ from the lock |
 //! | 2 | usage error, invalid rules, or an input that could not be scanned |
 
 use skillseal_model::{ScanReport, Severity};

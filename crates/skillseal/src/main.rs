@@ -1,10 +1,13 @@
 //! The `skillseal` command line: `scan`, `rules`, `explain`, `pack`,
-//! `keygen`, `sign`, `verify-signature`.
+//! `keygen`, `sign`, `verify-signature`, `publish`, and the project's
+//! pinned skills: `add`, `install`, `verify`, `update`.
 //!
 //! Only this binary prints. Exit codes are defined in [`exit`] and nowhere
 //! else.
 
+mod client;
 mod exit;
+mod project;
 mod publish;
 mod signing;
 
@@ -82,11 +85,23 @@ enum Command {
     /// Publish a signed package to a registry (token from SKILLSEAL_TOKEN
     /// or a 0600 credentials file).
     Publish(publish::PublishArgs),
+    /// Add a skill from the registry: resolve, verify (digest, signature,
+    /// trusted signer, local scan), install into the install dir, and pin
+    /// it in skillseal.lock.
+    Add(project::AddArgs),
+    /// Install exactly what skillseal.lock pins, verifying every package.
+    Install(project::InstallArgs),
+    /// Check the installed skills' files against skillseal.lock.
+    Verify(project::VerifyArgs),
+    /// Move skills to the newest versions skillseal.toml allows, showing
+    /// what changes (capabilities, findings, signer) first.
+    Update(project::UpdateArgs),
 }
 
 #[derive(clap::Args, Debug)]
 struct ScanArgs {
-    /// Skill folders, hub snapshots, packages or archives to scan.
+    /// Skill folders, hub snapshots, packages or archives to scan, or
+    /// `NAME@VERSION` of a registry package (downloaded, not installed).
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
     /// Output format.
@@ -115,6 +130,10 @@ struct ScanArgs {
     /// List suppressed findings in full in the human output.
     #[arg(long)]
     show_suppressed: bool,
+    /// The registry for `NAME@VERSION` arguments [default: `[registry] url`
+    /// of skillseal.toml].
+    #[arg(long, value_name = "URL")]
+    registry: Option<String>,
     /// Largest file scanned, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_size)]
     max_file_size: u64,
@@ -181,7 +200,11 @@ fn main() {
         Err(e) => {
             let mut err = anstream::stderr();
             let _ = writeln!(err, "error: {e:#}");
-            ExitCode::Usage
+            if e.chain().any(|c| c.is::<project::Refusal>()) {
+                ExitCode::Findings
+            } else {
+                ExitCode::Usage
+            }
         }
     };
     std::process::exit(code as i32);
@@ -244,6 +267,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Publish(args) => {
             publish::publish(args, &mut stdout(cli.color), &mut anstream::stderr())
+        }
+        Command::Add(args) => project::add(args, &mut stdout(cli.color), &mut anstream::stderr()),
+        Command::Install(args) => {
+            project::install(args, &mut stdout(cli.color), &mut anstream::stderr())
+        }
+        Command::Verify(args) => project::verify(args, &mut stdout(cli.color)),
+        Command::Update(args) => {
+            project::update(args, &mut stdout(cli.color), &mut anstream::stderr())
         }
         Command::Rules { rules, format } => {
             let set = load_rules(rules.as_deref())?;
@@ -317,8 +348,21 @@ fn scan(args: ScanArgs, color: ColorChoice) -> Result<ExitCode> {
         max_file_size: args.max_file_size,
         ..Limits::default()
     };
+    // `NAME@VERSION` arguments are registry packages, fetched first; the
+    // temporary folders live until the scan is done.
+    let mut fetched = Vec::new();
+    let mut paths = Vec::with_capacity(args.paths.len());
+    for p in &args.paths {
+        match project::fetch_for_scan(p, args.registry.as_deref())? {
+            Some((dir, file)) => {
+                paths.push(file);
+                fetched.push(dir);
+            }
+            None => paths.push(p.clone()),
+        }
+    }
     let started = Instant::now();
-    let outcome = skillseal_discover::scan_with(&engine, &args.paths, &limits, &judge);
+    let outcome = skillseal_discover::scan_with(&engine, &paths, &limits, &judge);
     let elapsed = started.elapsed();
     let report = &outcome.report;
 

@@ -4,12 +4,10 @@
 //! nearest skillseal.toml; the token only from `SKILLSEAL_TOKEN` or a
 //! credentials file readable by its owner alone, never from an argument.
 
-use std::os::unix::fs::PermissionsExt as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use base64::Engine as _;
-use serde::Deserialize;
 
 use crate::exit::ExitCode;
 
@@ -44,79 +42,13 @@ pub struct PublishArgs {
     registry: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
-struct ProjectFile {
-    registry: Option<RegistrySection>,
-}
-
-#[derive(Deserialize, Default)]
-struct RegistrySection {
-    url: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Credentials {
-    token: String,
-}
-
-fn registry_url(flag: Option<String>) -> Result<String> {
-    if let Some(url) = flag {
-        return Ok(url);
-    }
-    if let Some(path) = crate::find_project_file()? {
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let file: ProjectFile =
-            toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        if let Some(url) = file.registry.and_then(|r| r.url) {
-            return Ok(url);
-        }
-    }
-    bail!("no registry: pass --registry URL or set `[registry] url` in skillseal.toml")
-}
-
-/// `SKILLSEAL_TOKEN`, else the credentials file (`$SKILLSEAL_CREDENTIALS`,
-/// default `~/.config/skillseal/credentials.toml`), which must not be
-/// readable by others.
-fn token() -> Result<String> {
-    if let Ok(token) = std::env::var("SKILLSEAL_TOKEN") {
-        return Ok(token);
-    }
-    let path = match std::env::var_os("SKILLSEAL_CREDENTIALS") {
-        Some(p) => PathBuf::from(p),
-        None => {
-            let home =
-                std::env::var_os("HOME").context("no HOME to find the credentials file in")?;
-            Path::new(&home).join(".config/skillseal/credentials.toml")
-        }
-    };
-    let meta = std::fs::metadata(&path).with_context(|| {
-        format!(
-            "no token: set SKILLSEAL_TOKEN or write `token = \"…\"` to {} (mode 0600)",
-            path.display()
-        )
-    })?;
-    if meta.permissions().mode() & 0o077 != 0 {
-        bail!(
-            "{} is readable by others: run `chmod 600 {}`",
-            path.display(),
-            path.display()
-        );
-    }
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let creds: Credentials =
-        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    Ok(creds.token)
-}
-
 pub fn publish(
     args: PublishArgs,
     out: &mut impl std::io::Write,
     err: &mut impl std::io::Write,
 ) -> Result<ExitCode> {
-    let url = registry_url(args.registry.clone())?;
-    let token = token()?;
+    let url = crate::client::registry_url(args.registry.as_deref())?;
+    let client = crate::client::Client::new(&url, Some(crate::client::token()?))?;
     let (package, manifest) = if args.path.is_dir() {
         let pkg = skillseal_package::pack(&args.path, &Default::default())?;
         (pkg.bytes, pkg.manifest)
@@ -171,46 +103,32 @@ pub fn publish(
         "bundle": bundle,
         "signer": signer,
     });
-    let endpoint = format!(
-        "{}/api/v1/skills/{}/{}",
-        url.trim_end_matches('/'),
-        manifest.name,
-        manifest.version
-    );
-    let response = reqwest::blocking::Client::builder()
-        .timeout(std::time::Duration::from_secs(120))
-        .build()?
-        .put(&endpoint)
-        .bearer_auth(token)
-        .header("content-type", "application/json")
-        .body(serde_json::to_vec(&body)?)
-        .send()
-        .with_context(|| format!("cannot reach the registry at {url}"))?;
-    let status = response.status();
-    let text = response.text().unwrap_or_default();
-    let value: serde_json::Value = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
-    if status.is_success() {
-        writeln!(
-            out,
-            "published {} {} ({}) to {url}: verdict {}, signer {}",
-            manifest.name,
-            manifest.version,
-            value["digest"].as_str().unwrap_or(&digest),
-            value["verdict"].as_str().unwrap_or("?"),
-            value["signer"]
-        )?;
-        Ok(ExitCode::Clean)
-    } else {
-        let code = value["error"]["code"].as_str().unwrap_or("http_error");
-        let message = value["error"]["message"].as_str().unwrap_or(text.as_str());
-        writeln!(
-            err,
-            "error: the registry refused {} {}: {message} ({code}, HTTP {})",
-            manifest.name,
-            manifest.version,
-            status.as_u16()
-        )?;
-        Ok(ExitCode::Findings)
+    let version = manifest.version.to_string();
+    match client.publish(&manifest.name, &version, &body) {
+        Ok(bytes) => {
+            let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+            writeln!(
+                out,
+                "published {} {} ({}) to {url}: verdict {}, signer {}",
+                manifest.name,
+                manifest.version,
+                value["digest"].as_str().unwrap_or(&digest),
+                value["verdict"].as_str().unwrap_or("?"),
+                value["signer"]
+            )?;
+            Ok(ExitCode::Clean)
+        }
+        Err(e) => match e.downcast_ref::<crate::client::Refused>() {
+            Some(refused) => {
+                writeln!(
+                    err,
+                    "error: the registry refused {} {}: {refused}",
+                    manifest.name, manifest.version
+                )?;
+                Ok(ExitCode::Findings)
+            }
+            None => Err(e),
+        },
     }
 }
 

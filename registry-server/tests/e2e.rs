@@ -1,0 +1,1072 @@
+//! The real binaries: `skillseal-registry serve` on a loopback port, driven
+//! by the `skillseal` CLI and plain HTTP. Each test runs on SQLite, and
+//! again on a fresh PostgreSQL database when `SKILLSEAL_TEST_DATABASE_URL`
+//! is set.
+//!
+//! The `skillseal` CLI is found beside the server binary, where
+//! `cargo test --workspace` builds it.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead as _, BufReader};
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use sha2::{Digest as _, Sha256};
+
+fn registry_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_skillseal-registry"))
+}
+
+fn skillseal_bin() -> PathBuf {
+    let path = registry_bin().with_file_name("skillseal");
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo test --workspace`, which builds the CLI too",
+        path.display()
+    );
+    path
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The database URLs to run a test on: SQLite in the data directory, and a
+/// fresh PostgreSQL database when a server is configured.
+fn backends() -> Vec<Option<String>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut all = vec![None];
+    if let Some(url) = runtime.block_on(support::fresh_postgres()) {
+        all.push(Some(url));
+    }
+    all
+}
+
+/// A `skillseal-registry serve` process; killed (SIGKILL) when dropped.
+struct Server {
+    child: Child,
+    url: String,
+    /// Printed on the first start only.
+    admin: Option<String>,
+}
+
+impl Server {
+    fn start(data: &Path, database_url: Option<&str>) -> Server {
+        Server::start_with(data, database_url, &[])
+    }
+
+    fn start_with(data: &Path, database_url: Option<&str>, extra: &[&str]) -> Server {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(data.with_extension("log"))
+            .unwrap();
+        let mut cmd = Command::new(registry_bin());
+        cmd.arg("serve")
+            .arg("--data")
+            .arg(data)
+            .args(["--listen", "127.0.0.1:0"])
+            .args(extra)
+            .env("SKILLSEAL_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log);
+        if let Some(url) = database_url {
+            cmd.args(["--database-url", url]);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut admin = None;
+        let url = loop {
+            let Some(Ok(line)) = lines.next() else {
+                let log = std::fs::read_to_string(data.with_extension("log")).unwrap_or_default();
+                panic!("the server exited before listening:\n{log}");
+            };
+            if let Some(token) = line.strip_prefix("admin token (shown once, store it now): ") {
+                admin = Some(token.to_string());
+            } else if let Some(url) = line.strip_prefix("skillseal-registry listening on ") {
+                break url.to_string();
+            }
+        };
+        // Nothing more is printed, but a full pipe must never stall it.
+        std::thread::spawn(move || lines.for_each(drop));
+        Server { child, url, admin }
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// `skillseal-registry token create`, against the live database.
+fn create_token(data: &Path, database_url: Option<&str>, name: &str, scope: &str) -> String {
+    let mut cmd = Command::new(registry_bin());
+    cmd.args(["token", "create", "--data"])
+        .arg(data)
+        .args(["--name", name, "--scope", scope]);
+    if let Some(url) = database_url {
+        cmd.args(["--database-url", url]);
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let token = text.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(token.starts_with("skillseal_"), "{text}");
+    token
+}
+
+/// The `skillseal` CLI in `dir`, which is also its HOME.
+fn skillseal(dir: &Path, token: Option<&str>, args: &[&str]) -> Output {
+    let mut cmd = Command::new(skillseal_bin());
+    cmd.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("SKILLSEAL_PASSWORD", "pw")
+        .env("HOME", dir)
+        .env_remove("SKILLSEAL_TOKEN")
+        .env_remove("SKILLSEAL_CREDENTIALS")
+        .stdin(Stdio::null());
+    if let Some(t) = token {
+        cmd.env("SKILLSEAL_TOKEN", t);
+    }
+    cmd.output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn ok(o: Output) -> Output {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    o
+}
+
+fn http() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+fn get(url: &str, token: Option<&str>) -> (u16, Vec<u8>) {
+    let mut req = http().get(url);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().unwrap();
+    (resp.status().as_u16(), resp.bytes().unwrap().to_vec())
+}
+
+fn get_json(url: &str) -> (u16, Value) {
+    let (status, body) = get(url, None);
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
+}
+
+/// A key pair in `dir` (skillseal.key, skillseal.pub).
+fn keygen(dir: &Path) {
+    ok(skillseal(dir, None, &["keygen"]));
+}
+
+/// Packs the weather sample at `version` into `dir` and signs it there.
+fn signed_package(dir: &Path, version: &str) -> String {
+    let sample = repo().join("samples/benign/weather-forecast");
+    let file = format!("weather-forecast-{version}.skill.tgz");
+    ok(skillseal(
+        dir,
+        None,
+        &[
+            "pack",
+            sample.to_str().unwrap(),
+            "--version",
+            version,
+            "-o",
+            &file,
+        ],
+    ));
+    ok(skillseal(
+        dir,
+        None,
+        &["sign", &file, "--key", "skillseal.key"],
+    ));
+    file
+}
+
+fn publish_signed(dir: &Path, token: &str, url: &str, file: &str) -> Output {
+    let bundle = format!("{file}.sigstore.json");
+    skillseal(
+        dir,
+        Some(token),
+        &[
+            "publish",
+            file,
+            "--bundle",
+            &bundle,
+            "--signer-key",
+            "skillseal.pub",
+            "--registry",
+            url,
+        ],
+    )
+}
+
+/// Every version the server lists downloads whole: the package and bundle
+/// match their digests and the signature verifies with the CLI. Returns the
+/// versions.
+fn check_every_visible_version(server: &Server, work: &Path) -> BTreeSet<String> {
+    let (status, skill) = get_json(&format!("{}/api/v1/skills/weather-forecast", server.url));
+    if status == 404 {
+        return BTreeSet::new();
+    }
+    assert_eq!(status, 200, "{skill}");
+    let mut seen = BTreeSet::new();
+    for v in skill["versions"].as_array().unwrap() {
+        let version = v["version"].as_str().unwrap();
+        let base = format!("{}/api/v1/skills/weather-forecast/{version}", server.url);
+        let (s1, package) = get(&format!("{base}/package"), None);
+        let (s2, bundle) = get(&format!("{base}/bundle"), None);
+        assert_eq!((s1, s2), (200, 200), "{version}");
+        assert_eq!(sha256(&package), v["digest"].as_str().unwrap(), "{version}");
+        assert_eq!(
+            sha256(&bundle),
+            v["bundle_digest"].as_str().unwrap(),
+            "{version}"
+        );
+        let pkg = work.join(format!("downloaded-{version}.skill.tgz"));
+        let bun = work.join(format!("downloaded-{version}.sigstore.json"));
+        std::fs::write(&pkg, &package).unwrap();
+        std::fs::write(&bun, &bundle).unwrap();
+        ok(skillseal(
+            work,
+            None,
+            &[
+                "verify-signature",
+                pkg.to_str().unwrap(),
+                "--bundle",
+                bun.to_str().unwrap(),
+                "--key",
+                "skillseal.pub",
+            ],
+        ));
+        seen.insert(version.to_string());
+    }
+    seen
+}
+
+#[test]
+fn the_cli_publishes_to_the_real_server_and_reads_back() {
+    for db in backends() {
+        let db = db.as_deref();
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let work = dir.path().join("work");
+        std::fs::create_dir_all(&work).unwrap();
+        let w = work.as_path();
+        let server = Server::start(&data, db);
+        let admin = server
+            .admin
+            .clone()
+            .expect("the first start prints a token");
+        let publisher = create_token(&data, db, "ci", "publish:weather-*");
+        let url = server.url.as_str();
+        let sample = repo().join("samples/benign/weather-forecast");
+        let sample = sample.to_str().unwrap();
+        keygen(w);
+
+        // Pack, sign with the key, upload.
+        let first = ok(skillseal(
+            w,
+            Some(&publisher),
+            &[
+                "publish",
+                sample,
+                "--key",
+                "skillseal.key",
+                "--registry",
+                url,
+            ],
+        ));
+        assert!(
+            stdout(&first).contains("published weather-forecast 2.1.0"),
+            "{}",
+            stdout(&first)
+        );
+
+        // Versions are immutable.
+        let again = skillseal(
+            w,
+            Some(&publisher),
+            &[
+                "publish",
+                sample,
+                "--key",
+                "skillseal.key",
+                "--registry",
+                url,
+            ],
+        );
+        assert_eq!(again.status.code(), Some(1));
+        assert!(
+            stderr(&again).contains("version_exists"),
+            "{}",
+            stderr(&again)
+        );
+
+        // A package signed earlier, with its bundle and signer key.
+        let file = signed_package(w, "2.2.0");
+        ok(publish_signed(w, &publisher, url, &file));
+
+        // The token's scope does not cover this name; an admin's does, but
+        // the registry's own scan blocks the skill.
+        let malicious = repo().join("samples/malicious/actions-workflow-lint");
+        let malicious = malicious.to_str().unwrap();
+        let args = [
+            "publish",
+            malicious,
+            "--key",
+            "skillseal.key",
+            "--registry",
+            url,
+        ];
+        let narrow = skillseal(w, Some(&publisher), &args);
+        assert_eq!(narrow.status.code(), Some(1));
+        assert!(stderr(&narrow).contains("forbidden"), "{}", stderr(&narrow));
+        let blocked = skillseal(w, Some(&admin), &args);
+        assert_eq!(blocked.status.code(), Some(1));
+        assert!(
+            stderr(&blocked).contains("blocked_by_scan"),
+            "{}",
+            stderr(&blocked)
+        );
+
+        // No token anywhere: a clear error before anything is sent.
+        let none = skillseal(
+            w,
+            None,
+            &[
+                "publish",
+                sample,
+                "--key",
+                "skillseal.key",
+                "--registry",
+                url,
+            ],
+        );
+        assert_eq!(none.status.code(), Some(2));
+        assert!(
+            stderr(&none).contains("SKILLSEAL_TOKEN"),
+            "{}",
+            stderr(&none)
+        );
+
+        // The registry URL from skillseal.toml, the token from a
+        // credentials file, which must not be readable by others.
+        std::fs::write(
+            w.join("skillseal.toml"),
+            format!("[registry]\nurl = \"{url}\"\n"),
+        )
+        .unwrap();
+        let creds = w.join(".config/skillseal/credentials.toml");
+        std::fs::create_dir_all(creds.parent().unwrap()).unwrap();
+        std::fs::write(&creds, format!("token = \"{publisher}\"\n")).unwrap();
+        std::fs::set_permissions(&creds, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let file = signed_package(w, "2.3.0");
+        let publish = ["publish", file.as_str(), "--key", "skillseal.key"];
+        let open = skillseal(w, None, &publish);
+        assert_eq!(open.status.code(), Some(2));
+        assert!(stderr(&open).contains("chmod 600"), "{}", stderr(&open));
+        std::fs::set_permissions(&creds, std::fs::Permissions::from_mode(0o600)).unwrap();
+        ok(skillseal(w, None, &publish));
+
+        // Read back: three versions, each whole and verifiable.
+        let seen = check_every_visible_version(&server, w);
+        assert_eq!(
+            seen.into_iter().collect::<Vec<_>>(),
+            ["2.1.0", "2.2.0", "2.3.0"]
+        );
+        // A token on a read is checked, never ignored.
+        let skill = format!("{url}/api/v1/skills/weather-forecast");
+        assert_eq!(get(&skill, Some(&publisher)).0, 200);
+        assert_eq!(get(&skill, Some("skillseal_not-a-token")).0, 401);
+
+        // Everything above is on the record, and the record is whole.
+        drop(server);
+        let mut verify = Command::new(registry_bin());
+        verify.args(["audit", "verify", "--data"]).arg(&data);
+        if let Some(url) = db {
+            verify.args(["--database-url", url]);
+        }
+        let verified = ok(verify.output().unwrap());
+        assert!(
+            stdout(&verified).contains("audit log intact"),
+            "{}",
+            stdout(&verified)
+        );
+    }
+}
+
+/// Publishes run at once while the server is killed (SIGKILL) under them,
+/// three times over. After each restart, every version the server shows
+/// downloads whole and verifies, every publish the client saw succeed is
+/// there, and every version that is not there has left no trace: it
+/// publishes again.
+#[test]
+fn a_server_killed_during_publishes_keeps_only_whole_versions() {
+    const ROUNDS: usize = 3;
+    const AT_ONCE: usize = 6;
+    for db in backends() {
+        let db = db.as_deref();
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let work = dir.path().join("work");
+        std::fs::create_dir_all(&work).unwrap();
+        let w = work.as_path();
+        keygen(w);
+        let mut server = Server::start(&data, db);
+        let token = create_token(&data, db, "ci", "publish:weather-*");
+        let files: Vec<Vec<String>> = (0..ROUNDS)
+            .map(|round| {
+                (0..AT_ONCE)
+                    .map(|i| signed_package(w, &format!("3.{round}.{i}")))
+                    .collect()
+            })
+            .collect();
+
+        let mut acknowledged = BTreeSet::new();
+        let mut interrupted = 0;
+        for round_files in &files {
+            let mut running: Vec<(String, Child)> = round_files
+                .iter()
+                .map(|file| {
+                    let bundle = format!("{file}.sigstore.json");
+                    let child = Command::new(skillseal_bin())
+                        .args(["publish", file, "--bundle", &bundle])
+                        .args(["--signer-key", "skillseal.pub", "--registry", &server.url])
+                        .current_dir(w)
+                        .env("HOME", w)
+                        .env("SKILLSEAL_TOKEN", &token)
+                        .stdin(Stdio::null())
+                        .stdout(Stdio::null())
+                        .stderr(Stdio::null())
+                        .spawn()
+                        .unwrap();
+                    (file.clone(), child)
+                })
+                .collect();
+            // Kill as soon as the first publish of the round is through,
+            // with the others in flight.
+            let deadline = Instant::now() + Duration::from_secs(60);
+            'wait: while Instant::now() < deadline {
+                for (_, child) in &mut running {
+                    if child.try_wait().unwrap().is_some_and(|s| s.success()) {
+                        break 'wait;
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            server.kill();
+            for (file, mut child) in running.drain(..) {
+                if child.wait().unwrap().success() {
+                    acknowledged.insert(version_of(&file));
+                } else {
+                    interrupted += 1;
+                }
+            }
+            server = Server::start(&data, db);
+            let visible = check_every_visible_version(&server, w);
+            assert!(
+                acknowledged.is_subset(&visible),
+                "acknowledged {acknowledged:?}, visible {visible:?}"
+            );
+        }
+        assert!(
+            interrupted > 0,
+            "no publish was in flight at any kill: the test proved nothing"
+        );
+
+        // What is missing left no trace: the same versions publish now.
+        let visible = check_every_visible_version(&server, w);
+        for file in files.iter().flatten() {
+            if !visible.contains(&version_of(file)) {
+                ok(publish_signed(w, &token, &server.url, file));
+            }
+        }
+        assert_eq!(
+            check_every_visible_version(&server, w).len(),
+            ROUNDS * AT_ONCE
+        );
+    }
+}
+
+fn version_of(file: &str) -> String {
+    file.trim_start_matches("weather-forecast-")
+        .trim_end_matches(".skill.tgz")
+        .to_string()
+}
+
+/// Two server processes on one database and one blob store, as behind a
+/// load balancer: what one accepts, the other serves; a yank through one
+/// is seen by both.
+#[test]
+fn two_servers_share_one_database_and_blob_store() {
+    for db in backends() {
+        let db = db.as_deref();
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let work = dir.path().join("work");
+        std::fs::create_dir_all(&work).unwrap();
+        let w = work.as_path();
+        keygen(w);
+        let a = Server::start(&data, db);
+        let b = Server::start(&data, db);
+        let admin = a.admin.clone().expect("the first start prints a token");
+        let file = signed_package(w, "1.0.0");
+        ok(publish_signed(w, &admin, &a.url, &file));
+        let file = signed_package(w, "1.1.0");
+        ok(publish_signed(w, &admin, &b.url, &file));
+        let versions = check_every_visible_version(&b, w);
+        assert_eq!(versions, check_every_visible_version(&a, w));
+        assert_eq!(versions.len(), 2);
+
+        let yank = http()
+            .post(format!(
+                "{}/api/v1/skills/weather-forecast/1.1.0/yank",
+                b.url
+            ))
+            .bearer_auth(&admin)
+            .send()
+            .unwrap();
+        assert_eq!(yank.status().as_u16(), 200);
+        let resolved = http()
+            .post(format!("{}/api/v1/resolve", a.url))
+            .header("content-type", "application/json")
+            .body(r#"{"skills": {"weather-forecast": "^1"}}"#)
+            .send()
+            .unwrap()
+            .bytes()
+            .unwrap();
+        let resolved: Value = serde_json::from_slice(&resolved).unwrap();
+        assert_eq!(
+            resolved["pins"]["weather-forecast"]["version"], "1.0.0",
+            "{resolved}"
+        );
+    }
+}
+
+/// A public address without TLS is refused unless asked for by name.
+#[test]
+fn a_public_bind_without_tls_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(registry_bin())
+        .args(["serve", "--data"])
+        .arg(dir.path())
+        .args(["--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("refusing to listen on 0.0.0.0:0"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("registry.db").exists());
+}
+
+/// A self-signed certificate for 127.0.0.1 and localhost, and its key.
+fn self_signed(dir: &Path) -> (PathBuf, PathBuf) {
+    use openssl::asn1::Asn1Time;
+    use openssl::bn::BigNum;
+    use openssl::ec::{EcGroup, EcKey};
+    use openssl::hash::MessageDigest;
+    use openssl::nid::Nid;
+    use openssl::pkey::PKey;
+    use openssl::x509::extension::SubjectAlternativeName;
+    use openssl::x509::{X509, X509NameBuilder};
+
+    let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
+    let key = PKey::from_ec_key(EcKey::generate(&group).unwrap()).unwrap();
+    let mut name = X509NameBuilder::new().unwrap();
+    name.append_entry_by_text("CN", "skillseal test registry")
+        .unwrap();
+    let name = name.build();
+    let mut cert = X509::builder().unwrap();
+    cert.set_version(2).unwrap();
+    let serial = BigNum::from_u32(1).unwrap().to_asn1_integer().unwrap();
+    cert.set_serial_number(&serial).unwrap();
+    cert.set_subject_name(&name).unwrap();
+    cert.set_issuer_name(&name).unwrap();
+    cert.set_pubkey(&key).unwrap();
+    cert.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    cert.set_not_after(&Asn1Time::days_from_now(1).unwrap())
+        .unwrap();
+    let san = SubjectAlternativeName::new()
+        .ip("127.0.0.1")
+        .dns("localhost")
+        .build(&cert.x509v3_context(None, None))
+        .unwrap();
+    cert.append_extension(san).unwrap();
+    cert.sign(&key, MessageDigest::sha256()).unwrap();
+    let (cert_path, key_path) = (dir.join("tls.crt"), dir.join("tls.key"));
+    std::fs::write(&cert_path, cert.build().to_pem().unwrap()).unwrap();
+    std::fs::write(&key_path, key.private_key_to_pem_pkcs8().unwrap()).unwrap();
+    (cert_path, key_path)
+}
+
+/// HTTPS on the server's own socket: the CLI publishes when it trusts the
+/// certificate (`SSL_CERT_FILE`, as for any OpenSSL client) and refuses
+/// when it does not; plain HTTP to the TLS port gets nothing.
+#[test]
+fn the_server_serves_https_with_its_own_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let w = work.as_path();
+    let (cert, key) = self_signed(dir.path());
+    let server = Server::start_with(
+        &dir.path().join("data"),
+        None,
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        server.url.starts_with("https://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+    let admin = server.admin.clone().unwrap();
+    keygen(w);
+    let file = signed_package(w, "1.0.0");
+
+    let untrusted = publish_signed(w, &admin, &server.url, &file);
+    assert_eq!(untrusted.status.code(), Some(2), "{}", stderr(&untrusted));
+    assert!(
+        stderr(&untrusted).contains("certificate"),
+        "{}",
+        stderr(&untrusted)
+    );
+
+    let bundle = format!("{file}.sigstore.json");
+    let trusted = Command::new(skillseal_bin())
+        .args(["publish", &file, "--bundle", &bundle])
+        .args(["--signer-key", "skillseal.pub", "--registry", &server.url])
+        .current_dir(w)
+        .env("HOME", w)
+        .env("SKILLSEAL_TOKEN", &admin)
+        .env("SSL_CERT_FILE", &cert)
+        .output()
+        .unwrap();
+    let trusted = ok(trusted);
+    assert!(
+        stdout(&trusted).contains("published weather-forecast 1.0.0"),
+        "{}",
+        stdout(&trusted)
+    );
+
+    let plain = server.url.replace("https://", "http://");
+    assert!(http().get(format!("{plain}/api/v1/skills")).send().is_err());
+}
+
+/// Copies `from` into `to` (regular files and folders only).
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The weather sample at another version, its script changed by `edit`.
+fn weather_variant(dir: &Path, version: &str, edit: impl Fn(String) -> String) -> PathBuf {
+    let to = dir.join(format!("weather-{version}"));
+    copy_dir(&repo().join("samples/benign/weather-forecast"), &to);
+    let skill_md = to.join("SKILL.md");
+    let text = std::fs::read_to_string(&skill_md).unwrap();
+    std::fs::write(
+        &skill_md,
+        text.replace("version: 2.1.0", &format!("version: {version}")),
+    )
+    .unwrap();
+    let script = to.join("scripts/weather.py");
+    let text = std::fs::read_to_string(&script).unwrap();
+    std::fs::write(&script, edit(text)).unwrap();
+    to
+}
+
+/// The lockfile issue end to end: a project adds a signed skill from the
+/// real registry, a second clean checkout installs exactly it with
+/// `--locked`, `verify` catches files changed on disk, hand-edited and
+/// lying locks are refused with nothing changed, a new version that
+/// starts running processes (which the project's policy denies) is
+/// refused on update, and so is a new signer until it is allowed.
+#[test]
+fn a_project_pins_installs_verifies_and_updates_its_skills() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let publisher = root.join("publisher");
+    let project = root.join("project");
+    let checkout = root.join("checkout");
+    for d in [&publisher, &project, &checkout] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    let server = Server::start(&root.join("data"), None);
+    let admin = server.admin.clone().unwrap();
+    let url = server.url.clone();
+    keygen(&publisher);
+    ok(skillseal(
+        &publisher,
+        None,
+        &["keygen", "--output-key-prefix", "other"],
+    ));
+    let sample = repo().join("samples/benign/weather-forecast");
+    ok(skillseal(
+        &publisher,
+        Some(&admin),
+        &[
+            "publish",
+            sample.to_str().unwrap(),
+            "--key",
+            "skillseal.key",
+            "--registry",
+            &url,
+        ],
+    ));
+
+    // The project trusts the team's key and another, and denies skills
+    // that run processes.
+    let manifest = format!(
+        "[registry]\nurl = \"{url}\"\n\n[[trust]]\nkey = \"team.pub\"\n\n[[trust]]\nkey = \"other.pub\"\n\n\
+         [policy]\ndeny-capabilities = [\"process-exec\"]\n"
+    );
+    for d in [&project, &checkout] {
+        std::fs::write(d.join("skillseal.toml"), &manifest).unwrap();
+        std::fs::copy(publisher.join("skillseal.pub"), d.join("team.pub")).unwrap();
+        std::fs::copy(publisher.join("other.pub"), d.join("other.pub")).unwrap();
+    }
+    // Each project has its own HOME, so its own package cache.
+    let run = |d: &Path, args: &[&str]| {
+        Command::new(skillseal_bin())
+            .args(args)
+            .current_dir(d)
+            .env("HOME", d.join(".home"))
+            .env("NO_COLOR", "1")
+            .env_remove("SKILLSEAL_TOKEN")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+
+    // add: resolve, verify, show, install, record.
+    let no_terminal = run(&project, &["add", "weather-forecast"]);
+    assert_eq!(
+        no_terminal.status.code(),
+        Some(2),
+        "{}",
+        stderr(&no_terminal)
+    );
+    assert!(
+        stderr(&no_terminal).contains("--yes"),
+        "{}",
+        stderr(&no_terminal)
+    );
+    assert!(!project.join("skillseal.lock").exists());
+    let added = ok(run(&project, &["add", "weather-forecast", "--yes"]));
+    assert!(
+        stdout(&added).contains("capabilities: env-read"),
+        "{}",
+        stdout(&added)
+    );
+    assert!(
+        stdout(&added).contains("added weather-forecast 2.1.0 (^2.1.0)"),
+        "{}",
+        stdout(&added)
+    );
+    let installed = project.join("skills/weather-forecast");
+    assert_eq!(
+        std::fs::read(installed.join("scripts/weather.py")).unwrap(),
+        std::fs::read(sample.join("scripts/weather.py")).unwrap()
+    );
+    let lock = std::fs::read_to_string(project.join("skillseal.lock")).unwrap();
+    for needle in [
+        "version = 1",
+        "name = \"weather-forecast\"",
+        "version = \"2.1.0\"",
+        "kind = \"key\"",
+        "capabilities = [",
+        "rules-digest = \"sha256:",
+    ] {
+        assert!(lock.contains(needle), "{needle} in\n{lock}");
+    }
+    let toml_now = std::fs::read_to_string(project.join("skillseal.toml")).unwrap();
+    assert!(
+        toml_now.contains("weather-forecast = \"^2.1.0\""),
+        "{toml_now}"
+    );
+    assert!(
+        toml_now.contains("deny-capabilities"),
+        "the rest of the file is kept"
+    );
+
+    // A second, clean checkout installs exactly the lock.
+    std::fs::copy(
+        project.join("skillseal.toml"),
+        checkout.join("skillseal.toml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        project.join("skillseal.lock"),
+        checkout.join("skillseal.lock"),
+    )
+    .unwrap();
+    ok(run(&checkout, &["install", "--locked"]));
+    let copy = checkout.join("skills/weather-forecast");
+    assert_eq!(
+        std::fs::read(copy.join("SKILL.md")).unwrap(),
+        std::fs::read(sample.join("SKILL.md")).unwrap()
+    );
+    let verified = ok(run(&checkout, &["verify"]));
+    assert!(
+        stdout(&verified).contains("verified 1 skill"),
+        "{}",
+        stdout(&verified)
+    );
+
+    // Files changed on disk after install.
+    let script = copy.join("scripts/weather.py");
+    let mut text = std::fs::read_to_string(&script).unwrap();
+    text.push_str("\nimport os; os.system('true')\n");
+    std::fs::write(&script, text).unwrap();
+    std::fs::write(copy.join("extra.sh"), "echo hi\n").unwrap();
+    std::fs::remove_file(copy.join("SKILL.md")).unwrap();
+    std::fs::create_dir_all(checkout.join("skills/stowaway")).unwrap();
+    let caught = run(&checkout, &["verify"]);
+    assert_eq!(caught.status.code(), Some(1), "{}", stdout(&caught));
+    for needle in [
+        "modified  scripts/weather.py",
+        "added     extra.sh",
+        "removed   SKILL.md",
+        "stowaway: in skills/ but not in skillseal.lock",
+    ] {
+        assert!(
+            stdout(&caught).contains(needle),
+            "{needle} in\n{}",
+            stdout(&caught)
+        );
+    }
+    std::fs::remove_dir(checkout.join("skills/stowaway")).unwrap();
+    ok(run(&checkout, &["install", "--locked", "--offline"]));
+    ok(run(&checkout, &["verify"]));
+
+    // Locks that are wrong: refused with the reason, nothing on disk changes.
+    let lock_path = checkout.join("skillseal.lock");
+    let good = std::fs::read_to_string(&lock_path).unwrap();
+    let digest_line = good.lines().find(|l| l.starts_with("digest = ")).unwrap();
+    let bundle_line = good
+        .lines()
+        .find(|l| l.starts_with("bundle-digest = "))
+        .unwrap();
+    let zeros = format!("\"sha256:{}\"", "0".repeat(64));
+    let fresh = checkout.join(".home");
+    for (edited, code, needle) in [
+        (
+            good.replace("version = \"2.1.0\"", "version = \"^2.1\""),
+            2,
+            "skillseal.lock: line ",
+        ),
+        (
+            good.replace("verdict = ", "verdikt = "),
+            2,
+            "unknown field `verdikt`",
+        ),
+        (
+            good.replace(digest_line, &format!("digest = {zeros}")),
+            1,
+            "the registry served a package with digest",
+        ),
+        (
+            good.replace(bundle_line, &format!("bundle-digest = {zeros}")),
+            1,
+            "the registry served a bundle with digest",
+        ),
+        (
+            good.replace("\"network\", ", "")
+                .replace(", \"network\"", ""),
+            1,
+            "capabilities grew beyond skillseal.lock: network",
+        ),
+    ] {
+        assert_ne!(edited, good);
+        std::fs::write(&lock_path, &edited).unwrap();
+        let _ = std::fs::remove_dir_all(&fresh);
+        let before = std::fs::read(copy.join("scripts/weather.py")).unwrap();
+        let refused = run(&checkout, &["install", "--locked"]);
+        assert_eq!(
+            refused.status.code(),
+            Some(code),
+            "{needle}: {}",
+            stderr(&refused)
+        );
+        assert!(
+            stderr(&refused).contains(needle),
+            "{needle} in {}",
+            stderr(&refused)
+        );
+        assert_eq!(
+            std::fs::read(copy.join("scripts/weather.py")).unwrap(),
+            before
+        );
+        assert_eq!(std::fs::read_to_string(&lock_path).unwrap(), edited);
+    }
+    std::fs::write(&lock_path, &good).unwrap();
+    let wants_more = std::fs::read_to_string(checkout.join("skillseal.toml")).unwrap()
+        + "other-skill = \"^1\"\n";
+    std::fs::write(checkout.join("skillseal.toml"), wants_more).unwrap();
+    let differs = run(&checkout, &["install", "--locked"]);
+    assert_eq!(differs.status.code(), Some(1));
+    assert!(
+        stderr(&differs).contains("+ other-skill ^1: in skillseal.toml, not in skillseal.lock"),
+        "{}",
+        stderr(&differs)
+    );
+
+    // A new version that starts running processes: the registry accepts it
+    // (its policy allows that), the project's policy does not.
+    let v220 = weather_variant(root, "2.2.0", |s| {
+        s.replace("import sys\n", "import subprocess\nimport sys\n").replace(
+            "    r.raise_for_status()\n",
+            "    r.raise_for_status()\n    subprocess.run([\"notify-send\", \"weather\"], check=False)\n",
+        )
+    });
+    let publish = |dir: &Path, key: &str| {
+        ok(skillseal(
+            &publisher,
+            Some(&admin),
+            &[
+                "publish",
+                dir.to_str().unwrap(),
+                "--key",
+                key,
+                "--registry",
+                &url,
+            ],
+        ))
+    };
+    publish(&v220, "skillseal.key");
+    let locked_before = std::fs::read_to_string(project.join("skillseal.lock")).unwrap();
+    let refused = run(&project, &["update", "--yes"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(
+        stdout(&refused).contains("weather-forecast 2.1.0 -> 2.2.0"),
+        "{}",
+        stdout(&refused)
+    );
+    assert!(
+        stdout(&refused).contains("+ capability process-exec"),
+        "{}",
+        stdout(&refused)
+    );
+    assert!(
+        stdout(&refused).contains("+ finding"),
+        "{}",
+        stdout(&refused)
+    );
+    assert!(
+        stderr(&refused).contains("blocked by the local scan"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.join("skillseal.lock")).unwrap(),
+        locked_before
+    );
+
+    // Yanked: never chosen.
+    let yank = http()
+        .post(format!("{url}/api/v1/skills/weather-forecast/2.2.0/yank"))
+        .bearer_auth(&admin)
+        .send()
+        .unwrap();
+    assert_eq!(yank.status().as_u16(), 200);
+    let current = ok(run(&project, &["update", "--yes"]));
+    assert!(
+        stdout(&current).contains("2.1.0: up to date"),
+        "{}",
+        stdout(&current)
+    );
+
+    // The owner registers another signer, who signs 2.3.0: refused until
+    // the change is allowed by name.
+    let other = std::fs::read_to_string(publisher.join("other.pub")).unwrap();
+    let register = http()
+        .post(format!("{url}/api/v1/skills/weather-forecast/signers"))
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body(serde_json::json!({"key": {"public_key": other}}).to_string())
+        .send()
+        .unwrap();
+    assert_eq!(register.status().as_u16(), 204);
+    let v230 = weather_variant(root, "2.3.0", |s| s);
+    publish(&v230, "other.key");
+    let refused = run(&project, &["update", "--yes"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("the signer changed"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.join("skillseal.lock")).unwrap(),
+        locked_before
+    );
+    let allowed = ok(run(&project, &["update", "--yes", "--allow-signer-change"]));
+    assert!(
+        stdout(&allowed).contains("updated weather-forecast to 2.3.0"),
+        "{}",
+        stdout(&allowed)
+    );
+    let lock = std::fs::read_to_string(project.join("skillseal.lock")).unwrap();
+    assert!(lock.contains("version = \"2.3.0\""), "{lock}");
+    assert_ne!(lock, locked_before);
+    ok(run(&project, &["verify"]));
+
+    // Scan a registry package without installing it.
+    let scanned = run(&project, &["scan", "weather-forecast@2.2.0"]);
+    assert!(stdout(&scanned).contains("EXEC001"), "{}", stdout(&scanned));
+}
