@@ -114,7 +114,10 @@ fn start(data: &Path) -> Server {
         .arg("--data")
         .arg(data)
         .args(["--listen", "127.0.0.1:0"])
-        .env("SKILLSEAL_LOG", "warn")
+        .env(
+            "SKILLSEAL_LOG",
+            std::env::var("SKILLSEAL_LOG").unwrap_or_else(|_| "warn".into()),
+        )
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();

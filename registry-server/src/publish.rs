@@ -206,6 +206,8 @@ pub async fn publish(
         return Err(PublishError::VersionExists(name.into(), canonical_version));
     }
     // 4. The archive.
+    let started = std::time::Instant::now();
+    let mut phases = Vec::new();
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(req.package.as_bytes())
         .map_err(|e| PublishError::BadRequest(format!("`package` is not base64: {e}")))?;
@@ -222,6 +224,7 @@ pub async fn publish(
             found: format!("{} {}", manifest.name, manifest.version),
         });
     }
+    phases.push(("archive", started.elapsed()));
     // 5. The digest.
     let digest = digest_of(&bytes);
     if req.digest != digest {
@@ -280,6 +283,7 @@ pub async fn publish(
             )
         }));
     };
+    phases.push(("signature", started.elapsed()));
     // 7. The registry's own scan.
     let report = reg.scan(&manifest, &bytes).await.map_err(internal)?;
     let report_json = serde_json::to_vec_pretty(&report).map_err(internal)?;
@@ -311,6 +315,7 @@ pub async fn publish(
         });
     }
 
+    phases.push(("scan", started.elapsed()));
     // 8. Blobs first, synced; then one transaction.
     let blobs = reg.blobs.clone();
     let bundle_bytes = req.bundle.clone().into_bytes();
@@ -344,6 +349,18 @@ pub async fn publish(
         trusted.is_empty(),
     )
     .await;
+    phases.push(("store", started.elapsed()));
+    tracing::debug!(
+        skill = name,
+        version = %canonical_version,
+        bytes = size,
+        "publish timings (cumulative): {}",
+        phases
+            .iter()
+            .map(|(phase, t)| format!("{phase} {:.1} ms", t.as_secs_f64() * 1e3))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     match result {
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             Err(PublishError::VersionExists(name.into(), canonical_version))

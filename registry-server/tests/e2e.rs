@@ -238,6 +238,15 @@ fn publish_signed(dir: &Path, token: &str, url: &str, file: &str) -> Output {
     )
 }
 
+/// `skillseal publish PATH --key KEY --registry URL` with `token`.
+fn publish_with_key(dir: &Path, token: Option<&str>, url: &str, path: &str, key: &str) -> Output {
+    skillseal(
+        dir,
+        token,
+        &["publish", path, "--key", key, "--registry", url],
+    )
+}
+
 /// Every version the server lists downloads whole: the package and bundle
 /// match their digests and the signature verifies with the CLI. Returns the
 /// versions.
@@ -302,17 +311,12 @@ fn the_cli_publishes_to_the_real_server_and_reads_back() {
         keygen(w);
 
         // Pack, sign with the key, upload.
-        let first = ok(skillseal(
+        let first = ok(publish_with_key(
             w,
             Some(&publisher),
-            &[
-                "publish",
-                sample,
-                "--key",
-                "skillseal.key",
-                "--registry",
-                url,
-            ],
+            url,
+            sample,
+            "skillseal.key",
         ));
         assert!(
             stdout(&first).contains("published weather-forecast 2.1.0"),
@@ -321,18 +325,7 @@ fn the_cli_publishes_to_the_real_server_and_reads_back() {
         );
 
         // Versions are immutable.
-        let again = skillseal(
-            w,
-            Some(&publisher),
-            &[
-                "publish",
-                sample,
-                "--key",
-                "skillseal.key",
-                "--registry",
-                url,
-            ],
-        );
+        let again = publish_with_key(w, Some(&publisher), url, sample, "skillseal.key");
         assert_eq!(again.status.code(), Some(1));
         assert!(
             stderr(&again).contains("version_exists"),
@@ -348,18 +341,10 @@ fn the_cli_publishes_to_the_real_server_and_reads_back() {
         // the registry's own scan blocks the skill.
         let malicious = repo().join("samples/malicious/actions-workflow-lint");
         let malicious = malicious.to_str().unwrap();
-        let args = [
-            "publish",
-            malicious,
-            "--key",
-            "skillseal.key",
-            "--registry",
-            url,
-        ];
-        let narrow = skillseal(w, Some(&publisher), &args);
+        let narrow = publish_with_key(w, Some(&publisher), url, malicious, "skillseal.key");
         assert_eq!(narrow.status.code(), Some(1));
         assert!(stderr(&narrow).contains("forbidden"), "{}", stderr(&narrow));
-        let blocked = skillseal(w, Some(&admin), &args);
+        let blocked = publish_with_key(w, Some(&admin), url, malicious, "skillseal.key");
         assert_eq!(blocked.status.code(), Some(1));
         assert!(
             stderr(&blocked).contains("blocked_by_scan"),
@@ -368,18 +353,7 @@ fn the_cli_publishes_to_the_real_server_and_reads_back() {
         );
 
         // No token anywhere: a clear error before anything is sent.
-        let none = skillseal(
-            w,
-            None,
-            &[
-                "publish",
-                sample,
-                "--key",
-                "skillseal.key",
-                "--registry",
-                url,
-            ],
-        );
+        let none = publish_with_key(w, None, url, sample, "skillseal.key");
         assert_eq!(none.status.code(), Some(2));
         assert!(
             stderr(&none).contains("SKILLSEAL_TOKEN"),
@@ -756,18 +730,16 @@ fn a_project_pins_installs_verifies_and_updates_its_skills() {
         &["keygen", "--output-key-prefix", "other"],
     ));
     let sample = repo().join("samples/benign/weather-forecast");
-    ok(skillseal(
-        &publisher,
-        Some(&admin),
-        &[
-            "publish",
-            sample.to_str().unwrap(),
-            "--key",
-            "skillseal.key",
-            "--registry",
+    let publish = |dir: &Path, key: &str| {
+        ok(publish_with_key(
+            &publisher,
+            Some(&admin),
             &url,
-        ],
-    ));
+            dir.to_str().unwrap(),
+            key,
+        ))
+    };
+    publish(&sample, "skillseal.key");
 
     // The project trusts the team's key and another, and denies skills
     // that run processes.
@@ -974,20 +946,6 @@ fn a_project_pins_installs_verifies_and_updates_its_skills() {
             "    r.raise_for_status()\n    subprocess.run([\"notify-send\", \"weather\"], check=False)\n",
         )
     });
-    let publish = |dir: &Path, key: &str| {
-        ok(skillseal(
-            &publisher,
-            Some(&admin),
-            &[
-                "publish",
-                dir.to_str().unwrap(),
-                "--key",
-                key,
-                "--registry",
-                &url,
-            ],
-        ))
-    };
     publish(&v220, "skillseal.key");
     let locked_before = std::fs::read_to_string(project.join("skillseal.lock")).unwrap();
     let refused = run(&project, &["update", "--yes"]);

@@ -392,7 +392,7 @@ fn archive(manifest: &Manifest, contents: &[Vec<u8>]) -> std::io::Result<Vec<u8>
     let gz = flate2::GzBuilder::new()
         .mtime(0)
         .operating_system(255)
-        .write(Vec::new(), flate2::Compression::new(9));
+        .write(Vec::new(), flate2::Compression::new(6));
     let mut tar = tar::Builder::new(gz);
     tar.mode(tar::HeaderMode::Deterministic);
     let mut json = serde_json::to_vec_pretty(manifest).map_err(std::io::Error::other)?;

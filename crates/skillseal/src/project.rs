@@ -315,6 +315,18 @@ impl<'p> Checker<'p> {
         })
     }
 
+    /// A version the registry just resolved: no signer is locked yet.
+    fn check_pin(&self, name: &str, pin: &Pin) -> Result<Checked> {
+        self.check(
+            name,
+            &pin.version,
+            &pin.digest,
+            &pin.bundle_digest,
+            None,
+            "the registry",
+        )
+    }
+
     /// The first signer skillseal.toml trusts for `name` that verifies.
     fn verify_signature(
         &self,
@@ -538,14 +550,7 @@ pub fn add(args: AddArgs, out: &mut impl Write, err: &mut impl Write) -> Result<
     let checker = Checker::new(&project, args.registry.as_deref(), false)?;
     let client = checker.client()?;
     let pin = client.resolve(&name, requirement.as_deref().unwrap_or("*"))?;
-    let checked = checker.check(
-        &name,
-        &pin.version,
-        &pin.digest,
-        &pin.bundle_digest,
-        None,
-        "the registry",
-    )?;
+    let checked = checker.check_pin(&name, &pin)?;
     summary(out, &checked)?;
     refuse_blocked(&checked)?;
     if !confirm(&format!("Install {name} {}?", pin.version), args.yes, err)? {
@@ -886,14 +891,7 @@ pub fn update(args: UpdateArgs, out: &mut impl Write, err: &mut impl Write) -> R
             writeln!(out, "{name} {}: up to date", pin.version)?;
             continue;
         }
-        let new = checker.check(
-            name,
-            &pin.version,
-            &pin.digest,
-            &pin.bundle_digest,
-            None,
-            "the registry",
-        )?;
+        let new = checker.check_pin(name, &pin)?;
         match old {
             None => writeln!(out, "{name}: new at {}", pin.version)?,
             Some(o) => {
