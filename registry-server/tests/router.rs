@@ -705,3 +705,124 @@ async fn every_response_carries_security_headers() {
         assert_eq!(status, StatusCode::MISDIRECTED_REQUEST);
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn owners_register_and_retire_signers_and_never_the_last() {
+    for env in backends().await {
+        let k = key();
+        let s = signed("benign/weather-forecast", "2.1.0", &k);
+        let (status, v) = call("PUT", "/api/v1/skills/weather-forecast/2.1.0")
+            .token(&env.admin)
+            .json(body(&s, true))
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        let (_, stranger) = auth::create_token(
+            &env.reg.db,
+            "test",
+            "mallory",
+            &[Scope::Publish("*".into())],
+            None,
+        )
+        .await
+        .unwrap();
+        let other = key();
+        let new_signer = json!({"key": {"public_key": other.public_key().to_pem()}});
+        let signers = "/api/v1/skills/weather-forecast/signers";
+
+        // Publishing rights are not ownership.
+        let (status, v) = call("POST", signers)
+            .token(stranger.expose())
+            .json(new_signer.clone())
+            .send(&env.reg)
+            .await;
+        assert_eq!(
+            (status, v["error"]["code"].clone()),
+            (StatusCode::FORBIDDEN, json!("forbidden"))
+        );
+        let (status, v) = call("POST", signers)
+            .token(&env.admin)
+            .json(json!({"key": {"public_key": "not a key"}}))
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{v}");
+
+        let (status, _) = call("POST", signers)
+            .token(&env.admin)
+            .json(new_signer.clone())
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (status, v) = call("POST", signers)
+            .token(&env.admin)
+            .json(new_signer.clone())
+            .send(&env.reg)
+            .await;
+        assert_eq!(
+            (status, v["error"]["code"].clone()),
+            (StatusCode::CONFLICT, json!("signer_exists"))
+        );
+        let (status, v) = call("GET", signers).send(&env.reg).await;
+        assert_eq!(status, StatusCode::OK);
+        let listed: Vec<&str> = v["signers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["fingerprint"].as_str().unwrap())
+            .collect();
+        assert_eq!(listed.len(), 2);
+        assert!(listed.contains(&other.public_key().fingerprint().as_str()));
+
+        // The new signer's versions publish; then the first signer retires.
+        let s2 = signed("benign/weather-forecast", "2.2.0", &other);
+        let (status, v) = call("PUT", "/api/v1/skills/weather-forecast/2.2.0")
+            .token(&env.admin)
+            .json(body(&s2, false))
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        let first = json!({"key": {"public_key": k.public_key().to_pem()}});
+        let (status, _) = call("DELETE", signers)
+            .token(&env.admin)
+            .json(first.clone())
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let s3 = signed("benign/weather-forecast", "2.3.0", &k);
+        let (status, v) = call("PUT", "/api/v1/skills/weather-forecast/2.3.0")
+            .token(&env.admin)
+            .json(body(&s3, false))
+            .send(&env.reg)
+            .await;
+        // A retired signer's new versions are refused.
+        assert_eq!(
+            (status, v["error"]["code"].clone()),
+            (StatusCode::FORBIDDEN, json!("bad_signature")),
+            "{v}"
+        );
+        let (status, v) = call("DELETE", signers)
+            .token(&env.admin)
+            .json(new_signer)
+            .send(&env.reg)
+            .await;
+        assert_eq!(
+            (status, v["error"]["code"].clone()),
+            (StatusCode::CONFLICT, json!("last_signer"))
+        );
+
+        let (_, audit) = call("GET", "/api/v1/audit")
+            .token(&env.admin)
+            .send(&env.reg)
+            .await;
+        let actions: Vec<&str> = audit["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert!(
+            actions.contains(&"signer.add") && actions.contains(&"signer.remove"),
+            "{actions:?}"
+        );
+    }
+}

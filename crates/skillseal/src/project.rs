@@ -515,18 +515,37 @@ fn install_staged(dir: &Path, skills: &[&Checked]) -> Result<()> {
         std::fs::create_dir_all(&base)?;
     }
     let old = staging.path().join(".replaced");
+    let failed = staging.path().join(".failed");
     std::fs::create_dir_all(&old)?;
+    std::fs::create_dir_all(&failed)?;
+    let mut swapped: Vec<&str> = Vec::new();
+    let mut result = Ok(());
     for c in skills {
-        let name = &c.locked.name;
+        let name = c.locked.name.as_str();
         let target = dir.join(name);
-        if std::fs::symlink_metadata(&target).is_ok() {
-            std::fs::rename(&target, old.join(name))
-                .with_context(|| format!("cannot move {} aside", target.display()))?;
+        if std::fs::symlink_metadata(&target).is_ok()
+            && let Err(e) = std::fs::rename(&target, old.join(name))
+        {
+            result = Err(e).with_context(|| format!("cannot move {} aside", target.display()));
+            break;
         }
         if let Err(e) = std::fs::rename(staging.path().join(name), &target) {
             let _ = std::fs::rename(old.join(name), &target);
-            return Err(e).with_context(|| format!("cannot install {}", target.display()));
+            result = Err(e).with_context(|| format!("cannot install {}", target.display()));
+            break;
         }
+        swapped.push(name);
+    }
+    if result.is_err() {
+        // Put back every skill already swapped: all or nothing.
+        for name in swapped {
+            let target = dir.join(name);
+            let _ = std::fs::rename(&target, failed.join(name));
+            if std::fs::symlink_metadata(old.join(name)).is_ok() {
+                let _ = std::fs::rename(old.join(name), &target);
+            }
+        }
+        return result;
     }
     std::fs::File::open(dir)?.sync_all()?;
     Ok(())
@@ -787,6 +806,15 @@ pub fn verify(args: VerifyArgs, out: &mut impl Write) -> Result<ExitCode> {
     let mut problems = 0;
     for l in project.lock.skills.values() {
         let installed = dir.join(&l.name);
+        if std::fs::symlink_metadata(&installed).is_ok_and(|m| m.file_type().is_symlink()) {
+            writeln!(
+                out,
+                "{} {}: {shown}/{} is a symbolic link, not the installed folder",
+                l.name, l.version, l.name
+            )?;
+            problems += 1;
+            continue;
+        }
         if !installed.is_dir() {
             writeln!(
                 out,
