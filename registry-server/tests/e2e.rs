@@ -937,6 +937,11 @@ fn a_project_pins_installs_verifies_and_updates_its_skills() {
         "{}",
         stderr(&differs)
     );
+    std::fs::copy(
+        project.join("skillseal.toml"),
+        checkout.join("skillseal.toml"),
+    )
+    .unwrap();
 
     // A new version that starts running processes: the registry accepts it
     // (its policy allows that), the project's policy does not.
@@ -988,6 +993,25 @@ fn a_project_pins_installs_verifies_and_updates_its_skills() {
         "{}",
         stdout(&current)
     );
+    // A locked version that is yanked later still installs, with a warning.
+    let toggle = |action: &str| {
+        let r = http()
+            .post(format!(
+                "{url}/api/v1/skills/weather-forecast/2.1.0/{action}"
+            ))
+            .bearer_auth(&admin)
+            .send()
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{action}");
+    };
+    toggle("yank");
+    let warned = ok(run(&checkout, &["install", "--locked"]));
+    assert!(
+        stderr(&warned).contains("2.1.0 is yanked"),
+        "{}",
+        stderr(&warned)
+    );
+    toggle("unyank");
 
     // The owner registers another signer, who signs 2.3.0: refused until
     // the change is allowed by name.
