@@ -107,14 +107,15 @@ pub fn publish(
     match client.publish(&manifest.name, &version, &body) {
         Ok(bytes) => {
             let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+            let signer = serde_json::from_value::<skillseal_lock::Signer>(value["signer"].clone())
+                .map_or_else(|_| value["signer"].to_string(), |s| s.to_string());
             writeln!(
                 out,
-                "published {} {} ({}) to {url}: verdict {}, signer {}",
+                "published {} {} ({}) to {url}: verdict {}, signer {signer}",
                 manifest.name,
                 manifest.version,
                 value["digest"].as_str().unwrap_or(&digest),
                 value["verdict"].as_str().unwrap_or("?"),
-                value["signer"]
             )?;
             Ok(ExitCode::Clean)
         }
