@@ -248,14 +248,19 @@ fn publish_with_key(dir: &Path, token: Option<&str>, url: &str, path: &str, key:
 }
 
 /// Every version the server lists downloads whole: the package and bundle
-/// match their digests and the signature verifies with the CLI. Returns the
-/// versions.
+/// match their digests and the signature verifies with `work`'s
+/// skillseal.pub (in process: the CLI's own verification has its tests).
+/// Returns the versions.
 fn check_every_visible_version(server: &Server, work: &Path) -> BTreeSet<String> {
     let (status, skill) = get_json(&format!("{}/api/v1/skills/weather-forecast", server.url));
     if status == 404 {
         return BTreeSet::new();
     }
     assert_eq!(status, 200, "{skill}");
+    let public = std::fs::read(work.join("skillseal.pub")).unwrap();
+    let policy = skillseal_sign::Policy::Key(skillseal_sign::PublicKey::from_pem(&public).unwrap());
+    let root = skillseal_sign::TrustedRoot::production();
+    let now = chrono::Utc::now().timestamp();
     let mut seen = BTreeSet::new();
     for v in skill["versions"].as_array().unwrap() {
         let version = v["version"].as_str().unwrap();
@@ -269,25 +274,39 @@ fn check_every_visible_version(server: &Server, work: &Path) -> BTreeSet<String>
             v["bundle_digest"].as_str().unwrap(),
             "{version}"
         );
-        let pkg = work.join(format!("downloaded-{version}.skill.tgz"));
-        let bun = work.join(format!("downloaded-{version}.sigstore.json"));
-        std::fs::write(&pkg, &package).unwrap();
-        std::fs::write(&bun, &bundle).unwrap();
-        ok(skillseal(
-            work,
-            None,
-            &[
-                "verify-signature",
-                pkg.to_str().unwrap(),
-                "--bundle",
-                bun.to_str().unwrap(),
-                "--key",
-                "skillseal.pub",
-            ],
-        ));
+        if let Err(e) = skillseal_sign::verify::verify_json(&package, &bundle, &policy, &root, now)
+        {
+            panic!("{version}: {e}");
+        }
         seen.insert(version.to_string());
     }
     seen
+}
+
+/// Packs and signs the weather sample at each version in process, with
+/// `dir`'s key (decrypted once): the preparation of the crash test, which
+/// publishes with the CLI.
+fn signed_packages(dir: &Path, versions: &[String]) -> Vec<String> {
+    let pem = std::fs::read(dir.join("skillseal.key")).unwrap();
+    let key =
+        skillseal_sign::SigningKey::from_encrypted_pem(&pem, &skillseal_sign::Password::new("pw"))
+            .unwrap();
+    let sample = repo().join("samples/benign/weather-forecast");
+    versions
+        .iter()
+        .map(|version| {
+            let opts = skillseal_package::PackOptions {
+                version: Some(version.clone()),
+                ..Default::default()
+            };
+            let pkg = skillseal_package::pack(&sample, &opts).unwrap();
+            let file = format!("weather-forecast-{version}.skill.tgz");
+            std::fs::write(dir.join(&file), &pkg.bytes).unwrap();
+            let bundle = skillseal_sign::sign(&pkg.bytes, &key).unwrap().to_json();
+            std::fs::write(dir.join(format!("{file}.sigstore.json")), bundle).unwrap();
+            file
+        })
+        .collect()
 }
 
 #[test]
@@ -428,9 +447,9 @@ fn a_server_killed_during_publishes_keeps_only_whole_versions() {
         let token = create_token(&data, db, "ci", "publish:weather-*");
         let files: Vec<Vec<String>> = (0..ROUNDS)
             .map(|round| {
-                (0..AT_ONCE)
-                    .map(|i| signed_package(w, &format!("3.{round}.{i}")))
-                    .collect()
+                let versions: Vec<String> =
+                    (0..AT_ONCE).map(|i| format!("3.{round}.{i}")).collect();
+                signed_packages(w, &versions)
             })
             .collect();
 

@@ -149,12 +149,12 @@ fn binary_garbage() {
 }
 
 /// A minified bundle: one line of several megabytes. 10 MB takes tens of
-/// seconds in an unoptimised debug build, so this uses 4 MB (4,000,000
-/// bytes): still a single multi-megabyte line, and the call placed near
-/// its end must be found with a clipped snippet.
+/// seconds in a debug build, so this uses 2 MB (2,000,000 bytes): still a
+/// single multi-megabyte line, and the call placed near its end must be
+/// found with a clipped snippet.
 #[test]
 fn multi_megabyte_single_line_javascript() {
-    const SIZE: usize = 4_000_000;
+    const SIZE: usize = 2_000_000;
     let unit =
         "var a0=function(b,c){return b.map(function(d){return d+c*2})},e1={k:\"v\",n:[1,2,3]};";
     let mut src = String::with_capacity(SIZE + 200);
