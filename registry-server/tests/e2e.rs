@@ -1067,6 +1067,18 @@ fn a_project_pins_installs_verifies_and_updates_its_skills() {
     assert_ne!(lock, locked_before);
     ok(run(&project, &["verify"]));
 
+    // A skill dropped from skillseal.toml is uninstalled and unlocked.
+    let manifest_path = checkout.join("skillseal.toml");
+    let without = std::fs::read_to_string(&manifest_path)
+        .unwrap()
+        .replace("weather-forecast = \"^2.1.0\"\n", "");
+    std::fs::write(&manifest_path, without).unwrap();
+    ok(run(&checkout, &["install"]));
+    assert!(!checkout.join("skills/weather-forecast").exists());
+    let emptied = std::fs::read_to_string(checkout.join("skillseal.lock")).unwrap();
+    assert!(!emptied.contains("[[skill]]"), "{emptied}");
+    ok(run(&checkout, &["verify"]));
+
     // Scan a registry package without installing it.
     let scanned = run(&project, &["scan", "weather-forecast@2.2.0"]);
     assert!(stdout(&scanned).contains("EXEC001"), "{}", stdout(&scanned));

@@ -488,9 +488,10 @@ fn confirm(question: &str, yes: bool, err: &mut impl Write) -> Result<bool> {
 }
 
 /// Writes every checked skill into a staging folder inside the install
-/// directory, then renames each into place. Until the renames, nothing
+/// directory, then renames each into place, and moves out the folders of
+/// skills the lock no longer names (`remove`). Until the renames, nothing
 /// installed changes; a failure removes the staging folder.
-fn install_staged(dir: &Path, skills: &[&Checked]) -> Result<()> {
+fn install_staged(dir: &Path, skills: &[&Checked], remove: &[String]) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let staging = tempfile::Builder::new()
         .prefix(".skillseal-staging-")
@@ -536,6 +537,15 @@ fn install_staged(dir: &Path, skills: &[&Checked]) -> Result<()> {
         }
         swapped.push(name);
     }
+    if result.is_ok() {
+        for name in remove {
+            let target = dir.join(name);
+            if std::fs::symlink_metadata(&target).is_ok() {
+                std::fs::rename(&target, old.join(name))
+                    .with_context(|| format!("cannot remove {}", target.display()))?;
+            }
+        }
+    }
     if result.is_err() {
         // Put back every skill already swapped: all or nothing.
         for name in swapped {
@@ -576,7 +586,7 @@ pub fn add(args: AddArgs, out: &mut impl Write, err: &mut impl Write) -> Result<
         writeln!(err, "nothing changed")?;
         return Ok(ExitCode::Usage);
     }
-    install_staged(&project.install_dir(), &[&checked])?;
+    install_staged(&project.install_dir(), &[&checked], &[])?;
     let requirement = requirement.unwrap_or_else(|| format!("^{}", pin.version));
     let mut lock = project.lock.clone();
     lock.skills.insert(name.clone(), checked.locked.clone());
@@ -696,7 +706,15 @@ pub fn install(args: InstallArgs, out: &mut impl Write, err: &mut impl Write) ->
         checked.push(c);
     }
     let refs: Vec<&Checked> = checked.iter().collect();
-    install_staged(&project.install_dir(), &refs)?;
+    // Skills the lock named before and no longer does are uninstalled.
+    let dropped: Vec<String> = project
+        .lock
+        .skills
+        .keys()
+        .filter(|name| !lock.skills.contains_key(*name))
+        .cloned()
+        .collect();
+    install_staged(&project.install_dir(), &refs, &dropped)?;
     let new_lock = Lockfile {
         skills: checked
             .into_iter()
@@ -975,7 +993,7 @@ pub fn update(args: UpdateArgs, out: &mut impl Write, err: &mut impl Write) -> R
         return Ok(ExitCode::Usage);
     }
     let refs: Vec<&Checked> = updates.iter().collect();
-    install_staged(&project.install_dir(), &refs)?;
+    install_staged(&project.install_dir(), &refs, &[])?;
     let mut lock = project.lock.clone();
     for u in updates {
         writeln!(out, "updated {} to {}", u.locked.name, u.locked.version)?;
