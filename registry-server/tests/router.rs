@@ -826,3 +826,52 @@ async fn owners_register_and_retire_signers_and_never_the_last() {
         );
     }
 }
+
+/// A private registry (`auth_required`): reads need a valid token; a bad
+/// token is refused on an open registry too, never taken as anonymous.
+#[tokio::test(flavor = "multi_thread")]
+async fn reads_check_tokens_and_a_private_registry_requires_one() {
+    let open = fresh(None).await;
+    let (status, _) = call("GET", "/api/v1/skills").send(&open.reg).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, v) = call("GET", "/api/v1/skills")
+        .token("skillseal_forged")
+        .send(&open.reg)
+        .await;
+    assert_eq!(
+        (status, v["error"]["code"].clone()),
+        (StatusCode::UNAUTHORIZED, json!("unauthenticated"))
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("registry.toml"),
+        "[server]\nauth_required = true\n",
+    )
+    .unwrap();
+    let config = Config::load(dir.path(), Overrides::default()).unwrap();
+    let reg = Registry::open(config).await.unwrap();
+    let (_, reader) = auth::create_token(
+        &reg.db,
+        "test",
+        "reader",
+        &[Scope::Yank("none".into())],
+        None,
+    )
+    .await
+    .unwrap();
+    for uri in ["/api/v1/skills", "/api/v1/skills/weather-forecast"] {
+        let (status, _) = call("GET", uri).send(&reg).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{uri}");
+    }
+    let (status, _) = call("POST", "/api/v1/resolve")
+        .json(json!({"skills": {"weather-forecast": "^1"}}))
+        .send(&reg)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = call("GET", "/api/v1/skills")
+        .token(reader.expose())
+        .send(&reg)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
