@@ -137,10 +137,12 @@ impl Registry {
     }
 
     /// Scans a package with the registry's rules and policy; the package is
-    /// staged under its own name in a private temporary directory.
-    pub async fn scan(
-        self: &Registry,
-        manifest: &skillseal_package::Manifest,
+    /// staged under its own name in a private temporary directory. Blocking
+    /// (the engine runs on rayon's threads): call it off the async workers.
+    pub fn scan_blocking(
+        &self,
+        name: &str,
+        version: &str,
         bytes: &[u8],
     ) -> anyhow::Result<skillseal_model::ScanReport> {
         let dir = self
@@ -150,11 +152,9 @@ impl Registry {
             .join("tmp")
             .join(format!("scan-{}", crate::tokens::generate().0));
         std::fs::create_dir_all(&dir)?;
-        let file = dir.join(format!("{}-{}.skill.tgz", manifest.name, manifest.version));
-        std::fs::write(&file, bytes)?;
-        let limits = skillseal_discover::Limits::default();
-        // The engine is shared; the scan runs on the blocking pool.
-        let report = tokio::task::block_in_place(|| {
+        let file = dir.join(format!("{name}-{version}.skill.tgz"));
+        let result = std::fs::write(&file, bytes).map(|()| {
+            let limits = skillseal_discover::Limits::default();
             skillseal_discover::scan_with(
                 &self.engine,
                 std::slice::from_ref(&file),
@@ -164,7 +164,7 @@ impl Registry {
             .report
         });
         let _ = std::fs::remove_dir_all(&dir);
-        Ok(report)
+        Ok(result?)
     }
 }
 

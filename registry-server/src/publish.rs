@@ -161,7 +161,7 @@ async fn trusted_signers(reg: &Registry, name: &str) -> Result<Vec<SignerSpec>, 
 
 /// Runs every check and, when all pass, stores the version.
 pub async fn publish(
-    reg: &Registry,
+    reg: &std::sync::Arc<Registry>,
     caller: Option<&Caller>,
     name: &str,
     version: &str,
@@ -217,6 +217,16 @@ pub async fn publish(
             reg.config.max_upload_bytes
         )));
     }
+    // The server's scan (check 7) starts now, beside checks 4 to 6: it is
+    // the slow one, and the scanner is built for hostile archives. Its
+    // result is only looked at once those checks have passed; a failure
+    // before that is reported as itself, in order.
+    let bytes = std::sync::Arc::new(bytes);
+    let scan = {
+        let (reg, bytes) = (reg.clone(), bytes.clone());
+        let (name, version) = (name.to_string(), canonical_version.clone());
+        tokio::task::spawn_blocking(move || reg.scan_blocking(&name, &version, &bytes))
+    };
     let manifest = skillseal_package::inspect(&bytes, &skillseal_package::Limits::default())?;
     if manifest.name != name || manifest.version != parsed {
         return Err(PublishError::NameMismatch {
@@ -285,7 +295,7 @@ pub async fn publish(
     };
     phases.push(("signature", started.elapsed()));
     // 7. The registry's own scan.
-    let report = reg.scan(&manifest, &bytes).await.map_err(internal)?;
+    let report = scan.await.map_err(internal)?.map_err(internal)?;
     let report_json = serde_json::to_vec_pretty(&report).map_err(internal)?;
     let blobs = reg.blobs.clone();
     let report_digest = tokio::task::spawn_blocking(move || blobs.put(&report_json))
