@@ -798,6 +798,19 @@ fn a_project_pins_installs_verifies_and_updates_its_skills() {
         stderr(&no_terminal)
     );
     assert!(!project.join("skillseal.lock").exists());
+    // A folder skillseal did not install is never replaced.
+    let own = project.join("skills/weather-forecast");
+    std::fs::create_dir_all(&own).unwrap();
+    std::fs::write(own.join("mine.md"), "my own notes\n").unwrap();
+    let clash = run(&project, &["add", "weather-forecast", "--yes"]);
+    assert_eq!(clash.status.code(), Some(2), "{}", stderr(&clash));
+    assert!(
+        stderr(&clash).contains("does not know it"),
+        "{}",
+        stderr(&clash)
+    );
+    assert!(own.join("mine.md").exists());
+    std::fs::remove_dir_all(&own).unwrap();
     let added = ok(run(&project, &["add", "weather-forecast", "--yes"]));
     assert!(
         stdout(&added).contains("capabilities: env-read"),

@@ -487,6 +487,22 @@ fn confirm(question: &str, yes: bool, err: &mut impl Write) -> Result<bool> {
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 
+/// A folder in the install directory that skillseal did not put there is
+/// never replaced: it may be someone's own skill.
+fn refuse_unmanaged(project: &Project, skills: &[&Checked]) -> Result<()> {
+    for c in skills {
+        let name = &c.locked.name;
+        let target = project.install_dir().join(name);
+        if !project.lock.skills.contains_key(name) && std::fs::symlink_metadata(&target).is_ok() {
+            bail!(
+                "{}/{name} exists and skillseal.lock does not know it: move it away, then try again",
+                project.manifest.install_dir
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Writes every checked skill into a staging folder inside the install
 /// directory, then renames each into place, and moves out the folders of
 /// skills the lock no longer names (`remove`). Until the renames, nothing
@@ -586,6 +602,7 @@ pub fn add(args: AddArgs, out: &mut impl Write, err: &mut impl Write) -> Result<
         writeln!(err, "nothing changed")?;
         return Ok(ExitCode::Usage);
     }
+    refuse_unmanaged(&project, &[&checked])?;
     install_staged(&project.install_dir(), &[&checked], &[])?;
     let requirement = requirement.unwrap_or_else(|| format!("^{}", pin.version));
     let mut lock = project.lock.clone();
@@ -714,6 +731,7 @@ pub fn install(args: InstallArgs, out: &mut impl Write, err: &mut impl Write) ->
         .filter(|name| !lock.skills.contains_key(*name))
         .cloned()
         .collect();
+    refuse_unmanaged(&project, &refs)?;
     install_staged(&project.install_dir(), &refs, &dropped)?;
     let new_lock = Lockfile {
         skills: checked
@@ -993,6 +1011,7 @@ pub fn update(args: UpdateArgs, out: &mut impl Write, err: &mut impl Write) -> R
         return Ok(ExitCode::Usage);
     }
     let refs: Vec<&Checked> = updates.iter().collect();
+    refuse_unmanaged(&project, &refs)?;
     install_staged(&project.install_dir(), &refs, &[])?;
     let mut lock = project.lock.clone();
     for u in updates {
