@@ -980,7 +980,8 @@ struct ResolveRequest {
 /// `{name: requirement}` to exact pins: the highest matching version that
 /// is not yanked (pre-releases only when the requirement names one).
 async fn resolve(State(reg): State<Arc<Registry>>, body: axum::body::Bytes) -> Response {
-    let key = format!("resolve\0{}", String::from_utf8_lossy(&body));
+    // Keyed by the body's hash: a large request costs a fixed-size key.
+    let key = format!("resolve\0{}", crate::blobs::digest_of(&body));
     cached_json(&reg, key, resolve_uncached(&reg, body)).await
 }
 
