@@ -113,6 +113,15 @@ impl Drop for Server {
     }
 }
 
+/// A temporary folder with `data/` (the server's) and `work/` (the CLI's).
+fn scratch() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let work = dir.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    (dir, data, work)
+}
+
 /// `skillseal-registry token create`, against the live database.
 fn create_token(data: &Path, database_url: Option<&str>, name: &str, scope: &str) -> String {
     let mut cmd = Command::new(registry_bin());
@@ -313,10 +322,7 @@ fn signed_packages(dir: &Path, versions: &[String]) -> Vec<String> {
 fn the_cli_publishes_to_the_real_server_and_reads_back() {
     for db in backends() {
         let db = db.as_deref();
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data");
-        let work = dir.path().join("work");
-        std::fs::create_dir_all(&work).unwrap();
+        let (_dir, data, work) = scratch();
         let w = work.as_path();
         let server = Server::start(&data, db);
         let admin = server
@@ -437,10 +443,7 @@ fn a_server_killed_during_publishes_keeps_only_whole_versions() {
     const AT_ONCE: usize = 6;
     for db in backends() {
         let db = db.as_deref();
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data");
-        let work = dir.path().join("work");
-        std::fs::create_dir_all(&work).unwrap();
+        let (_dir, data, work) = scratch();
         let w = work.as_path();
         keygen(w);
         let mut server = Server::start(&data, db);
@@ -532,10 +535,7 @@ fn version_of(file: &str) -> String {
 fn two_servers_share_one_database_and_blob_store() {
     for db in backends() {
         let db = db.as_deref();
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data");
-        let work = dir.path().join("work");
-        std::fs::create_dir_all(&work).unwrap();
+        let (_dir, data, work) = scratch();
         let w = work.as_path();
         keygen(w);
         let a = Server::start(&data, db);
