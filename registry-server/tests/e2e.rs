@@ -895,7 +895,16 @@ fn a_project_pins_installs_verifies_and_updates_its_skills() {
         );
     }
     std::fs::remove_dir(checkout.join("skills/stowaway")).unwrap();
+    // What an interrupted install left behind is swept up the next time.
+    let leftover = checkout.join("skills/.skillseal-staging-crashed");
+    std::fs::create_dir_all(leftover.join("weather-forecast")).unwrap();
+    let two_days_ago = std::time::SystemTime::now() - Duration::from_secs(2 * 24 * 3600);
+    std::fs::File::open(&leftover)
+        .unwrap()
+        .set_modified(two_days_ago)
+        .unwrap();
     ok(run(&checkout, &["install", "--locked", "--offline"]));
+    assert!(!leftover.exists());
     ok(run(&checkout, &["verify"]));
 
     // Locks that are wrong: refused with the reason, nothing on disk changes.

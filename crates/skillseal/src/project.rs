@@ -503,12 +503,38 @@ fn refuse_unmanaged(project: &Project, skills: &[&Checked]) -> Result<()> {
     Ok(())
 }
 
+/// Staging folders an interrupted install left behind (a day old: a
+/// concurrent install's own is never that old).
+fn sweep_stale_staging(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let stale = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 24 * 3600);
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        if stale
+            && is_dir
+            && e.file_name()
+                .to_string_lossy()
+                .starts_with(".skillseal-staging-")
+        {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// Writes every checked skill into a staging folder inside the install
 /// directory, then renames each into place, and moves out the folders of
 /// skills the lock no longer names (`remove`). Until the renames, nothing
 /// installed changes; a failure removes the staging folder.
 fn install_staged(dir: &Path, skills: &[&Checked], remove: &[String]) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    sweep_stale_staging(dir);
     let staging = tempfile::Builder::new()
         .prefix(".skillseal-staging-")
         .tempdir_in(dir)
