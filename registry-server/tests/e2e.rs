@@ -1104,4 +1104,9 @@ fn a_project_pins_installs_verifies_and_updates_its_skills() {
     // Scan a registry package without installing it.
     let scanned = run(&project, &["scan", "weather-forecast@2.2.0"]);
     assert!(stdout(&scanned).contains("EXEC001"), "{}", stdout(&scanned));
+    assert!(
+        stdout(&scanned).contains("weather-forecast@2.2.0/scripts/weather.py"),
+        "reported as named, not as a temporary file: {}",
+        stdout(&scanned)
+    );
 }

@@ -355,15 +355,33 @@ fn scan(args: ScanArgs, color: ColorChoice) -> Result<ExitCode> {
     for p in &args.paths {
         match project::fetch_for_scan(p, args.registry.as_deref())? {
             Some((dir, file)) => {
+                // Reported as the user wrote it, not as the temporary file.
+                fetched.push((dir, file.display().to_string(), p.display().to_string()));
                 paths.push(file);
-                fetched.push(dir);
             }
             None => paths.push(p.clone()),
         }
     }
     let started = Instant::now();
-    let outcome = skillseal_discover::scan_with(&engine, &paths, &limits, &judge);
+    let mut outcome = skillseal_discover::scan_with(&engine, &paths, &limits, &judge);
     let elapsed = started.elapsed();
+    for (_, temporary, shown) in &fetched {
+        let relabel = |path: &mut String| {
+            if let Some(rest) = path.strip_prefix(temporary.as_str()) {
+                *path = format!("{shown}{rest}");
+            }
+        };
+        outcome
+            .report
+            .skills
+            .iter_mut()
+            .for_each(|s| relabel(&mut s.path));
+        outcome
+            .report
+            .errors
+            .iter_mut()
+            .for_each(|e| relabel(&mut e.path));
+    }
     let report = &outcome.report;
 
     let rendered = match args.format {
