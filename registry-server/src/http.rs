@@ -410,9 +410,10 @@ pub fn router(reg: Arc<Registry>) -> Router {
             "/api/v1/skills/{name}/{version}",
             put(publish_version).layer(DefaultBodyLimit::max(upload_limit)),
         )
-        .route("/api/v1/skills/{name}/{version}/{file}", get(download))
-        .route("/api/v1/skills/{name}/{version}/yank", post(yank))
-        .route("/api/v1/skills/{name}/{version}/unyank", post(unyank))
+        .route(
+            "/api/v1/skills/{name}/{version}/{file}",
+            get(download).post(set_yanked),
+        )
         .route("/api/v1/skills/{name}/owners", get(owners))
         .route(
             "/api/v1/skills/{name}/signers",
@@ -420,7 +421,7 @@ pub fn router(reg: Arc<Registry>) -> Router {
         )
         .route(
             "/api/v1/skills/{name}/owners/{owner}",
-            put(add_owner).delete(remove_owner),
+            put(change_owner).delete(change_owner),
         )
         .route("/api/v1/packages/{digest}", get(package_by_digest))
         .route("/api/v1/resolve", post(resolve))
@@ -665,15 +666,25 @@ async fn package_by_digest(
     }
 }
 
+/// `POST …/VERSION/yank` and `…/unyank`.
 async fn set_yanked(
-    reg: Arc<Registry>,
-    req_headers: HeaderMap,
-    ip: IpAddr,
-    name: String,
-    version: String,
-    yanked: bool,
+    State(reg): State<Arc<Registry>>,
+    Path((name, version, action)): Path<(String, String, String)>,
+    req: Request,
 ) -> Response {
-    let c = match require(&reg, &req_headers, ip).await {
+    let yanked = match action.as_str() {
+        "yank" => true,
+        "unyank" => false,
+        _ => {
+            return error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "expected yank or unyank",
+            );
+        }
+    };
+    let ip = client_ip(req.extensions());
+    let c = match require(&reg, req.headers(), ip).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -712,24 +723,6 @@ async fn set_yanked(
     .await;
     let done = Json(json!({"name": name, "version": version, "yanked": yanked})).into_response();
     changed(result, done, format!("no version {name} {version}"))
-}
-
-async fn yank(
-    State(reg): State<Arc<Registry>>,
-    Path((name, version)): Path<(String, String)>,
-    req: Request,
-) -> Response {
-    let ip = client_ip(req.extensions());
-    set_yanked(reg, req.headers().clone(), ip, name, version, true).await
-}
-
-async fn unyank(
-    State(reg): State<Arc<Registry>>,
-    Path((name, version)): Path<(String, String)>,
-    req: Request,
-) -> Response {
-    let ip = client_ip(req.extensions());
-    set_yanked(reg, req.headers().clone(), ip, name, version, false).await
 }
 
 async fn owners(State(reg): State<Arc<Registry>>, Path(name): Path<String>) -> Response {
@@ -900,15 +893,15 @@ async fn change_signer(
     }
 }
 
+/// `PUT` adds an owner, `DELETE` removes one.
 async fn change_owner(
-    reg: Arc<Registry>,
-    headers: HeaderMap,
-    ip: IpAddr,
-    name: String,
-    owner: String,
-    add: bool,
+    State(reg): State<Arc<Registry>>,
+    Path((name, owner)): Path<(String, String)>,
+    req: Request,
 ) -> Response {
-    let c = match require_owner(&reg, &headers, ip, &name, "owners").await {
+    let add = req.method() == Method::PUT;
+    let ip = client_ip(req.extensions());
+    let c = match require_owner(&reg, req.headers(), ip, &name, "owners").await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -951,24 +944,6 @@ async fn change_owner(
         StatusCode::NO_CONTENT.into_response(),
         format!("no skill `{name}`"),
     )
-}
-
-async fn add_owner(
-    State(reg): State<Arc<Registry>>,
-    Path((name, owner)): Path<(String, String)>,
-    req: Request,
-) -> Response {
-    let ip = client_ip(req.extensions());
-    change_owner(reg, req.headers().clone(), ip, name, owner, true).await
-}
-
-async fn remove_owner(
-    State(reg): State<Arc<Registry>>,
-    Path((name, owner)): Path<(String, String)>,
-    req: Request,
-) -> Response {
-    let ip = client_ip(req.extensions());
-    change_owner(reg, req.headers().clone(), ip, name, owner, false).await
 }
 
 #[derive(Deserialize)]

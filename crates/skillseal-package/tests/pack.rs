@@ -296,49 +296,36 @@ fn inspect_accepts_packed_packages_and_refuses_doctored_ones() {
     };
     let manifest = br#"{"format":1,"name":"demo","version":"1.0.0","files":[]}"#;
     let reg = tar::EntryType::Regular;
-    assert!(matches!(
+    // After the manifest, one entry each: hostile paths, a link, a file the
+    // manifest does not list.
+    let after_manifest = |path: &str, kind: tar::EntryType, data: &[u8]| {
         inspect(
             &tar_gz(&[
                 (".skillseal/manifest.json", reg, manifest),
-                ("../evil", reg, b"x")
+                (path, kind, data),
             ]),
-            &limits
-        ),
+            &limits,
+        )
+    };
+    assert!(matches!(
+        after_manifest("../evil", reg, b"x"),
         Err(InspectError::Path(_))
     ));
     assert!(matches!(
-        inspect(
-            &tar_gz(&[
-                (".skillseal/manifest.json", reg, manifest),
-                ("/etc/passwd", reg, b"x")
-            ]),
-            &limits
-        ),
+        after_manifest("/etc/passwd", reg, b"x"),
         Err(InspectError::Path(_))
     ));
     assert!(matches!(
-        inspect(
-            &tar_gz(&[
-                (".skillseal/manifest.json", reg, manifest),
-                ("link", tar::EntryType::Symlink, b"")
-            ]),
-            &limits
-        ),
+        after_manifest("link", tar::EntryType::Symlink, b""),
         Err(InspectError::EntryType(_))
+    ));
+    assert!(matches!(
+        after_manifest("extra", reg, b"x"),
+        Err(InspectError::Manifest(_))
     ));
     assert!(matches!(
         inspect(&tar_gz(&[("SKILL.md", reg, b"x")]), &limits),
         Err(InspectError::NoManifest)
-    ));
-    assert!(matches!(
-        inspect(
-            &tar_gz(&[
-                (".skillseal/manifest.json", reg, manifest),
-                ("extra", reg, b"x")
-            ]),
-            &limits
-        ),
-        Err(InspectError::Manifest(_))
     ));
     // A bomb: 64 MiB of zeros in one file.
     let zeros = vec![0u8; 64 << 20];

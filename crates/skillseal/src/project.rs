@@ -868,19 +868,18 @@ pub fn verify(args: VerifyArgs, out: &mut impl Write) -> Result<ExitCode> {
     let mut problems = 0;
     for l in project.lock.skills.values() {
         let installed = dir.join(&l.name);
-        if std::fs::symlink_metadata(&installed).is_ok_and(|m| m.file_type().is_symlink()) {
+        let folder_problem =
+            if std::fs::symlink_metadata(&installed).is_ok_and(|m| m.file_type().is_symlink()) {
+                Some("is a symbolic link, not the installed folder")
+            } else if !installed.is_dir() {
+                Some("is missing: not installed")
+            } else {
+                None
+            };
+        if let Some(problem) = folder_problem {
             writeln!(
                 out,
-                "{} {}: {shown}/{} is a symbolic link, not the installed folder",
-                l.name, l.version, l.name
-            )?;
-            problems += 1;
-            continue;
-        }
-        if !installed.is_dir() {
-            writeln!(
-                out,
-                "{} {}: not installed ({shown}/{} is missing)",
+                "{} {}: {shown}/{} {problem}",
                 l.name, l.version, l.name
             )?;
             problems += 1;
