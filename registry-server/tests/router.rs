@@ -168,6 +168,20 @@ fn body(s: &Signed, with_signer: bool) -> Value {
     v
 }
 
+/// `PUT` a signed weather-forecast version with the admin token.
+async fn publish_as_admin(
+    env: &Env,
+    s: &Signed,
+    version: &str,
+    with_signer: bool,
+) -> (StatusCode, Value) {
+    call("PUT", &format!("/api/v1/skills/weather-forecast/{version}"))
+        .token(&env.admin)
+        .json(body(s, with_signer))
+        .send(&env.reg)
+        .await
+}
+
 async fn versions(reg: &Arc<Registry>) -> i64 {
     let row = sqlx::query("SELECT COUNT(*) FROM versions")
         .fetch_one(&reg.db)
@@ -181,11 +195,7 @@ async fn publish_read_pin_download_yank() {
     for env in backends().await {
         let k = key();
         let s = signed("benign/weather-forecast", "2.1.0", &k);
-        let (status, v) = call("PUT", "/api/v1/skills/weather-forecast/2.1.0")
-            .token(&env.admin)
-            .json(body(&s, true))
-            .send(&env.reg)
-            .await;
+        let (status, v) = publish_as_admin(&env, &s, "2.1.0", true).await;
         assert_eq!(status, StatusCode::CREATED, "{v}");
         assert_eq!(v["digest"], s.digest);
         assert_eq!(v["signer"]["fingerprint"], k.public_key().fingerprint());
@@ -260,11 +270,7 @@ async fn publish_read_pin_download_yank() {
             (status, v["error"]["code"].clone()),
             (StatusCode::NOT_FOUND, json!("no_match"))
         );
-        let (status, v) = call("PUT", "/api/v1/skills/weather-forecast/2.1.0")
-            .token(&env.admin)
-            .json(body(&s, false))
-            .send(&env.reg)
-            .await;
+        let (status, v) = publish_as_admin(&env, &s, "2.1.0", false).await;
         assert_eq!(
             (status, v["error"]["code"].clone()),
             (StatusCode::CONFLICT, json!("version_exists"))
@@ -531,21 +537,13 @@ async fn hostile_publishes_are_refused_each_with_its_own_error() {
             .await;
         assert_eq!(status, StatusCode::CREATED, "{v}");
         let swapped = signed("benign/weather-forecast", "1.0.1", &key());
-        let (status, v) = call("PUT", "/api/v1/skills/weather-forecast/1.0.1")
-            .token(&env.admin)
-            .json(body(&swapped, true))
-            .send(&env.reg)
-            .await;
+        let (status, v) = publish_as_admin(&env, &swapped, "1.0.1", true).await;
         assert_eq!(
             (status, v["error"]["code"].clone()),
             (StatusCode::FORBIDDEN, json!("bad_signature")),
             "{v}"
         );
-        let (status, v) = call("PUT", "/api/v1/skills/weather-forecast/1.0.1")
-            .token(&env.admin)
-            .json(body(&swapped, false))
-            .send(&env.reg)
-            .await;
+        let (status, v) = publish_as_admin(&env, &swapped, "1.0.1", false).await;
         assert_eq!(
             (status, v["error"]["code"].clone()),
             (StatusCode::FORBIDDEN, json!("bad_signature")),
@@ -711,11 +709,7 @@ async fn owners_register_and_retire_signers_and_never_the_last() {
     for env in backends().await {
         let k = key();
         let s = signed("benign/weather-forecast", "2.1.0", &k);
-        let (status, v) = call("PUT", "/api/v1/skills/weather-forecast/2.1.0")
-            .token(&env.admin)
-            .json(body(&s, true))
-            .send(&env.reg)
-            .await;
+        let (status, v) = publish_as_admin(&env, &s, "2.1.0", true).await;
         assert_eq!(status, StatusCode::CREATED, "{v}");
         let (_, stranger) = auth::create_token(
             &env.reg.db,
@@ -775,11 +769,7 @@ async fn owners_register_and_retire_signers_and_never_the_last() {
 
         // The new signer's versions publish; then the first signer retires.
         let s2 = signed("benign/weather-forecast", "2.2.0", &other);
-        let (status, v) = call("PUT", "/api/v1/skills/weather-forecast/2.2.0")
-            .token(&env.admin)
-            .json(body(&s2, false))
-            .send(&env.reg)
-            .await;
+        let (status, v) = publish_as_admin(&env, &s2, "2.2.0", false).await;
         assert_eq!(status, StatusCode::CREATED, "{v}");
         let first = json!({"key": {"public_key": k.public_key().to_pem()}});
         let (status, _) = call("DELETE", signers)
@@ -789,11 +779,7 @@ async fn owners_register_and_retire_signers_and_never_the_last() {
             .await;
         assert_eq!(status, StatusCode::NO_CONTENT);
         let s3 = signed("benign/weather-forecast", "2.3.0", &k);
-        let (status, v) = call("PUT", "/api/v1/skills/weather-forecast/2.3.0")
-            .token(&env.admin)
-            .json(body(&s3, false))
-            .send(&env.reg)
-            .await;
+        let (status, v) = publish_as_admin(&env, &s3, "2.3.0", false).await;
         // A retired signer's new versions are refused.
         assert_eq!(
             (status, v["error"]["code"].clone()),
