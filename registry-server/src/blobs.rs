@@ -29,6 +29,14 @@ impl BlobStore {
         Ok(BlobStore { root })
     }
 
+    /// The store in `data` as it is, creating nothing (for `fsck`: a store
+    /// that was never written to is an empty one).
+    pub fn existing(data: &Path) -> Self {
+        BlobStore {
+            root: data.join("blobs"),
+        }
+    }
+
     fn path(&self, digest: &str) -> Option<PathBuf> {
         if !valid_digest(digest) {
             return None;

@@ -243,12 +243,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Fsck { common } => {
             let cfg = config(&common, Overrides::default())?;
             let db = store::open_existing(&cfg.database_url).await?;
-            anyhow::ensure!(
-                cfg.data.join("blobs").is_dir(),
-                "no blob store in {}: is this a registry's data directory?",
-                cfg.data.display()
-            );
-            let blobs = skillseal_registry::blobs::BlobStore::open(&cfg.data)?;
+            let blobs = skillseal_registry::blobs::BlobStore::existing(&cfg.data);
             let report = skillseal_registry::fsck::check(&db, &blobs).await?;
             for problem in &report.problems {
                 println!("{problem}");
@@ -260,7 +255,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 report.missing(),
                 report.corrupt()
             );
-            anyhow::ensure!(report.problems.is_empty(), "the blob store has problems");
+            if !report.problems.is_empty() {
+                // Problems found: 1; the check itself failing is 2.
+                eprintln!("error: the blob store has problems");
+                std::process::exit(1);
+            }
             Ok(())
         }
     }
