@@ -87,14 +87,13 @@ impl Engine {
             command: NameIndex::default(),
             key: NameIndex::default(),
             file_kind: HashMap::default(),
-            string_set: RegexSet::empty(),
+            // Compiled when the rules loaded; slot `i` below is pattern `i`.
+            string_set: set.string_set().clone(),
             string_slots: Vec::new(),
-            text_set: RegexSet::empty(),
+            text_set: set.text_set().clone(),
             text_slots: Vec::new(),
             flow_slots: Vec::new(),
         };
-        let mut string_pats = Vec::new();
-        let mut text_pats = Vec::new();
         for (ri, rule) in rules.iter().enumerate() {
             for (mi, m) in rule.matchers.iter().enumerate() {
                 let slot = (ri as u32, mi as u32);
@@ -104,25 +103,21 @@ impl Engine {
                 e.command.add(&m.command, slot);
                 e.key.add(&m.key, slot);
                 for k in &m.file_kind {
-                    e.file_kind.entry(k.clone()).or_default().push(slot);
+                    e.file_kind.entry(k.as_str().into()).or_default().push(slot);
                 }
-                if let Some(r) = &m.string {
-                    string_pats.push(r.as_str().to_string());
+                if m.string.is_some() {
                     e.string_slots.push(slot);
                 }
                 if m.flow.is_some() {
                     e.flow_slots.push(slot);
                 }
-                if let Some(r) = &m.text {
-                    text_pats.push(r.as_str().to_string());
+                if m.text.is_some() {
                     e.text_slots.push(slot);
                 }
             }
         }
-        // The patterns compiled individually when the rules loaded, so the
-        // sets compile too; fall back to empty sets rather than panic.
-        e.string_set = RegexSet::new(&string_pats).unwrap_or_else(|_| RegexSet::empty());
-        e.text_set = RegexSet::new(&text_pats).unwrap_or_else(|_| RegexSet::empty());
+        debug_assert_eq!(e.string_set.len(), e.string_slots.len());
+        debug_assert_eq!(e.text_set.len(), e.text_slots.len());
         e.rules = rules;
         e
     }
@@ -383,7 +378,7 @@ impl Engine {
             let r = &self.rules[ri as usize];
             names
                 .iter()
-                .any(|n| n == r.category.as_str() || r.capability.as_deref() == Some(n.as_str()))
+                .any(|n| n == r.category.as_str() || r.capability.is_some_and(|c| c.as_str() == n))
         };
         let mut index: Option<FlowIndex<'_>> = None;
         let mut lines: Option<LineIndex<'_>> = None;
@@ -487,7 +482,8 @@ impl Engine {
             end_column,
             message,
             snippet: snippet(lines.line_text(line), column),
-            capability: rule.capability.clone(),
+            capability: rule.capability,
+            role: rule.role,
             suppression: None,
         }
     }

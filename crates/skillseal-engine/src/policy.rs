@@ -61,7 +61,7 @@ impl Policy {
         let ids: BTreeSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
         let caps: BTreeSet<&str> = rules
             .iter()
-            .filter_map(|r| r.capability.as_deref())
+            .filter_map(|r| r.capability.map(|c| c.as_str()))
             .collect();
         for id in self.disable.iter().chain(self.severity.keys()) {
             if !ids.contains(id.as_str()) {
@@ -319,7 +319,7 @@ impl Judge {
 fn evidence_for(findings: &[Finding], capability: &str) -> Vec<String> {
     findings
         .iter()
-        .filter(|f| f.capability.as_deref() == Some(capability))
+        .filter(|f| f.capability.is_some_and(|c| c.as_str() == capability))
         .take(4)
         .map(|f| format!("{} {}:{}", f.rule, f.file, f.line))
         .collect()

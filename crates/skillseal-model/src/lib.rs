@@ -4,10 +4,12 @@
 //! This crate has no IO and no behaviour beyond small pure helpers; every
 //! other crate depends on it and it depends on nothing of ours.
 
+mod capability;
 mod category;
 mod report;
 mod severity;
 
+pub use capability::{Capability, FileKind, Role};
 pub use category::{Category, CategoryKind};
 pub use report::{
     FileStats, Finding, JSON_CONTRACT_VERSION, Reason, ScanError, ScanReport, ScannerInfo,

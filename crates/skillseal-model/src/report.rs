@@ -1,4 +1,4 @@
-use crate::{Category, Severity};
+use crate::{Capability, Category, Role, Severity};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -48,7 +48,11 @@ pub struct Finding {
     pub snippet: String,
     /// The capability this finding evidences, when it is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capability: Option<String>,
+    pub capability: Option<Capability>,
+    /// The part the finding's rule plays in the verdict's combinations;
+    /// not part of the JSON report.
+    #[serde(skip)]
+    pub role: Option<Role>,
     /// Set on a finding someone accepted: it is listed under `suppressed`,
     /// not `findings`, and takes no part in the verdict.
     #[serde(default, skip_serializing_if = "Option::is_none")]

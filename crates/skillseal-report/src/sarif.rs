@@ -170,7 +170,7 @@ fn result<'a>(
             verdict: skill.verdict.as_str(),
             category: f.category.as_str(),
             severity: f.severity.as_str(),
-            capability: f.capability.as_deref(),
+            capability: f.capability.map(|c| c.as_str()),
         },
     }
 }

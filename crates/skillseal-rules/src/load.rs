@@ -1,5 +1,6 @@
 use crate::schema::Rule;
 use include_dir::{Dir, include_dir};
+use regex::RegexSet;
 use sha2::{Digest, Sha256};
 use skillseal_model::Category;
 use std::collections::BTreeMap;
@@ -38,11 +39,14 @@ impl RuleError {
     }
 }
 
-/// A validated set of rules, sorted by id, with its digest.
+/// A validated set of rules, sorted by id, with its digest and the regex
+/// sets of its `string` and `text` matchers.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     rules: Vec<Rule>,
     digest: String,
+    string_set: RegexSet,
+    text_set: RegexSet,
 }
 
 impl RuleSet {
@@ -88,7 +92,7 @@ impl RuleSet {
         }
         let capabilities: std::collections::BTreeSet<&str> = rules
             .iter()
-            .filter_map(|r| r.capability.as_deref())
+            .filter_map(|r| r.capability.map(|c| c.as_str()))
             .collect();
         for r in &rules {
             for flow in r.matchers.iter().filter_map(|m| m.flow.as_ref()) {
@@ -108,10 +112,24 @@ impl RuleSet {
             return Err(errors);
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(RuleSet {
-            rules,
-            digest: format!("sha256:{}", hex::encode(hasher.finalize())),
-        })
+        // Every pattern compiled on its own; the sets can still exceed the
+        // size limit together, and then no `string` (or `text`) rule at
+        // all could match: a load error, not an empty set.
+        let sets = [
+            ("string", string_patterns(&rules)),
+            ("text", text_patterns(&rules)),
+        ]
+        .map(|(subject, patterns)| compile_set(subject, &patterns, &rules, &sorted));
+        let [string_set, text_set] = sets;
+        match (string_set, text_set) {
+            (Ok(string_set), Ok(text_set)) => Ok(RuleSet {
+                rules,
+                digest: format!("sha256:{}", hex::encode(hasher.finalize())),
+                string_set,
+                text_set,
+            }),
+            (a, b) => Err(a.err().into_iter().chain(b.err()).collect()),
+        }
     }
 
     /// The built-in rules plus every `*.toml` file under `dir` (recursively).
@@ -162,6 +180,97 @@ impl RuleSet {
     pub fn digest(&self) -> &str {
         &self.digest
     }
+
+    /// The `string` patterns of every matcher, in rule order (by id) and,
+    /// within a rule, matcher order: pattern `i` is the `i`-th `string`
+    /// matcher met walking [`RuleSet::rules`] that way.
+    pub fn string_set(&self) -> &RegexSet {
+        &self.string_set
+    }
+
+    /// The `text` patterns, in the order of [`RuleSet::string_set`].
+    pub fn text_set(&self) -> &RegexSet {
+        &self.text_set
+    }
+}
+
+/// `(rule index, pattern)` of every `string` matcher, in set order.
+fn string_patterns(rules: &[Rule]) -> Vec<(usize, &str)> {
+    patterns(rules, |m| m.string.as_ref())
+}
+
+fn text_patterns(rules: &[Rule]) -> Vec<(usize, &str)> {
+    patterns(rules, |m| m.text.as_ref())
+}
+
+fn patterns<'r>(
+    rules: &'r [Rule],
+    of: impl Fn(&'r crate::Matcher) -> Option<&'r regex::Regex>,
+) -> Vec<(usize, &'r str)> {
+    rules
+        .iter()
+        .enumerate()
+        .flat_map(|(ri, r)| {
+            r.matchers
+                .iter()
+                .filter_map(&of)
+                .map(move |re| (ri, re.as_str()))
+        })
+        .collect()
+}
+
+/// One set of a subject's patterns. When it does not compile, the error
+/// names the rule whose patterns tip it over: the first in id order with
+/// which the set no longer compiles.
+fn compile_set(
+    subject: &str,
+    patterns: &[(usize, &str)],
+    rules: &[Rule],
+    sources: &[(String, String)],
+) -> Result<RegexSet, RuleError> {
+    let build = |n: usize| RegexSet::new(patterns[..n].iter().map(|p| p.1));
+    let err = match build(patterns.len()) {
+        Ok(set) => return Ok(set),
+        Err(e) => e,
+    };
+    // The smallest failing prefix (`hi` always fails).
+    let (mut lo, mut hi) = (1, patterns.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if build(mid).is_err() {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    let rule = &rules[patterns[hi - 1].0];
+    let text = sources
+        .iter()
+        .find(|(p, _)| *p == rule.source)
+        .map_or("", |(_, t)| t.as_str());
+    let (line, column) = key_position(text, subject).unzip();
+    Err(RuleError {
+        path: rule.source.clone(),
+        line,
+        column,
+        message: format!(
+            "rule {}: the `{subject}` patterns of all rules, up to this one's, are too large to compile into one set ({}); make its patterns smaller",
+            rule.id,
+            err.to_string().trim_end()
+        ),
+    })
+}
+
+/// The line and column of the first `key = …` in a rule file.
+fn key_position(text: &str, key: &str) -> Option<(u32, u32)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let trimmed = line.trim_start();
+        let rest = trimmed.strip_prefix(key)?;
+        rest.trim_start().starts_with('=').then(|| {
+            let column = line.len() - trimmed.len() + 1;
+            (i as u32 + 1, column as u32)
+        })
+    })
 }
 
 fn collect_embedded(dir: &Dir<'_>, out: &mut Vec<(String, String)>) {
@@ -377,6 +486,86 @@ code = "print(1)"
         );
         let errs = RuleSet::from_sources(vec![("a.toml".into(), text)]).unwrap_err();
         assert!(errs[0].message.contains("exactly one"), "{errs:?}");
+    }
+
+    #[test]
+    fn unknown_capability_role_or_file_kind_points_at_line_and_column() {
+        // The column is the value's.
+        for (field, value, expected, column) in [
+            ("capability", "exec-write", "exec-file-write", 14),
+            ("role", "decoder", "decode", 8),
+        ] {
+            let text = GOOD.replace(
+                "severity = \"low\"",
+                &format!("severity = \"low\"\n{field} = \"{value}\""),
+            );
+            let errs = RuleSet::from_sources(vec![("a.toml".into(), text)]).unwrap_err();
+            assert_eq!(
+                (errs[0].line, errs[0].column),
+                (Some(6), Some(column)),
+                "{errs:?}"
+            );
+            assert!(errs[0].message.contains(value), "{errs:?}");
+            assert!(errs[0].message.contains(expected), "{errs:?}");
+        }
+        let text = GOOD.replace("call = [\"os.system\"]", "file-kind = [\"elf\", \"exe\"]");
+        let errs = RuleSet::from_sources(vec![("a.toml".into(), text)]).unwrap_err();
+        assert_eq!(errs[0].line, Some(8), "{errs:?}");
+        assert!(errs[0].message.contains("`exe`"), "{errs:?}");
+    }
+
+    #[test]
+    fn every_role_is_played_by_a_builtin_rule() {
+        let set = RuleSet::builtin().expect("built-in rules load");
+        for role in skillseal_model::Role::ALL {
+            assert!(
+                set.rules().iter().any(|r| r.role == Some(*role)),
+                "no built-in rule plays the role `{role}`: its combinations in docs/rules.md never hold"
+            );
+        }
+    }
+
+    /// Rule files next to the built-in ones, as `--rules DIR` loads them.
+    fn with_builtin(extra: Vec<(String, String)>) -> Result<RuleSet, Vec<RuleError>> {
+        let mut sources = Vec::new();
+        collect_embedded(&BUILTIN, &mut sources);
+        sources.extend(extra);
+        RuleSet::from_sources(sources)
+    }
+
+    #[test]
+    fn string_patterns_too_large_together_are_a_load_error() {
+        // Each pattern compiles on its own; together with the built-in
+        // `string` patterns they exceed what one set may take. Such a set
+        // used to become empty, switching off every `string` rule.
+        let big = r"\p{L}{90}";
+        let matchers =
+            format!("string = '{big}'\n[[match]]\nstring = '{big}'\n[[match]]\nstring = '{big}'");
+        let text = GOOD.replace("call = [\"os.system\"]", &matchers);
+        let Err(errs) = with_builtin(vec![("custom/big.toml".into(), text)]) else {
+            panic!("the rules loaded; the string set cannot have compiled");
+        };
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].path, "custom/big.toml", "{errs:?}");
+        assert!(errs[0].message.contains("`string`"), "{}", errs[0]);
+        assert_eq!(
+            (errs[0].line, errs[0].column),
+            (Some(8), Some(1)),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn text_patterns_too_large_together_are_a_load_error() {
+        let big = r"\p{L}{90}";
+        let matchers =
+            format!("text = '{big}'\n[[match]]\ntext = '{big}'\n[[match]]\ntext = '{big}'");
+        let text = GOOD.replace("call = [\"os.system\"]", &matchers);
+        let Err(errs) = with_builtin(vec![("custom/big.toml".into(), text)]) else {
+            panic!("the rules loaded; the text set cannot have compiled");
+        };
+        assert_eq!(errs[0].path, "custom/big.toml", "{errs:?}");
+        assert!(errs[0].message.contains("`text`"), "{}", errs[0]);
     }
 
     #[test]

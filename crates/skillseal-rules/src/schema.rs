@@ -1,6 +1,6 @@
 use regex::Regex;
 use serde::Deserialize;
-use skillseal_model::{Category, Language, Severity};
+use skillseal_model::{Capability, Category, FileKind, Language, Role, Severity};
 use std::collections::BTreeMap;
 
 /// One rule, as written in a `scanner-rules/**/*.toml` file.
@@ -13,9 +13,14 @@ pub struct Rule {
     pub name: String,
     pub category: Category,
     pub severity: Severity,
-    /// The capability this rule evidences (`process-exec`, `env-read-all`...).
+    /// The capability this rule evidences (`process-exec`, `env-read-all`...);
+    /// an unknown name is a load error.
     #[serde(default)]
-    pub capability: Option<String>,
+    pub capability: Option<Capability>,
+    /// The part this rule's findings play in the verdict's combinations
+    /// (`decode`, `opaque-program`...; see `docs/rules.md`).
+    #[serde(default)]
+    pub role: Option<Role>,
     /// One-line message; `{match}` is replaced by what matched.
     pub message: String,
     /// Restrict the rule to these languages (JavaScript covers TS/TSX).
@@ -99,11 +104,10 @@ pub struct Matcher {
     /// Shell command names (after `sudo`, `env`, `exec`... wrappers).
     #[serde(default)]
     pub command: Vec<NamePattern>,
-    /// File kinds detected from content: `elf`, `pe`, `macho`, `pyc`,
-    /// `pyc-without-source`, `wasm`, `node-addon`, `archive`,
-    /// `magic-mismatch`, `minified`, `shell-script`, `unparsed`.
+    /// File kinds detected from content (`elf`, `pyc-without-source`,
+    /// `minified`...) or raised by discovery (`symlink-escape`...).
     #[serde(default)]
-    pub file_kind: Vec<String>,
+    pub file_kind: Vec<FileKind>,
     /// Manifest keys: `package.json:scripts.postinstall`,
     /// `front-matter:openclaw.install`, `pyproject:build-system.build-backend`.
     #[serde(default)]

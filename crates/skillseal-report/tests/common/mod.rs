@@ -67,7 +67,8 @@ pub fn finding(
         end_column,
         message: message.into(),
         snippet: snippet.into(),
-        capability: capability.map(Into::into),
+        capability: capability.map(|c| c.parse().expect("a known capability")),
+        role: None,
         suppression: None,
     }
 }
