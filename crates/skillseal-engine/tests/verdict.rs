@@ -96,3 +96,73 @@ fn a_quoted_copy_scanned_first_does_not_hide_the_real_finding() {
         "{a:?}"
     );
 }
+
+fn messages(files: &[(&str, &str)]) -> Vec<(Verdict, String)> {
+    assess(&scan(files))
+        .reasons
+        .into_iter()
+        .map(|r| (r.verdict, r.message))
+        .collect()
+}
+
+fn has(reasons: &[(Verdict, String)], verdict: Verdict, message: &str) -> bool {
+    reasons.iter().any(|(v, m)| *v == verdict && m == message)
+}
+
+/// `names file` pairing: a program without source that another file runs.
+#[test]
+fn a_shipped_program_another_file_runs_blocks() {
+    let pyc = "\u{6f}\r\r\n\0\0\0\0\0\0\0\0\0\0\0\0\u{e3}\0\0";
+    let reasons = messages(&[
+        ("lib/tool.pyc", pyc),
+        (
+            "SKILL.md",
+            "# Tool\n\nRun `python lib/tool.pyc` to start.\n",
+        ),
+    ]);
+    assert!(
+        has(
+            &reasons,
+            Verdict::Block,
+            "ships a program without source (lib/tool.pyc) and runs it"
+        ),
+        "{reasons:?}"
+    );
+    // Shipped but never named elsewhere: no combination.
+    let reasons = messages(&[("lib/tool.pyc", pyc), ("SKILL.md", "# Tool\n")]);
+    assert!(
+        !reasons
+            .iter()
+            .any(|(_, m)| m.starts_with("ships a program")),
+        "{reasons:?}"
+    );
+}
+
+/// `unless`: a download checked against a pinned digest is a pinned
+/// install, not a download made executable.
+#[test]
+fn a_verified_download_is_not_a_download_made_executable() {
+    let fetch = "curl -fsSLo /usr/local/bin/tool https://example.invalid/tool\nchmod +x /usr/local/bin/tool\n";
+    let reasons = messages(&[("install.sh", fetch)]);
+    let combination = "downloads a file and makes it executable in install.sh";
+    assert!(has(&reasons, Verdict::Block, combination), "{reasons:?}");
+    let verified = format!(
+        "{fetch}echo \"4f2a0c1d9e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f  /usr/local/bin/tool\" | sha256sum -c -\n"
+    );
+    let reasons = messages(&[("install.sh", &verified)]);
+    assert!(!has(&reasons, Verdict::Block, combination), "{reasons:?}");
+}
+
+/// Invisible characters in a file that runs code built at run time.
+#[test]
+fn hidden_characters_next_to_dynamic_code_block() {
+    let reasons = messages(&[("x.js", "const a = \"x\u{200B}y\";\neval(a + payload);\n")]);
+    assert!(
+        has(
+            &reasons,
+            Verdict::Block,
+            "hides characters a reviewer cannot see and runs code built at run time in x.js"
+        ),
+        "{reasons:?}"
+    );
+}
