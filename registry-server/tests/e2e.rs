@@ -1284,6 +1284,11 @@ fn a_project_naming_another_registry_never_receives_the_token() {
         ],
     ] {
         let out = skillseal_with(w, &env, None, args);
+        assert!(
+            !other.got_a_token(&admin) && !other.got_a_token(&from_env),
+            "{args:?} sent a token to the project's registry: {:?}",
+            other.requests()
+        );
         assert_ne!(out.status.code(), Some(0), "{args:?}: {}", stdout(&out));
         assert!(
             stderr(&out).contains("SKILLSEAL_TOKEN is not sent to"),
@@ -1575,6 +1580,11 @@ fn a_token_never_goes_over_plain_http_to_a_host_that_is_not_loopback() {
         ],
     ] {
         let out = skillseal_with(w, &with_token, None, args);
+        assert!(
+            proxy.requests().is_empty(),
+            "{args:?} sent something: {:?}",
+            proxy.requests()
+        );
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(
             stderr(&out).contains("over plain http"),
@@ -1649,6 +1659,7 @@ fn a_request_with_a_token_follows_no_redirect_to_another_origin() {
         &redirector.url,
     ];
     let out = skillseal_with(w, &[("SKILLSEAL_TOKEN", token.as_str())], None, &scan);
+    assert!(target.requests().is_empty(), "{:?}", target.requests());
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("another origin: not followed"),
