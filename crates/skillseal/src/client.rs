@@ -114,7 +114,7 @@ impl Registry {
     pub fn new(text: &str, named: Named) -> Result<Registry> {
         let parsed = parse_registry_url(text)?;
         Ok(Registry {
-            url: text.trim_end_matches('/').to_string(),
+            url: text.trim().trim_end_matches('/').to_string(),
             origin: origin_of(&parsed),
             named,
             parsed,
