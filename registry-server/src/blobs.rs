@@ -29,6 +29,14 @@ impl BlobStore {
         Ok(BlobStore { root })
     }
 
+    /// The store in `data` as it is, creating nothing (for `fsck`: a store
+    /// that was never written to is an empty one).
+    pub fn existing(data: &Path) -> Self {
+        BlobStore {
+            root: data.join("blobs"),
+        }
+    }
+
     fn path(&self, digest: &str) -> Option<PathBuf> {
         if !valid_digest(digest) {
             return None;
@@ -71,15 +79,32 @@ impl BlobStore {
         result.map(|()| digest)
     }
 
+    /// The blob's bytes, checked against its digest: a blob altered on
+    /// disk is an error (`InvalidData`), never served as itself.
     pub fn get(&self, digest: &str) -> std::io::Result<Option<Vec<u8>>> {
         let Some(path) = self.path(digest) else {
             return Ok(None);
         };
-        match std::fs::read(path) {
-            Ok(bytes) => Ok(Some(bytes)),
+        match std::fs::read(&path) {
+            Ok(bytes) if digest_of(&bytes) == digest => Ok(Some(bytes)),
+            Ok(_) => Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("blob {} does not match its digest", path.display()),
+            )),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    /// Every blob on disk, as a digest.
+    pub fn list(&self) -> Vec<String> {
+        walk(&self.root.join("sha256"))
+            .iter()
+            .filter_map(|p| {
+                p.file_name()
+                    .map(|n| format!("sha256:{}", n.to_string_lossy()))
+            })
+            .collect()
     }
 
     /// Removes temporary files and blobs no row names, older than
@@ -100,6 +125,20 @@ impl BlobStore {
         let mut removed = 0;
         for entry in walk(&self.root.join("tmp")) {
             if old(&entry) && std::fs::remove_file(&entry).is_ok() {
+                removed += 1;
+            }
+        }
+        // Staging folders of scans (`tmp/scan-*`) a crash left behind.
+        for entry in std::fs::read_dir(self.root.join("tmp"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir())
+                && old(&path)
+                && std::fs::remove_dir_all(&path).is_ok()
+            {
                 removed += 1;
             }
         }

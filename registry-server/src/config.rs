@@ -28,6 +28,12 @@ pub struct Config {
     /// CPU time the publish scan may spend on one file, and the deadline
     /// for the whole scan of one package (`[server] file_timeout`, seconds).
     pub file_timeout: std::time::Duration,
+    /// Time a client has to send a request head (`[server]
+    /// header_read_timeout`, seconds; also the idle limit between requests).
+    pub header_read_timeout: std::time::Duration,
+    /// Connections open at once from one address (`[server]
+    /// max_connections_per_address`).
+    pub max_connections_per_address: usize,
     /// Serve HTTPS with this certificate chain and key (PEM files).
     pub tls: Option<Tls>,
 }
@@ -55,6 +61,8 @@ struct ServerSection {
     max_upload_bytes: Option<usize>,
     auth_required: Option<bool>,
     file_timeout: Option<f64>,
+    header_read_timeout: Option<f64>,
+    max_connections_per_address: Option<usize>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
 }
@@ -106,16 +114,34 @@ impl Config {
             (None, None) => None,
             _ => anyhow::bail!("TLS needs both a certificate (tls_cert) and its key (tls_key)"),
         };
-        let file_timeout = match file.server.file_timeout {
-            None => skillseal_engine::budget::DEFAULT_FILE_CPU,
+        let seconds = |key: &str, value: Option<f64>, default: std::time::Duration| match value {
+            None => Ok(default),
             Some(secs) if secs.is_finite() && secs > 0.0 && secs <= 3600.0 => {
-                std::time::Duration::from_secs_f64(secs)
+                Ok(std::time::Duration::from_secs_f64(secs))
             }
-            Some(secs) => anyhow::bail!(
-                "{}: [server] file_timeout = {secs}: must be a number of seconds above 0 and at \
-                 most 3600",
+            Some(secs) => Err(anyhow::anyhow!(
+                "{}: [server] {key} = {secs}: must be a number of seconds above 0 and at most 3600",
+                path.display()
+            )),
+        };
+        let file_timeout = seconds(
+            "file_timeout",
+            file.server.file_timeout,
+            skillseal_engine::budget::DEFAULT_FILE_CPU,
+        )?;
+        let serve_defaults = crate::serve::Limits::default();
+        let header_read_timeout = seconds(
+            "header_read_timeout",
+            file.server.header_read_timeout,
+            serve_defaults.header_read_timeout,
+        )?;
+        let max_connections_per_address = match file.server.max_connections_per_address {
+            Some(0) => anyhow::bail!(
+                "{}: [server] max_connections_per_address must be at least 1",
                 path.display()
             ),
+            Some(n) => n,
+            None => serve_defaults.max_connections_per_address,
         };
         Ok(Config {
             data: data.to_path_buf(),
@@ -127,6 +153,8 @@ impl Config {
             max_upload_bytes: file.server.max_upload_bytes.unwrap_or(32 << 20),
             auth_required: file.server.auth_required.unwrap_or(false),
             file_timeout,
+            header_read_timeout,
+            max_connections_per_address,
             tls,
         })
     }

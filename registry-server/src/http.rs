@@ -105,30 +105,15 @@ impl Registry {
         Ok(Arc::new(registry))
     }
 
+    /// How many times the read caches have been emptied: each committed
+    /// change empties them, nothing else does.
+    pub fn cache_generation(&self) -> u64 {
+        self.reads.generation()
+    }
+
     /// Blobs that no version names, older than `grace_secs`.
     pub async fn remove_orphans(&self, grace_secs: u64) -> anyhow::Result<usize> {
-        let rows = sqlx::query("SELECT digest, bundle_digest, report_digest FROM versions")
-            .fetch_all(&self.db)
-            .await?;
-        let mut referenced = std::collections::HashSet::new();
-        for r in &rows {
-            for i in 0..3 {
-                referenced.insert(r.try_get::<String, _>(i)?);
-            }
-        }
-        // Reports of refused publishes are named only by the audit log.
-        for r in sqlx::query("SELECT detail FROM audit WHERE action = 'publish.reject'")
-            .fetch_all(&self.db)
-            .await?
-        {
-            let detail: String = r.try_get(0)?;
-            if let Some(d) = serde_json::from_str::<Value>(&detail)
-                .ok()
-                .and_then(|v| v["report"].as_str().map(String::from))
-            {
-                referenced.insert(d);
-            }
-        }
+        let referenced = crate::fsck::referenced(&self.db).await?;
         let blobs = self.blobs.clone();
         Ok(
             tokio::task::spawn_blocking(move || blobs.remove_orphans(&referenced, grace_secs))
@@ -290,6 +275,50 @@ const FORBIDDEN_QUERY: [&str; 6] = [
     "url",
 ];
 
+/// Whether a query string names a forbidden parameter, however it is
+/// spelt: keys are percent-decoded (`%74oken`), `+` is a space, and both
+/// `&` and `;` separate pairs (some servers split on either).
+fn forbidden_query(query: &str) -> bool {
+    query.split(['&', ';']).any(|pair| {
+        let key = pair.split('=').next().unwrap_or("").replace('+', " ");
+        let decoded = percent_decode(&key).to_ascii_lowercase();
+        let key = decoded.trim();
+        FORBIDDEN_QUERY.contains(&key)
+    })
+}
+
+/// `%XX` escapes decoded (repeatedly, so `%2574oken` is `token` too);
+/// invalid escapes are kept as they are.
+fn percent_decode(s: &str) -> String {
+    let mut current = s.to_string();
+    for _ in 0..4 {
+        let b = current.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            if b[i] == b'%'
+                && let (Some(h), Some(l)) = (
+                    b.get(i + 1).copied().and_then(hex),
+                    b.get(i + 2).copied().and_then(hex),
+                )
+            {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+            out.push(b[i]);
+            i += 1;
+        }
+        let next = String::from_utf8_lossy(&out).into_owned();
+        if next == current {
+            break;
+        }
+        current = next;
+    }
+    current
+}
+
 async fn harden(State(reg): State<Arc<Registry>>, req: Request, next: Next) -> Response {
     let host = req
         .headers()
@@ -304,11 +333,7 @@ async fn harden(State(reg): State<Arc<Registry>>, req: Request, next: Next) -> R
             format!("unknown host `{h}`"),
         ),
         Some(_) => {
-            let query_bad = req.uri().query().is_some_and(|q| {
-                q.split('&')
-                    .filter_map(|kv| kv.split('=').next())
-                    .any(|k| FORBIDDEN_QUERY.contains(&k.to_ascii_lowercase().as_str()))
-            });
+            let query_bad = req.uri().query().is_some_and(forbidden_query);
             let changes_state =
                 !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
             let origin = req
@@ -337,10 +362,15 @@ async fn harden(State(reg): State<Arc<Registry>>, req: Request, next: Next) -> R
             } else if changes_state && req.uri().path() != "/api/v1/resolve" {
                 // Resolving is a read sent as POST; everything else
                 // changes something, so nothing remembered survives it.
+                // Only a change that went through (a 2xx answer) empties
+                // the caches: a refused or misrouted request changed
+                // nothing, and must not be a way to flush them.
                 let response = next.run(req).await;
-                reg.reads.invalidate();
-                reg.callers.invalidate();
-                reg.digests.invalidate();
+                if response.status().is_success() {
+                    reg.reads.invalidate();
+                    reg.callers.invalidate();
+                    reg.digests.invalidate();
+                }
                 response
             } else {
                 // Reads: a token sent is checked (never silently ignored),
@@ -411,7 +441,7 @@ async fn cached_json(
 
 /// The router, with every layer.
 pub fn router(reg: Arc<Registry>) -> Router {
-    let upload_limit = reg.config.max_upload_bytes * 4 / 3 + (64 << 10);
+    let upload_limit = upload_limit(&reg.config);
     Router::new()
         .route("/api/v1/skills", get(list_skills))
         .route("/api/v1/skills/{name}", get(skill))
@@ -527,47 +557,89 @@ async fn skill_uncached(reg: &Registry, name: String) -> Response {
     }
 }
 
+/// The largest publish body: the package in base64 plus the bundle.
+fn upload_limit(config: &Config) -> usize {
+    config.max_upload_bytes * 4 / 3 + (64 << 10)
+}
+
+/// `PUT /api/v1/skills/NAME/VERSION`. Nothing of the body is read before
+/// the token, the name, the version and the declared size have passed:
+/// an anonymous or unauthorised upload costs its headers, not its body.
 async fn publish_version(
     State(reg): State<Arc<Registry>>,
     Path((name, version)): Path<(String, String)>,
     req: Request,
 ) -> Response {
     let ip = client_ip(req.extensions());
-    let headers = req.headers().clone();
-    let caller = match caller(&reg, &headers, ip).await {
+    let caller = match caller(&reg, req.headers(), ip).await {
         Ok(c) => c,
-        Err(r) => {
-            let _ = store::audit_alone(
-                &reg.db,
-                "anonymous",
-                "publish.reject",
-                &format!("{name}@{version}"),
-                &json!({"reason": "invalid token"}),
-            )
-            .await;
-            return r;
+        Err(refused) => {
+            // Not audited: a refusal nobody authenticated for is only
+            // logged, so strangers cannot grow the audit log.
+            tracing::info!(%ip, "publish refused: invalid token");
+            return refused;
         }
     };
-    let body = match axum::body::to_bytes(req.into_body(), usize::MAX).await {
+    let authorized = match publish::authorize(&reg, caller.as_ref(), &name, &version).await {
+        Ok(a) => a,
+        Err(e) => return publish_refused(&reg, caller.as_ref(), &name, &version, ip, e).await,
+    };
+    let limit = upload_limit(&reg.config);
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        let e = PublishError::TooLarge(limit);
+        return publish_refused(&reg, caller.as_ref(), &name, &version, ip, e).await;
+    }
+    // A chunked body is read up to the limit and no further.
+    let body = match axum::body::to_bytes(req.into_body(), limit).await {
         Ok(b) => b,
-        Err(e) => return error(StatusCode::PAYLOAD_TOO_LARGE, "too_large", e),
+        Err(_) => {
+            let e = PublishError::TooLarge(limit);
+            return publish_refused(&reg, caller.as_ref(), &name, &version, ip, e).await;
+        }
     };
     let result = match serde_json::from_slice::<PublishRequest>(&body) {
-        Ok(request) => publish::publish(&reg, caller.as_ref(), &name, &version, request).await,
+        Ok(request) => {
+            drop(body);
+            publish::publish(&reg, &authorized, request).await
+        }
         Err(e) => Err(PublishError::BadRequest(e.to_string())),
     };
     match result {
         Ok(published) => (StatusCode::CREATED, Json(published)).into_response(),
-        Err(e) => {
-            let (code, status) = e.code();
-            let actor = caller.as_ref().map_or("anonymous", |c| c.name.as_str());
+        Err(e) => publish_refused(&reg, caller.as_ref(), &name, &version, ip, e).await,
+    }
+}
+
+/// A refused publish as its response. It is audited only when an
+/// authenticated caller named a valid name and version (every field
+/// capped by the audit log); anything else is only logged.
+async fn publish_refused(
+    reg: &Registry,
+    caller: Option<&Caller>,
+    name: &str,
+    version: &str,
+    ip: IpAddr,
+    e: PublishError,
+) -> Response {
+    let (code, status) = e.code();
+    let valid_subject = skillseal_package::valid_name(name)
+        && skillseal_package::parse_version(version, "the URL").is_ok();
+    match caller {
+        Some(c) if valid_subject => {
             let mut detail = json!({"code": code, "reason": e.to_string()});
-            if let PublishError::Blocked { report, .. } = &e {
+            if let PublishError::Blocked { report, .. }
+            | PublishError::NotFullyScanned { report, .. } = &e
+            {
                 detail["report"] = json!(report);
             }
             if let Err(audit_error) = store::audit_alone(
                 &reg.db,
-                actor,
+                &c.name,
                 "publish.reject",
                 &format!("{name}@{version}"),
                 &detail,
@@ -576,13 +648,14 @@ async fn publish_version(
             {
                 return internal(audit_error);
             }
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
-            if status == StatusCode::INTERNAL_SERVER_ERROR {
-                return internal(e);
-            }
-            error(status, code, e)
         }
+        _ => tracing::info!(%ip, code, "publish refused (not audited)"),
     }
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    if status == StatusCode::INTERNAL_SERVER_ERROR {
+        return internal(e);
+    }
+    error(status, code, e)
 }
 
 /// Immutable content: cache forever, named by its digest.
@@ -601,7 +674,24 @@ fn blob_response(reg: &Registry, digest: &str, content_type: &'static str) -> Re
             }
             r
         }
-        Ok(None) => error(StatusCode::NOT_FOUND, "not_found", "no such blob"),
+        // A row names it: the store lost or altered it. The operator must
+        // know (`skillseal-registry fsck`); the client gets no bytes.
+        Ok(None) => {
+            tracing::error!(digest, "blob missing from the store");
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "blob_missing",
+                "the registry's copy of this file is missing",
+            )
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            tracing::error!(digest, "blob corrupt in the store: {e}");
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "blob_corrupt",
+                "the registry's copy of this file is corrupt",
+            )
+        }
         Err(e) => internal(e),
     }
 }
@@ -693,11 +783,13 @@ async fn set_yanked(
         }
     };
     let ip = client_ip(req.extensions());
-    let c = match require(&reg, req.headers(), ip).await {
+    // An owner of the skill (or an admin), with a yank or publish scope on
+    // it: a scope alone is not ownership.
+    let c = match require_owner(&reg, req.headers(), ip, &name, "versions").await {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if !c.may_yank(&name) {
+    if !c.may_yank(&name) && !c.may_publish(&name) {
         return error(
             StatusCode::FORBIDDEN,
             "forbidden",
@@ -914,6 +1006,14 @@ async fn change_owner(
         Ok(c) => c,
         Err(r) => return r,
     };
+    // Owners are token names: the same rule as a skill name.
+    if !skillseal_package::valid_name(&owner) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "bad_owner",
+            format!("`{}` is not a valid owner name", store::cap(&owner, 64)),
+        );
+    }
     let _guard = reg.write_lock.lock().await;
     let result = async {
         let mut tx = store::begin_write(&reg.db).await?;
@@ -922,7 +1022,34 @@ async fn change_owner(
             .fetch_optional(&mut *tx)
             .await?;
         if exists.is_none() {
-            return Ok(false);
+            return Ok(Err(error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("no skill `{name}`"),
+            )));
+        }
+        if !add {
+            let owners: Vec<String> = sqlx::query("SELECT owner FROM owners WHERE skill = $1")
+                .bind(&name)
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .filter_map(|r| r.try_get(0).ok())
+                .collect();
+            if !owners.contains(&owner) {
+                return Ok(Err(error(
+                    StatusCode::NOT_FOUND,
+                    "not_found",
+                    format!("`{owner}` is not an owner of `{name}`"),
+                )));
+            }
+            if owners.len() == 1 {
+                return Ok(Err(error(
+                    StatusCode::CONFLICT,
+                    "last_owner",
+                    format!("`{owner}` is the last owner of `{name}`: add another first"),
+                )));
+            }
         }
         if add {
             sqlx::query("DELETE FROM owners WHERE skill = $1 AND owner = $2")
@@ -945,14 +1072,14 @@ async fn change_owner(
         let action = if add { "owner.add" } else { "owner.remove" };
         store::audit(&mut tx, &c.name, action, &name, &json!({"owner": owner})).await?;
         tx.commit().await?;
-        Ok::<_, sqlx::Error>(true)
+        Ok::<_, sqlx::Error>(Ok(()))
     }
     .await;
-    changed(
-        result,
-        StatusCode::NO_CONTENT.into_response(),
-        format!("no skill `{name}`"),
-    )
+    match result {
+        Ok(Ok(())) => StatusCode::NO_CONTENT.into_response(),
+        Ok(Err(refusal)) => refusal,
+        Err(e) => internal(e),
+    }
 }
 
 #[derive(Deserialize)]
@@ -1001,7 +1128,14 @@ async fn resolve_uncached(reg: &Registry, body: axum::body::Bytes) -> Response {
                     .map(|v| (v, r))
             })
             .filter(|(v, _)| req.matches(v))
-            .max_by(|a, b| a.0.cmp(&b.0));
+            // Build metadata takes no part in choosing (semver precedence);
+            // of versions equal but for it (stored before the registry
+            // refused them), the first published wins.
+            .max_by(|a, b| {
+                let published = |r: &sqlx::any::AnyRow| r.try_get::<i64, _>(10).unwrap_or_default();
+                a.0.cmp_precedence(&b.0)
+                    .then_with(|| published(b.1).cmp(&published(a.1)))
+            });
         match best {
             Some((_, row)) => {
                 let mut pin = version_json(row);

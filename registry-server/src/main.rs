@@ -8,7 +8,6 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use skillseal_registry::config::{Config, Overrides};
 use skillseal_registry::http::{Registry, router};
-use skillseal_registry::tls::{Peer, TlsListener};
 use skillseal_registry::tokens::Scope;
 use skillseal_registry::{auth, store};
 
@@ -64,6 +63,12 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Check the blob store: every blob a version or a refused publish
+    /// names is present, and every blob on disk matches its digest.
+    Fsck {
+        #[command(flatten)]
+        common: Common,
     },
 }
 
@@ -174,23 +179,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 cfg.scheme(),
                 cfg.listen
             );
-            let app = router(reg).into_make_service_with_connect_info::<Peer>();
+            let limits = skillseal_registry::serve::Limits {
+                header_read_timeout: cfg.header_read_timeout,
+                max_connections_per_address: cfg.max_connections_per_address,
+            };
             let shutdown = async {
                 let _ = tokio::signal::ctrl_c().await;
             };
-            match tls {
-                Some(acceptor) => {
-                    let listener = TlsListener::new(listener, acceptor)?;
-                    axum::serve(listener, app)
-                        .with_graceful_shutdown(shutdown)
-                        .await?;
-                }
-                None => {
-                    axum::serve(listener, app)
-                        .with_graceful_shutdown(shutdown)
-                        .await?;
-                }
-            }
+            skillseal_registry::serve::serve(listener, router(reg), tls, limits, shutdown).await;
             Ok(())
         }
         Command::Token {
@@ -228,7 +224,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             command: AuditCommand::Verify { common },
         } => {
             let cfg = config(&common, Overrides::default())?;
-            let db = store::open(&cfg.database_url).await?;
+            let db = store::open_existing(&cfg.database_url).await?;
             match store::verify_audit(&db).await? {
                 Ok(n) => {
                     let head = store::audit_entries(&db, n - 1, 1).await?;
@@ -243,6 +239,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 Err((seq, why)) => anyhow::bail!("audit log broken at entry {seq}: {why}"),
             }
+        }
+        Command::Fsck { common } => {
+            let cfg = config(&common, Overrides::default())?;
+            let db = store::open_existing(&cfg.database_url).await?;
+            let blobs = skillseal_registry::blobs::BlobStore::existing(&cfg.data);
+            let report = skillseal_registry::fsck::check(&db, &blobs).await?;
+            for problem in &report.problems {
+                println!("{problem}");
+            }
+            println!(
+                "checked {} blobs ({} named by the database): {} missing, {} corrupt",
+                report.checked,
+                report.referenced,
+                report.missing(),
+                report.corrupt()
+            );
+            if !report.problems.is_empty() {
+                // Problems found: 1; the check itself failing is 2.
+                eprintln!("error: the blob store has problems");
+                std::process::exit(1);
+            }
+            Ok(())
         }
     }
 }

@@ -82,6 +82,10 @@ pub enum PublishError {
         budget: f64,
         report: String,
     },
+    #[error("the request is larger than the registry's limit of {0} bytes")]
+    TooLarge(usize),
+    #[error("the registry's scan could not read the package: {0}")]
+    ScanError(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -96,7 +100,10 @@ impl PublishError {
             PublishError::BadVersion(_) => ("bad_version", 400),
             PublishError::VersionExists(..) => ("version_exists", 409),
             PublishError::BadRequest(_) => ("bad_request", 400),
+            PublishError::Archive(e) if e.is_limit() => ("over_limit", 413),
             PublishError::Archive(_) => ("bad_archive", 422),
+            PublishError::TooLarge(_) => ("too_large", 413),
+            PublishError::ScanError(_) => ("scan_error", 422),
             PublishError::NameMismatch { .. } => ("name_mismatch", 422),
             PublishError::Digest { .. } => ("digest_mismatch", 422),
             PublishError::Signature(_) => ("bad_signature", 403),
@@ -171,22 +178,30 @@ async fn trusted_signers(reg: &Registry, name: &str) -> Result<Vec<SignerSpec>, 
         .collect()
 }
 
-/// Runs every check and, when all pass, stores the version.
-pub async fn publish(
-    reg: &std::sync::Arc<Registry>,
-    caller: Option<&Caller>,
-    name: &str,
-    version: &str,
-    req: PublishRequest,
-) -> Result<Published, PublishError> {
-    // 1. Rights on this name.
-    let caller = caller.ok_or(PublishError::Unauthenticated)?;
-    if !caller.may_publish(name) {
-        return Err(PublishError::Forbidden(format!(
-            "the token may not publish `{name}`"
-        )));
+/// A publish that passed checks 1 to 3, which need only the URL and the
+/// token: made before the body is read.
+pub struct Authorized {
+    caller: Caller,
+    name: String,
+    version: semver::Version,
+}
+
+impl Authorized {
+    /// The version as the registry stores it.
+    pub fn version(&self) -> String {
+        self.version.to_string()
     }
-    let owners: Vec<String> = sqlx::query("SELECT owner FROM owners WHERE skill = $1")
+}
+
+/// The skill's owners and whether it exists.
+async fn owners_of(reg: &Registry, name: &str) -> Result<(bool, Vec<String>), PublishError> {
+    let exists = sqlx::query("SELECT 1 FROM skills WHERE name = $1")
+        .bind(name)
+        .fetch_optional(&reg.db)
+        .await
+        .map_err(internal)?
+        .is_some();
+    let owners = sqlx::query("SELECT owner FROM owners WHERE skill = $1")
         .bind(name)
         .fetch_all(&reg.db)
         .await
@@ -194,29 +209,92 @@ pub async fn publish(
         .iter()
         .filter_map(|r| r.try_get(0).ok())
         .collect();
-    if !owners.is_empty() && !owners.contains(&caller.name) && !caller.is_admin() {
+    Ok((exists, owners))
+}
+
+/// Checks 1 to 3: rights on the name, the name, a new version.
+pub async fn authorize(
+    reg: &Registry,
+    caller: Option<&Caller>,
+    name: &str,
+    version: &str,
+) -> Result<Authorized, PublishError> {
+    // 1. Rights on this name.
+    let caller = caller.ok_or(PublishError::Unauthenticated)?;
+    if !caller.may_publish(name) {
+        return Err(PublishError::Forbidden(format!(
+            "the token may not publish `{name}`"
+        )));
+    }
+    // 2. The name (before it is used to look anything up).
+    if !skillseal_package::valid_name(name) {
+        return Err(PublishError::BadName(name.to_string()));
+    }
+    // An existing skill is published to by its owners (or an admin) only;
+    // a skill with no owner left is nobody's, not everybody's.
+    let (exists, owners) = owners_of(reg, name).await?;
+    if exists && !owners.contains(&caller.name) && !caller.is_admin() {
         return Err(PublishError::Forbidden(format!(
             "`{}` is not an owner of `{name}`",
             caller.name
         )));
     }
-    // 2. The name.
-    if !skillseal_package::valid_name(name) {
-        return Err(PublishError::BadName(name.to_string()));
-    }
     // 3. An exact version, never used before.
     let parsed = skillseal_package::parse_version(version, "the URL")
         .map_err(|e| PublishError::BadVersion(e.to_string()))?;
-    let canonical_version = parsed.to_string();
-    let exists = sqlx::query("SELECT 1 FROM versions WHERE skill = $1 AND version = $2")
-        .bind(name)
-        .bind(&canonical_version)
-        .fetch_optional(&reg.db)
-        .await
-        .map_err(internal)?;
-    if exists.is_some() {
-        return Err(PublishError::VersionExists(name.into(), canonical_version));
+    if let Some(existing) = same_version(reg, &mut None, name, &parsed).await? {
+        return Err(PublishError::VersionExists(name.into(), existing));
     }
+    Ok(Authorized {
+        caller: caller.clone(),
+        name: name.to_string(),
+        version: parsed,
+    })
+}
+
+/// A stored version of `name` equal to `version` but for build metadata
+/// (`1.0.0+other` is `1.0.0`: semver ignores build metadata in precedence,
+/// so two of them would make a pin ambiguous). Inside `tx` when given.
+async fn same_version(
+    reg: &Registry,
+    tx: &mut Option<&mut sqlx::Transaction<'_, sqlx::Any>>,
+    name: &str,
+    version: &semver::Version,
+) -> Result<Option<String>, PublishError> {
+    let query = sqlx::query(
+        "SELECT version FROM versions WHERE skill = $1 AND major = $2 AND minor = $3 AND patch = $4",
+    )
+    .bind(name)
+    .bind(version.major as i64)
+    .bind(version.minor as i64)
+    .bind(version.patch as i64);
+    let rows = match tx {
+        Some(tx) => query.fetch_all(&mut ***tx).await,
+        None => query.fetch_all(&reg.db).await,
+    }
+    .map_err(internal)?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| r.try_get::<String, _>(0).ok())
+        .find(|v| {
+            semver::Version::parse(v)
+                .is_ok_and(|v| v.cmp_precedence(version) == std::cmp::Ordering::Equal)
+        }))
+}
+
+/// Runs checks 4 to 8 and, when all pass, stores the version.
+pub async fn publish(
+    reg: &std::sync::Arc<Registry>,
+    authorized: &Authorized,
+    req: PublishRequest,
+) -> Result<Published, PublishError> {
+    let Authorized {
+        caller,
+        name,
+        version: parsed,
+    } = authorized;
+    let name = name.as_str();
+    let canonical_version = parsed.to_string();
     // 4. The archive.
     let started = std::time::Instant::now();
     let mut phases = Vec::new();
@@ -224,10 +302,7 @@ pub async fn publish(
         .decode(req.package.as_bytes())
         .map_err(|e| PublishError::BadRequest(format!("`package` is not base64: {e}")))?;
     if bytes.len() > reg.config.max_upload_bytes {
-        return Err(PublishError::BadRequest(format!(
-            "the package is larger than {} bytes",
-            reg.config.max_upload_bytes
-        )));
+        return Err(PublishError::TooLarge(reg.config.max_upload_bytes));
     }
     // The server's scan (check 7) starts now, beside checks 4 to 6: it is
     // the slow one, and the scanner is built for hostile archives. Its
@@ -240,7 +315,7 @@ pub async fn publish(
         tokio::task::spawn_blocking(move || reg.scan_blocking(&name, &version, &bytes))
     };
     let manifest = skillseal_package::inspect(&bytes, &skillseal_package::Limits::default())?;
-    if manifest.name != name || manifest.version != parsed {
+    if manifest.name != name || manifest.version != *parsed {
         return Err(PublishError::NameMismatch {
             expected: format!("{name} {canonical_version}"),
             found: format!("{} {}", manifest.name, manifest.version),
@@ -331,11 +406,12 @@ pub async fn publish(
             report: report_digest,
         });
     }
-    if !report.errors.is_empty() {
-        return Err(internal(format!(
-            "the scan could not read the package: {}",
-            report.errors[0].message
-        )));
+    if let Some(e) = report.errors.first() {
+        let file = e
+            .path
+            .rsplit_once(".skill.tgz/")
+            .map_or(e.path.as_str(), |(_, f)| f);
+        return Err(PublishError::ScanError(format!("`{file}`: {}", e.message)));
     }
     if skill.verdict == skillseal_model::Verdict::Block {
         let reasons = skill
@@ -378,7 +454,7 @@ pub async fn publish(
         reg,
         caller,
         &published,
-        &parsed,
+        parsed,
         &signer_spec,
         size,
         trusted.is_empty(),
@@ -401,7 +477,8 @@ pub async fn publish(
             Err(PublishError::VersionExists(name.into(), canonical_version))
         }
         Err(e) => Err(internal(e)),
-        Ok(()) => Ok(published),
+        Ok(Err(refused)) => Err(refused),
+        Ok(Ok(())) => Ok(published),
     }
 }
 
@@ -443,9 +520,59 @@ async fn commit(
     signer: &SignerSpec,
     size: i64,
     new_skill: bool,
-) -> Result<(), sqlx::Error> {
+) -> Result<Result<(), PublishError>, sqlx::Error> {
     let now = store::now();
     let mut tx = store::begin_write(&reg.db).await?;
+    // Checked again under the write lock: another publish may have
+    // committed since the checks before the body was read.
+    match same_version(reg, &mut Some(&mut tx), &p.name, version).await {
+        Ok(None) => {}
+        Ok(Some(existing)) => {
+            return Ok(Err(PublishError::VersionExists(p.name.clone(), existing)));
+        }
+        Err(e) => return Ok(Err(e)),
+    }
+    let exists = sqlx::query("SELECT 1 FROM skills WHERE name = $1")
+        .bind(&p.name)
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some();
+    // Two first versions of a new skill published at once: the one that
+    // commits second joins the skill the first created, if its caller is
+    // an owner and its signer the one now trusted.
+    let new_skill = new_skill && !exists;
+    if exists {
+        let owner = sqlx::query("SELECT 1 FROM owners WHERE skill = $1 AND owner = $2")
+            .bind(&p.name)
+            .bind(&caller.name)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if !owner && !caller.is_admin() {
+            return Ok(Err(PublishError::Forbidden(format!(
+                "`{}` is not an owner of `{}`",
+                caller.name, p.name
+            ))));
+        }
+        let (value, issuer) = match &p.signer {
+            SignerId::Key { fingerprint } => (fingerprint.clone(), String::new()),
+            SignerId::Identity { identity, issuer } => (identity.clone(), issuer.clone()),
+        };
+        let trusted =
+            sqlx::query("SELECT 1 FROM signers WHERE skill = $1 AND value = $2 AND issuer = $3")
+                .bind(&p.name)
+                .bind(value)
+                .bind(issuer)
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_some();
+        if !trusted {
+            return Ok(Err(PublishError::Signature(format!(
+                "{} is not a signer trusted for `{}`",
+                p.signer, p.name
+            ))));
+        }
+    }
     if new_skill {
         sqlx::query("INSERT INTO skills (name, created_at) VALUES ($1, $2)")
             .bind(&p.name)
@@ -491,5 +618,5 @@ async fn commit(
         }),
     )
     .await?;
-    tx.commit().await
+    tx.commit().await.map(Ok)
 }

@@ -33,6 +33,43 @@ impl MigrationSource<'static> for Embedded {
 
 /// Opens (creating if needed) and migrates the database at `url`.
 pub async fn open(url: &str) -> anyhow::Result<AnyPool> {
+    let pool = connect(url).await?;
+    Migrator::new(Embedded).await?.run(&pool).await?;
+    Ok(pool)
+}
+
+/// Opens the database of an existing registry, for the offline commands
+/// (`audit verify`, `fsck`): a missing SQLite file is never created, and a
+/// database without the registry's tables is refused, not migrated.
+pub async fn open_existing(url: &str) -> anyhow::Result<AnyPool> {
+    let url = match url.strip_prefix("sqlite://") {
+        Some(rest) => {
+            let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+            anyhow::ensure!(
+                std::path::Path::new(path).is_file(),
+                "no registry database at {path}: is this a registry's data directory?"
+            );
+            let query: Vec<&str> = query
+                .split('&')
+                .filter(|kv| !kv.is_empty() && !kv.starts_with("mode="))
+                .chain(["mode=rw"])
+                .collect();
+            format!("sqlite://{path}?{}", query.join("&"))
+        }
+        None => url.to_string(),
+    };
+    let pool = connect(&url).await?;
+    let tables = sqlx::query("SELECT COUNT(*) FROM audit")
+        .fetch_one(&pool)
+        .await;
+    anyhow::ensure!(
+        tables.is_ok(),
+        "the database at the given URL holds no registry (no audit table)"
+    );
+    Ok(pool)
+}
+
+async fn connect(url: &str) -> anyhow::Result<AnyPool> {
     sqlx::any::install_default_drivers();
     let sqlite = url.starts_with("sqlite:");
     let pool = AnyPoolOptions::new()
@@ -50,7 +87,6 @@ pub async fn open(url: &str) -> anyhow::Result<AnyPool> {
         })
         .connect(url)
         .await?;
-    Migrator::new(Embedded).await?.run(&pool).await?;
     Ok(pool)
 }
 
@@ -120,7 +156,27 @@ pub fn chain_hash(
 /// The hash the chain starts from.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// Appends an audit entry inside the caller's transaction.
+/// The longest actor, action or subject an audit entry keeps, in bytes.
+pub const MAX_AUDIT_FIELD: usize = 256;
+/// The longest detail (JSON text) an audit entry keeps, in bytes.
+pub const MAX_AUDIT_DETAIL: usize = 4096;
+
+/// `s` cut to at most `max` bytes on a character boundary, marked with `…`
+/// when cut.
+pub fn cap(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if s.len() <= max {
+        return s.into();
+    }
+    let mut end = max.saturating_sub('…'.len_utf8());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end]).into()
+}
+
+/// Appends an audit entry inside the caller's transaction. Every field is
+/// capped ([`MAX_AUDIT_FIELD`], [`MAX_AUDIT_DETAIL`]): whatever a request
+/// carries, one entry stays small.
 pub async fn audit(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     actor: &str,
@@ -128,6 +184,19 @@ pub async fn audit(
     subject: &str,
     detail: &serde_json::Value,
 ) -> Result<(), sqlx::Error> {
+    let (actor, action, subject) = (
+        cap(actor, MAX_AUDIT_FIELD),
+        cap(action, MAX_AUDIT_FIELD),
+        cap(subject, MAX_AUDIT_FIELD),
+    );
+    let detail = detail.to_string();
+    let detail = if detail.len() <= MAX_AUDIT_DETAIL {
+        detail
+    } else {
+        // Still JSON: the cut text as one string.
+        serde_json::Value::String(cap(&detail, MAX_AUDIT_DETAIL - 64).into_owned()).to_string()
+    };
+    let (actor, action, subject) = (actor.as_ref(), action.as_ref(), subject.as_ref());
     let last = sqlx::query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
         .fetch_optional(&mut **tx)
         .await?;
@@ -136,7 +205,6 @@ pub async fn audit(
         None => (1, GENESIS.to_string()),
     };
     let at = now();
-    let detail = detail.to_string();
     let hash = chain_hash(&prev, seq, at, actor, action, subject, &detail);
     sqlx::query(
         "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash) \

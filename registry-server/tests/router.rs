@@ -372,6 +372,21 @@ async fn hostile_publishes_are_refused_each_with_its_own_error() {
             (".skillseal/manifest.json", reg_file, manifest),
             ("z", reg_file, &zeros),
         ]));
+        // One file just over the shared per-file limit, incompressible (a
+        // package `skillseal pack` refuses to make).
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let noise: Vec<u8> = (0..skillseal_model::MAX_FILE_BYTES + 1)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state as u8
+            })
+            .collect();
+        let oversized = with_package(tar_gz(&[
+            (".skillseal/manifest.json", reg_file, manifest),
+            ("data.bin", reg_file, &noise),
+        ]));
         let mut wrong_digest = body(&good, true);
         wrong_digest["digest"] = json!(format!("sha256:{}", "0".repeat(64)));
         let other = signed("benign/weather-forecast", "1.0.0", &key());
@@ -434,8 +449,8 @@ async fn hostile_publishes_are_refused_each_with_its_own_error() {
             (
                 "bomb",
                 call("PUT", url).token(&env.admin).json(bomb),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "bad_archive",
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "over_limit",
             ),
             (
                 "other version in URL",
@@ -444,6 +459,12 @@ async fn hostile_publishes_are_refused_each_with_its_own_error() {
                     .json(body(&good, true)),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "name_mismatch",
+            ),
+            (
+                "file over the limit",
+                call("PUT", url).token(&env.admin).json(oversized),
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "over_limit",
             ),
             (
                 "digest",
@@ -510,8 +531,14 @@ async fn hostile_publishes_are_refused_each_with_its_own_error() {
                 "{what}: {v}"
             );
             assert_eq!(versions(&env.reg).await, 0, "{what}: something was stored");
-            // Refusals past the hardening layer are audited with their reason.
+            // Refusals past the hardening layer are audited with their
+            // reason, when an authenticated caller named a valid name and
+            // version; the rest are only logged.
             if ![
+                "no token",
+                "unknown token",
+                "bad name",
+                "range version",
                 "cross-origin",
                 "cross-site fetch",
                 "unknown host",
@@ -911,4 +938,448 @@ async fn a_publish_the_scan_cannot_finish_is_refused_within_the_budget() {
         assert!(message.contains("0.001 s of CPU per file"), "{message}");
         assert_eq!(versions(&env.reg).await, 0);
     }
+}
+
+async fn audit_len(reg: &Arc<Registry>) -> usize {
+    store::audit_entries(&reg.db, 0, 100_000)
+        .await
+        .unwrap()
+        .len()
+}
+
+/// A body that counts what is read of it, in 64 KiB chunks, up to `total`.
+fn counted_body(total: usize) -> (Body, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let read = Arc::new(AtomicUsize::new(0));
+    let counter = read.clone();
+    let chunks = futures_stream(total, move |n| {
+        counter.fetch_add(n, Ordering::SeqCst);
+    });
+    (Body::from_stream(chunks), read)
+}
+
+fn futures_stream(
+    total: usize,
+    on_chunk: impl Fn(usize) + Send + Sync + Unpin + 'static,
+) -> impl futures_core::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send + 'static {
+    struct Chunks<F> {
+        left: usize,
+        on_chunk: F,
+    }
+    impl<F: Fn(usize) + Unpin> futures_core::Stream for Chunks<F> {
+        type Item = Result<Vec<u8>, std::io::Error>;
+        fn poll_next(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Self::Item>> {
+            if self.left == 0 {
+                return std::task::Poll::Ready(None);
+            }
+            let n = self.left.min(64 << 10);
+            self.left -= n;
+            (self.on_chunk)(n);
+            std::task::Poll::Ready(Some(Ok(vec![b'x'; n])))
+        }
+    }
+    Chunks {
+        left: total,
+        on_chunk,
+    }
+}
+
+async fn put_body(
+    reg: &Arc<Registry>,
+    uri: &str,
+    token: Option<&str>,
+    content_length: Option<u64>,
+    body: Body,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder()
+        .method("PUT")
+        .uri(uri)
+        .header("host", HOST);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    if let Some(n) = content_length {
+        req = req.header("content-length", n.to_string());
+    }
+    let resp = router(reg.clone())
+        .oneshot(req.body(body).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+/// Issue 16, defects 1 and 2: an upload is refused before its body is read
+/// when it has no token or declares too much, a chunked body is read only
+/// up to the limit, and strangers' refusals leave no trace in the audit
+/// log.
+#[tokio::test(flavor = "multi_thread")]
+async fn uploads_are_refused_before_their_body_is_read() {
+    use std::sync::atomic::Ordering;
+    let env = fresh_with(None, "[server]\nmax_upload_bytes = 1048576\n").await;
+    let limit = 1048576 * 4 / 3 + (64 << 10);
+    let before = audit_len(&env.reg).await;
+    let url = "/api/v1/skills/weather-forecast/1.0.0";
+
+    // No token, 1 GiB declared: 401, and not a byte read.
+    let (body, read) = counted_body(1 << 30);
+    let (status, v) = put_body(&env.reg, url, None, Some(1 << 30), body).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{v}");
+    assert_eq!(read.load(Ordering::SeqCst), 0);
+    // A bad token: the same.
+    let (body, read) = counted_body(1 << 30);
+    let (status, _) = put_body(&env.reg, url, Some("skillseal_nope"), Some(1 << 30), body).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(read.load(Ordering::SeqCst), 0);
+    // A token, but over the limit as declared: 413 at once.
+    let (body, read) = counted_body(1 << 30);
+    let (status, v) = put_body(&env.reg, url, Some(&env.admin), Some(1 << 30), body).await;
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, Some("too_large")),
+        "{v}"
+    );
+    assert_eq!(read.load(Ordering::SeqCst), 0);
+    // Chunked (no length): read up to the limit and no further.
+    let (body, read) = counted_body(64 << 20);
+    let (status, v) = put_body(&env.reg, url, Some(&env.admin), None, body).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    let n = read.load(Ordering::SeqCst);
+    assert!(
+        n <= limit + (64 << 10),
+        "read {n} bytes of a {limit}-byte limit"
+    );
+
+    // 200 anonymous uploads with a 60 KB name add nothing to the log.
+    let long = format!("/api/v1/skills/{}/1.0.0", "a".repeat(60_000));
+    for _ in 0..200 {
+        let (status, _) = call("PUT", &long).json(json!({})).send(&env.reg).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // Nor does an authenticated one with an invalid name or version.
+    let (status, v) = call("PUT", &long)
+        .token(&env.admin)
+        .json(json!({}))
+        .send(&env.reg)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{v}");
+    let (status, _) = call("PUT", "/api/v1/skills/weather-forecast/not-a-version")
+        .token(&env.admin)
+        .json(json!({}))
+        .send(&env.reg)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // The 413s above came from an authenticated caller with a valid name
+    // and version: two entries, each small.
+    let entries = store::audit_entries(&env.reg.db, 0, 100_000).await.unwrap();
+    assert_eq!(entries.len(), before + 2);
+    for e in &entries {
+        assert!(e.subject.len() <= store::MAX_AUDIT_FIELD);
+        assert!(e.detail.to_string().len() <= store::MAX_AUDIT_DETAIL);
+    }
+}
+
+#[test]
+fn audited_fields_are_capped_on_a_character_boundary() {
+    assert_eq!(store::cap("short", 10), "short");
+    let long = "é".repeat(1000);
+    let capped = store::cap(&long, store::MAX_AUDIT_FIELD);
+    assert!(capped.len() <= store::MAX_AUDIT_FIELD);
+    assert!(capped.ends_with('…'));
+}
+
+/// Issue 16, defect 4: `1.0.0+other` is `1.0.0`; resolve ignores build
+/// metadata.
+#[tokio::test(flavor = "multi_thread")]
+async fn build_metadata_does_not_make_another_version() {
+    for env in backends().await {
+        let k = key();
+        let first = signed("benign/weather-forecast", "1.0.0", &k);
+        let (status, v) = publish_as_admin(&env, &first, "1.0.0", true).await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        let evil = signed("benign/weather-forecast", "1.0.0+evil", &k);
+        assert_ne!(evil.digest, first.digest);
+        let (status, v) = publish_as_admin(&env, &evil, "1.0.0+evil", false).await;
+        assert_eq!(
+            (status, v["error"]["code"].as_str()),
+            (StatusCode::CONFLICT, Some("version_exists")),
+            "{v}"
+        );
+        assert!(v["error"]["message"].as_str().unwrap().contains("1.0.0"));
+
+        // A registry that stored one before this rule: resolve keeps the
+        // version first published.
+        sqlx::query(
+            "INSERT INTO versions (skill, version, major, minor, patch, digest, bundle_digest, \
+             report_digest, size, signer, capabilities, verdict, rules_digest, yanked, published_at) \
+             SELECT skill, '1.0.0+zzz', major, minor, patch, $1, bundle_digest, report_digest, size, \
+             signer, capabilities, verdict, rules_digest, 0, published_at + 100 FROM versions \
+             WHERE skill = 'weather-forecast' AND version = '1.0.0'",
+        )
+        .bind(&evil.digest)
+        .execute(&env.reg.db)
+        .await
+        .unwrap();
+        for requirement in ["=1.0.0", "^1", "*"] {
+            let (status, v) = call("POST", "/api/v1/resolve")
+                .json(json!({"skills": {"weather-forecast": requirement}}))
+                .send(&env.reg)
+                .await;
+            assert_eq!(status, StatusCode::OK, "{v}");
+            assert_eq!(
+                v["pins"]["weather-forecast"]["digest"], first.digest,
+                "{requirement}: {v}"
+            );
+        }
+    }
+}
+
+async fn token_for(env: &Env, name: &str, scopes: &[Scope]) -> String {
+    let (_, secret) = auth::create_token(&env.reg.db, "test", name, scopes, None)
+        .await
+        .unwrap();
+    secret.expose().to_string()
+}
+
+/// Issue 16, defects 5 and 6: yanking needs an owner; the last owner stays;
+/// owner names are checked; removing a non-owner changes nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn yanks_need_an_owner_and_the_last_owner_stays() {
+    for env in backends().await {
+        let s = signed("benign/weather-forecast", "2.1.0", &key());
+        let (status, v) = publish_as_admin(&env, &s, "2.1.0", true).await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        let yank = "/api/v1/skills/weather-forecast/2.1.0/yank";
+
+        // A yank:* token that owns nothing is refused.
+        let mallory = token_for(&env, "mallory", &[Scope::Yank("*".into())]).await;
+        let (status, v) = call("POST", yank).token(&mallory).send(&env.reg).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{v}");
+        let (_, v) = call("GET", "/api/v1/skills/weather-forecast")
+            .send(&env.reg)
+            .await;
+        assert_eq!(v["versions"][0]["yanked"], false);
+
+        // An owner with a yank scope may.
+        let (status, _) = call("PUT", "/api/v1/skills/weather-forecast/owners/alice")
+            .token(&env.admin)
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let alice = token_for(&env, "alice", &[Scope::Yank("weather-*".into())]).await;
+        let (status, v) = call("POST", yank).token(&alice).send(&env.reg).await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        // An owner whose token has neither scope on it may not.
+        let alice_other = token_for(&env, "alice", &[Scope::Yank("other-*".into())]).await;
+        let unyank = "/api/v1/skills/weather-forecast/2.1.0/unyank";
+        let (status, _) = call("POST", unyank)
+            .token(&alice_other)
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // Owners: `admin` (the publisher) and `alice`.
+        let before = audit_len(&env.reg).await;
+        let (status, v) = call("DELETE", "/api/v1/skills/weather-forecast/owners/nobody")
+            .token(&env.admin)
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{v}");
+        let bad = format!("/api/v1/skills/weather-forecast/owners/{}", "%20x");
+        let (status, v) = call("PUT", &bad).token(&env.admin).send(&env.reg).await;
+        assert_eq!(
+            (status, v["error"]["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("bad_owner")),
+            "{v}"
+        );
+        assert_eq!(
+            audit_len(&env.reg).await,
+            before,
+            "refusals are not audited"
+        );
+        let (status, _) = call("DELETE", "/api/v1/skills/weather-forecast/owners/admin")
+            .token(&env.admin)
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (status, v) = call("DELETE", "/api/v1/skills/weather-forecast/owners/alice")
+            .token(&env.admin)
+            .send(&env.reg)
+            .await;
+        assert_eq!(
+            (status, v["error"]["code"].as_str()),
+            (StatusCode::CONFLICT, Some("last_owner")),
+            "{v}"
+        );
+        // So the owner check still holds: a publish:* token of someone else
+        // may not publish the skill.
+        let eve = token_for(&env, "eve", &[Scope::Publish("*".into())]).await;
+        let next = signed("benign/weather-forecast", "2.2.0", &key());
+        let (status, v) = call("PUT", "/api/v1/skills/weather-forecast/2.2.0")
+            .token(&eve)
+            .json(body(&next, true))
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{v}");
+    }
+}
+
+/// Issue 16, defect 9: the query filter is not fooled by escapes or `;`.
+#[tokio::test(flavor = "multi_thread")]
+async fn credentials_in_the_query_are_refused_however_spelt() {
+    let env = fresh(None).await;
+    for query in [
+        "token=x",
+        "%74oken=x",
+        "%2574oken=x",
+        "TOKEN=x",
+        "x=1;token=x",
+        "x=1&access%5Ftoken=x",
+        "api+key=x&api_key=y",
+    ] {
+        let uri = format!("/api/v1/skills?{query}");
+        let (status, v) = call("GET", &uri).send(&env.reg).await;
+        assert_eq!(
+            (status, v["error"]["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("bad_query")),
+            "{query}: {v}"
+        );
+    }
+    let (status, _) = call("GET", "/api/v1/skills?q=tok%65").send(&env.reg).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+/// Issue 16, defect 10: two versions of a new skill published at once both
+/// land; refused or misrouted requests do not empty the caches.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_versions_of_a_new_skill_at_once_both_land() {
+    for env in backends().await {
+        let k = key();
+        let a = signed("benign/weather-forecast", "1.0.0", &k);
+        let b = signed("benign/weather-forecast", "1.1.0", &k);
+        let ((sa, va), (sb, vb)) = tokio::join!(
+            publish_as_admin(&env, &a, "1.0.0", true),
+            publish_as_admin(&env, &b, "1.1.0", true)
+        );
+        assert_eq!(
+            (sa, sb),
+            (StatusCode::CREATED, StatusCode::CREATED),
+            "{va} / {vb}"
+        );
+        assert_eq!(versions(&env.reg).await, 2);
+        // Another key racing for the same new skill does not join it.
+        let c = signed("benign/weather-forecast", "1.2.0", &key());
+        let (status, v) = publish_as_admin(&env, &c, "1.2.0", true).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{v}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_a_committed_change_empties_the_caches() {
+    let env = fresh(None).await;
+    let s = signed("benign/weather-forecast", "2.1.0", &key());
+    let (status, _) = publish_as_admin(&env, &s, "2.1.0", true).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let generation = env.reg.cache_generation();
+    for (method, uri) in [
+        ("POST", "/api/v1/nowhere"),
+        ("POST", "/api/v1/skills/weather-forecast/2.1.0/yank"),
+        ("DELETE", "/api/v1/tokens/1"),
+        ("PUT", "/api/v1/skills/weather-forecast/9.9.9"),
+    ] {
+        let (status, _) = call(method, uri).send(&env.reg).await;
+        assert!(status.is_client_error(), "{method} {uri}: {status}");
+        assert_eq!(env.reg.cache_generation(), generation, "{method} {uri}");
+    }
+    let (status, _) = call("POST", "/api/v1/skills/weather-forecast/2.1.0/yank")
+        .token(&env.admin)
+        .send(&env.reg)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(env.reg.cache_generation() > generation);
+}
+
+/// Issue 16, defect 10: a blob lost or altered on disk is an error the
+/// operator sees (`fsck`, logs), never a silent 404 or stale bytes.
+#[tokio::test(flavor = "multi_thread")]
+async fn lost_or_altered_blobs_are_errors_and_fsck_finds_them() {
+    let env = fresh(None).await;
+    let s = signed("benign/weather-forecast", "2.1.0", &key());
+    let (status, v) = publish_as_admin(&env, &s, "2.1.0", true).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let report = skillseal_registry::fsck::check(&env.reg.db, &env.reg.blobs)
+        .await
+        .unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!(report.referenced, 3);
+
+    let blob = |digest: &str| {
+        let hex = &digest[7..];
+        env._dir
+            .path()
+            .join("blobs/sha256")
+            .join(&hex[..2])
+            .join(hex)
+    };
+    let bundle_digest = v["bundle_digest"].as_str().unwrap().to_string();
+    std::fs::remove_file(blob(&s.digest)).unwrap();
+    std::fs::write(blob(&bundle_digest), b"{\"altered\": true}").unwrap();
+    let (status, v) = call("GET", "/api/v1/skills/weather-forecast/2.1.0/package")
+        .send(&env.reg)
+        .await;
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (StatusCode::INTERNAL_SERVER_ERROR, Some("blob_missing")),
+        "{v}"
+    );
+    let (status, v) = call("GET", "/api/v1/skills/weather-forecast/2.1.0/bundle")
+        .send(&env.reg)
+        .await;
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (StatusCode::INTERNAL_SERVER_ERROR, Some("blob_corrupt")),
+        "{v}"
+    );
+    let report = skillseal_registry::fsck::check(&env.reg.db, &env.reg.blobs)
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.missing(), report.corrupt()),
+        (1, 1),
+        "{:?}",
+        report.problems
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn offline_commands_refuse_a_folder_with_no_registry_and_old_scan_folders_go() {
+    let empty = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        empty.path().join("registry.db").display()
+    );
+    let refused = store::open_existing(&url).await.unwrap_err();
+    assert!(refused.to_string().contains("no registry"), "{refused}");
+    assert_eq!(std::fs::read_dir(empty.path()).unwrap().count(), 0);
+
+    let env = fresh(None).await;
+    let stale = env._dir.path().join("blobs/tmp/scan-stale");
+    std::fs::create_dir_all(&stale).unwrap();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    std::fs::File::open(&stale)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    let young = env._dir.path().join("blobs/tmp/scan-young");
+    std::fs::create_dir_all(&young).unwrap();
+    env.reg.remove_orphans(3600).await.unwrap();
+    assert!(!stale.exists());
+    assert!(young.exists());
 }

@@ -47,7 +47,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_file_size: 16 << 20,
+            max_file_size: skillseal_model::MAX_FILE_BYTES,
             max_files: 100_000,
             max_archive_size: 128 << 20,
             max_archive_entries: 20_000,

@@ -15,6 +15,12 @@ pub use report::{
 };
 pub use severity::Severity;
 
+/// The largest file a skill may hold, in bytes: `skillseal pack` refuses a
+/// larger one, a registry refuses a package with one, and the scanner skips
+/// (and reports) one. One number, so that a package the tools accept is
+/// one the scanner reads whole.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

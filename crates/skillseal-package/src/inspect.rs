@@ -22,6 +22,8 @@ pub enum InspectError {
     Ratio(u64),
     #[error("the archive has more than {0} entries")]
     TooManyEntries(usize),
+    #[error("`{0}` is larger than the limit of {1} bytes for one file")]
+    FileTooLarge(String, u64),
     #[error("`{0}`: links, devices and directories are not allowed in a package")]
     EntryType(String),
     #[error("`{0}`: absolute paths, `..`, empty and non-UTF-8 paths are not allowed")]
@@ -34,6 +36,20 @@ pub enum InspectError {
     Mismatch(String),
     #[error("the archive is not in skillseal's canonical form (re-packing it gives other bytes)")]
     NotCanonical,
+}
+
+impl InspectError {
+    /// Whether the package is refused for a size or count limit (not for
+    /// being malformed).
+    pub fn is_limit(&self) -> bool {
+        matches!(
+            self,
+            InspectError::TooLarge(_)
+                | InspectError::Ratio(_)
+                | InspectError::TooManyEntries(_)
+                | InspectError::FileTooLarge(..)
+        )
+    }
 }
 
 fn safe_path(path: &str) -> bool {
@@ -91,7 +107,7 @@ pub fn unpack(bytes: &[u8], limits: &Limits) -> Result<(Manifest, Vec<Vec<u8>>),
             return Err(InspectError::Path(path));
         }
         if entry.size() > limits.max_file_bytes {
-            return Err(InspectError::TooLarge(limits.max_file_bytes));
+            return Err(InspectError::FileTooLarge(path, limits.max_file_bytes));
         }
         let executable = entry.header().mode().is_ok_and(|m| m & 0o111 != 0);
         let mut data = Vec::new();

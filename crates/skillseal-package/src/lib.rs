@@ -51,7 +51,9 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_files: 10_000,
-            max_file_bytes: 32 << 20,
+            // The scanner's own limit: a package holds nothing the
+            // registry's scan would skip.
+            max_file_bytes: skillseal_model::MAX_FILE_BYTES,
             max_total_bytes: 128 << 20,
         }
     }

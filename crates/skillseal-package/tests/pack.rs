@@ -342,3 +342,26 @@ fn inspect_accepts_packed_packages_and_refuses_doctored_ones() {
         Err(InspectError::Ratio(_))
     ));
 }
+
+/// One limit for pack, the scanner and the registry: a file the scanner
+/// would skip is never packed (issue 16, defect 8).
+#[test]
+fn a_file_over_the_scanners_limit_is_not_packed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "SKILL.md",
+        "---\nname: big-data\nversion: 1.0.0\n---\n# Big\n",
+    );
+    let size = skillseal_model::MAX_FILE_BYTES + 1;
+    fs::write(dir.path().join("data.bin"), vec![b'x'; size as usize]).unwrap();
+    let refused = pack(dir.path(), &PackOptions::default()).unwrap_err();
+    assert!(matches!(refused, PackError::TooLarge { .. }), "{refused}");
+    assert!(refused.to_string().contains("data.bin"), "{refused}");
+    fs::write(
+        dir.path().join("data.bin"),
+        vec![b'x'; skillseal_model::MAX_FILE_BYTES as usize],
+    )
+    .unwrap();
+    assert!(pack(dir.path(), &PackOptions::default()).is_ok());
+}

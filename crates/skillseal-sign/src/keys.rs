@@ -316,6 +316,50 @@ impl PublicKey {
     }
 }
 
+impl PublicKey {
+    /// The hash this key's own scheme signs with: what a message signature
+    /// is checked with when the bundle names no digest.
+    pub fn default_hash(&self) -> SignatureHash {
+        match self.verifier {
+            CosignVerificationKey::RSA_PSS_SHA256(_)
+            | CosignVerificationKey::RSA_PKCS1_SHA256(_)
+            | CosignVerificationKey::ECDSA_P256_SHA256_ASN1(_) => SignatureHash::Sha256,
+            CosignVerificationKey::ECDSA_P384_SHA384_ASN1(_) => SignatureHash::Sha384,
+            CosignVerificationKey::ECDSA_P521_SHA512_ASN1(_) => SignatureHash::Sha512,
+            CosignVerificationKey::ED25519(_) => SignatureHash::None,
+        }
+    }
+
+    /// Checks `signature` over a message already hashed with `hash`:
+    /// `digest` is the hash itself (ECDSA signs a digest; RSA PKCS#1 v1.5
+    /// wraps it in a `DigestInfo`). Ed25519 signs the message itself, so it
+    /// never verifies here, and neither does a digest of the wrong length.
+    pub fn verify_prehashed(&self, hash: SignatureHash, digest: &[u8], signature: &[u8]) -> bool {
+        use openssl::md::Md;
+        let md = match hash {
+            SignatureHash::Sha256 => Md::sha256(),
+            SignatureHash::Sha384 => Md::sha384(),
+            SignatureHash::Sha512 => Md::sha512(),
+            SignatureHash::None => return false,
+        };
+        if digest.len() != md.size() {
+            return false;
+        }
+        let Ok(key) = openssl::pkey::PKey::public_key_from_der(&self.der) else {
+            return false;
+        };
+        if !matches!(key.id(), openssl::pkey::Id::EC | openssl::pkey::Id::RSA) {
+            return false;
+        }
+        let Ok(mut ctx) = openssl::pkey_ctx::PkeyCtx::new(&key) else {
+            return false;
+        };
+        ctx.verify_init().is_ok()
+            && ctx.set_signature_md(md).is_ok()
+            && ctx.verify(digest, signature).unwrap_or(false)
+    }
+}
+
 /// Decodes one PEM block, naming the problem for a user.
 fn decode_pem(text: &[u8]) -> Result<(String, Zeroizing<Vec<u8>>), KeyError> {
     let (label, der) = pem::decode_vec(text).map_err(|e| KeyError::Pem(e.to_string()))?;

@@ -18,17 +18,27 @@ mod rfc3161;
 pub mod trust;
 pub mod verify;
 
-use sha2::{Digest as _, Sha256};
+use sha2::{Digest as _, Sha256, Sha384, Sha512};
 
 pub use bundle::{Bundle, BundleError, BundleVersion};
 pub use keys::{KeyAlgorithm, KeyError, Password, PublicKey, SigningKey};
 pub use trust::{TrustRootError, TrustedRoot};
 pub use verify::{Check, Policy, Signer, Verified, VerifyError};
 
-/// Signs `artifact` with `key`: a v0.3 bundle whose message digest is the
-/// artifact's SHA-256 and whose verification material is the key's hint.
+/// Signs `artifact` with `key`: a v0.3 bundle whose verification material
+/// is the key's hint and whose message digest is the artifact's digest under
+/// the hash the key's scheme signs with (SHA-384 for P-384, SHA-512 for
+/// P-521, otherwise SHA-256; Ed25519 signs the artifact itself), since a
+/// verifier checks the signature over the digest algorithm the bundle names.
 pub fn sign(artifact: &[u8], key: &SigningKey) -> Result<Bundle, KeyError> {
     let signature = key.sign(artifact)?;
+    let (algorithm, digest) = match key.public_key().default_hash() {
+        keys::SignatureHash::Sha384 => ("SHA2_384", Sha384::digest(artifact).to_vec()),
+        keys::SignatureHash::Sha512 => ("SHA2_512", Sha512::digest(artifact).to_vec()),
+        keys::SignatureHash::Sha256 | keys::SignatureHash::None => {
+            ("SHA2_256", Sha256::digest(artifact).to_vec())
+        }
+    };
     Ok(Bundle {
         media_type: bundle::MEDIA_TYPE_V03.to_string(),
         verification_material: bundle::VerificationMaterial {
@@ -39,8 +49,8 @@ pub fn sign(artifact: &[u8], key: &SigningKey) -> Result<Bundle, KeyError> {
         },
         message_signature: Some(bundle::MessageSignature {
             message_digest: Some(bundle::HashOutput {
-                algorithm: "SHA2_256".to_string(),
-                digest: bundle::Bytes(Sha256::digest(artifact).to_vec()),
+                algorithm: algorithm.to_string(),
+                digest: bundle::Bytes(digest),
             }),
             signature: bundle::Bytes(signature),
         }),

@@ -20,7 +20,7 @@ use const_oid::db::rfc5912::{
     SHA_384_WITH_RSA_ENCRYPTION, SHA_512_WITH_RSA_ENCRYPTION,
 };
 use serde_json::Value;
-use sha2::{Digest as _, Sha256};
+use sha2::{Digest as _, Sha256, Sha384, Sha512};
 use x509_cert::Certificate;
 use x509_cert::der::asn1::Utf8StringRef;
 use x509_cert::der::oid::AssociatedOid as _;
@@ -148,17 +148,182 @@ pub struct Verified {
     pub log_entries: Vec<LogEvidence>,
 }
 
+/// A digest algorithm a bundle can name: the protobuf-specs
+/// `HashAlgorithm` values this verifier supports (`SHA3_256`, `SHA3_384`
+/// and `HASH_ALGORITHM_UNSPECIFIED` are refused as unsupported).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DigestAlgorithm {
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl DigestAlgorithm {
+    /// The protobuf JSON enum name, as `messageDigest.algorithm` carries it.
+    pub(crate) fn from_bundle(name: &str) -> Option<Self> {
+        match name {
+            "SHA2_256" => Some(Self::Sha256),
+            "SHA2_384" => Some(Self::Sha384),
+            "SHA2_512" => Some(Self::Sha512),
+            _ => None,
+        }
+    }
+
+    fn bundle_name(self) -> &'static str {
+        match self {
+            Self::Sha256 => "SHA2_256",
+            Self::Sha384 => "SHA2_384",
+            Self::Sha512 => "SHA2_512",
+        }
+    }
+
+    /// The name Rekor v1 `hashedrekord` bodies (and `sha256:` prefixes) use.
+    fn short_name(self) -> &'static str {
+        match self {
+            Self::Sha256 => "sha256",
+            Self::Sha384 => "sha384",
+            Self::Sha512 => "sha512",
+        }
+    }
+
+    fn digest(self, data: &[u8]) -> Vec<u8> {
+        match self {
+            Self::Sha256 => Sha256::digest(data).to_vec(),
+            Self::Sha384 => Sha384::digest(data).to_vec(),
+            Self::Sha512 => Sha512::digest(data).to_vec(),
+        }
+    }
+
+    fn for_signature_hash(hash: SignatureHash) -> Option<Self> {
+        match hash {
+            SignatureHash::Sha256 => Some(Self::Sha256),
+            SignatureHash::Sha384 => Some(Self::Sha384),
+            SignatureHash::Sha512 => Some(Self::Sha512),
+            SignatureHash::None => None,
+        }
+    }
+
+    fn signature_hash(self) -> SignatureHash {
+        match self {
+            Self::Sha256 => SignatureHash::Sha256,
+            Self::Sha384 => SignatureHash::Sha384,
+            Self::Sha512 => SignatureHash::Sha512,
+        }
+    }
+}
+
+/// The hash a message signature is checked with, for the signer's key and
+/// the digest algorithm the bundle names (`messageSignature.messageDigest`).
+///
+/// The spec question (issue 16). protobuf-specs' `MessageSignature` says
+/// the signature algorithm comes from the verification material (key or
+/// certificate), and that `messageDigest` identifies the artifact: clients
+/// "MUST NOT attempt to use this digest to verify the associated
+/// signature", i.e. the digest is recomputed from the artifact (done before
+/// this is called), never trusted. Which hashes a key signs with is the
+/// algorithm registry (protobuf-specs `PublicKeyDetails`, sigstore's
+/// `AlgorithmDetails`): P-256 with SHA-256, P-384 with SHA-384, P-521 with
+/// SHA-512, RSA with SHA-256, Ed25519 over the message itself, and, marked
+/// deprecated but "used by most Sigstore clients", P-384 and P-521 with
+/// SHA-256 (`PKIX_ECDSA_P384_SHA_256`, `PKIX_ECDSA_P521_SHA_256`).
+/// sigstore-python signs and verifies P-384 certificates that way
+/// (`ec.ECDSA(Prehashed(SHA256))` over the SHA-256 digest); sigstore-go
+/// verifies with the key's default hash and, for P-384/P-521, a SHA-256
+/// "compat" verifier; its digest-only path (`WithDigest`) checks the
+/// signature over the stated digest.
+///
+/// So: where the stated algorithm is one the key's curve signs with in the
+/// registry, it decides (deterministically: P-384 with SHA2_256 is checked
+/// with SHA-256, P-384 with SHA2_384 with SHA-384). Otherwise (no digest
+/// named, or one the registry does not pair with the key, such as P-256
+/// with SHA2_384) the digest only identifies the artifact and the key's own
+/// hash applies: a P-256 signature over a SHA-384 digest is refused, as the
+/// registry has no such algorithm. Ed25519 signs the message itself,
+/// whatever digest the bundle names.
+pub(crate) fn message_signature_hash(
+    key: &PublicKey,
+    stated: Option<DigestAlgorithm>,
+) -> SignatureHash {
+    let own = key.default_hash();
+    match (own, stated.map(DigestAlgorithm::signature_hash)) {
+        (SignatureHash::None, _) => SignatureHash::None,
+        (own, Some(stated)) if stated == own => own,
+        (SignatureHash::Sha384 | SignatureHash::Sha512, Some(SignatureHash::Sha256)) => {
+            SignatureHash::Sha256
+        }
+        (own, _) => own,
+    }
+}
+
+/// An artifact digest: the one the bundle names, or the one a signature or
+/// log entry is over.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ArtifactDigest {
+    algorithm: DigestAlgorithm,
+    bytes: Vec<u8>,
+}
+
+impl ArtifactDigest {
+    fn of(algorithm: DigestAlgorithm, artifact: &[u8]) -> Self {
+        ArtifactDigest {
+            algorithm,
+            bytes: algorithm.digest(artifact),
+        }
+    }
+}
+
+impl fmt::Display for ArtifactDigest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}",
+            self.algorithm.short_name(),
+            hex::encode(&self.bytes)
+        )
+    }
+}
+
+/// Checks a message signature with the hash [`message_signature_hash`]
+/// picks. ECDSA and RSA are checked over the artifact's digest under that
+/// hash (the stated digest, already compared with the artifact, when it is
+/// that hash's); Ed25519 over the artifact. Returns whether it verifies and
+/// the digest it was checked over (`None` for Ed25519).
+fn check_message_signature(
+    key: &PublicKey,
+    stated: Option<&ArtifactDigest>,
+    artifact: &[u8],
+    signature: &[u8],
+) -> (bool, Option<ArtifactDigest>) {
+    let hash = message_signature_hash(key, stated.map(|d| d.algorithm));
+    let Some(algorithm) = DigestAlgorithm::for_signature_hash(hash) else {
+        return (key.verify(artifact, signature), None);
+    };
+    let signed = match stated {
+        Some(d) if d.algorithm == algorithm => d.clone(),
+        _ => ArtifactDigest::of(algorithm, artifact),
+    };
+    (
+        key.verify_prehashed(hash, &signed.bytes, signature),
+        Some(signed),
+    )
+}
+
 /// What the signature covers, as the bundle carries it.
 enum Content<'a> {
-    Message { signature: &'a [u8] },
-    Dsse { envelope: &'a Envelope },
+    Message {
+        signature: &'a [u8],
+        digest: ArtifactDigest,
+    },
+    Dsse {
+        envelope: &'a Envelope,
+    },
 }
 
 impl Content<'_> {
     /// The signature bytes (what a timestamp authority timestamps).
     fn signature(&self) -> &[u8] {
         match self {
-            Content::Message { signature } => signature,
+            Content::Message { signature, .. } => signature,
             Content::Dsse { envelope } => envelope.signatures.first().map_or(&[], |s| &s.sig.0),
         }
     }
@@ -186,7 +351,6 @@ pub fn verify(
     root: &TrustedRoot,
     now: i64,
 ) -> Result<Verified, VerifyError> {
-    let digest: [u8; 32] = Sha256::digest(artifact).into();
     let material = &bundle.verification_material;
 
     // Signer material against the policy.
@@ -242,38 +406,60 @@ pub fn verify(
     // The signature over the artifact.
     let content = match (&bundle.message_signature, &bundle.dsse_envelope) {
         (Some(message), None) => {
-            if let Some(md) = &message.message_digest {
-                if md.algorithm != "SHA2_256" {
-                    return fail(
-                        Check::Unsupported,
-                        format!("message digest algorithm `{}`", md.algorithm),
-                    );
+            // The digest the bundle names must be the artifact's under the
+            // algorithm it names (computed here, never taken on trust).
+            let stated = match &message.message_digest {
+                Some(md) => {
+                    let Some(algorithm) = DigestAlgorithm::from_bundle(&md.algorithm) else {
+                        return fail(
+                            Check::Unsupported,
+                            format!(
+                                "message digest algorithm `{}` (supported: SHA2_256, SHA2_384, SHA2_512)",
+                                md.algorithm
+                            ),
+                        );
+                    };
+                    let actual = ArtifactDigest::of(algorithm, artifact);
+                    if md.digest.0 != actual.bytes {
+                        return fail(
+                            Check::ArtifactDigest,
+                            format!(
+                                "the bundle names {}:{}, the artifact is {actual}",
+                                algorithm.short_name(),
+                                hex::encode(&md.digest.0),
+                            ),
+                        );
+                    }
+                    Some(actual)
                 }
-                if md.digest.0 != digest {
-                    return fail(
-                        Check::ArtifactDigest,
-                        format!(
-                            "the bundle names sha256:{}, the artifact is sha256:{}",
-                            hex::encode(&md.digest.0),
-                            hex::encode(digest)
-                        ),
-                    );
-                }
-            }
-            if !key.verify(artifact, &message.signature.0) {
+                None => None,
+            };
+            let (verified, signed) =
+                check_message_signature(&key, stated.as_ref(), artifact, &message.signature.0);
+            if !verified {
+                let over = match &signed {
+                    Some(d) => format!("the artifact's {} digest", d.algorithm.bundle_name()),
+                    None => "the artifact".to_string(),
+                };
                 return fail(
                     Check::Signature,
                     format!(
-                        "the signature over the artifact does not verify with {}",
+                        "the signature over {over} does not verify with {}",
                         describe(&key, certificate.is_some())
                     ),
                 );
             }
+            // A log entry records the digest the signature is over (Rekor
+            // checks the signature against it); for Ed25519, the named one.
             Content::Message {
                 signature: &message.signature.0,
+                digest: signed
+                    .or(stated)
+                    .unwrap_or_else(|| ArtifactDigest::of(DigestAlgorithm::Sha256, artifact)),
             }
         }
         (None, Some(envelope)) => {
+            let digest: [u8; 32] = Sha256::digest(artifact).into();
             verify_envelope(envelope, &key, &digest)?;
             Content::Dsse { envelope }
         }
@@ -293,7 +479,7 @@ pub fn verify(
     let mut evidence = Vec::new();
     for entry in &material.tlog_entries {
         evidence.push(verify_entry(
-            entry, version, &content, &digest, signer_der, root, now,
+            entry, version, &content, signer_der, root, now,
         )?);
     }
     let mut times: Vec<i64> = evidence.iter().filter_map(|e| e.integrated_time).collect();
@@ -517,7 +703,6 @@ fn verify_entry(
     entry: &TlogEntry,
     version: BundleVersion,
     content: &Content<'_>,
-    digest: &[u8; 32],
     signer_der: &[u8],
     root: &TrustedRoot,
     now: i64,
@@ -590,7 +775,7 @@ fn verify_entry(
     };
 
     let body = &entry.canonicalized_body.0;
-    check_body(body, kind, content, digest, signer_der)?;
+    check_body(body, kind, content, signer_der)?;
 
     if rekor_v2 && entry.inclusion_promise.is_some() {
         return fail(
@@ -681,15 +866,15 @@ fn pem_der(v: &Value) -> Option<Vec<u8>> {
     decode_base64(&body)
 }
 
-fn hex_matches(hash: &Value, want: &[u8]) -> bool {
-    hash["algorithm"] == "sha256"
+fn hex_matches(hash: &Value, algorithm: DigestAlgorithm, want: &[u8]) -> bool {
+    hash["algorithm"] == algorithm.short_name()
         && hash["value"]
             .as_str()
             .is_some_and(|v| v.eq_ignore_ascii_case(&hex::encode(want)))
 }
 
-fn b64_matches(hash: &Value, want: &[u8]) -> bool {
-    hash["algorithm"] == "SHA2_256" && b64(&hash["digest"]).as_deref() == Some(want)
+fn b64_matches(hash: &Value, algorithm: DigestAlgorithm, want: &[u8]) -> bool {
+    hash["algorithm"] == algorithm.bundle_name() && b64(&hash["digest"]).as_deref() == Some(want)
 }
 
 /// The entry body must record exactly the bundle's signature, signer and
@@ -698,7 +883,6 @@ fn check_body(
     body: &[u8],
     (kind, version): (&str, &str),
     content: &Content<'_>,
-    digest: &[u8; 32],
     signer_der: &[u8],
 ) -> Result<(), VerifyError> {
     let body: Value = serde_json::from_slice(body)
@@ -713,22 +897,26 @@ fn check_body(
     let envelope_hash =
         |envelope: &Envelope| -> [u8; 32] { Sha256::digest(&envelope.payload.0).into() };
     let recorded = match (kind, version, content) {
-        ("hashedrekord", "0.0.1", Content::Message { .. }) => Recorded {
-            digest_matches: hex_matches(&spec["data"]["hash"], digest),
+        // The entry records the artifact digest the signature is over,
+        // under its algorithm (Rekor's hashedrekord takes SHA-256/384/512).
+        ("hashedrekord", "0.0.1", Content::Message { digest, .. }) => Recorded {
+            digest_matches: hex_matches(&spec["data"]["hash"], digest.algorithm, &digest.bytes),
             signatures: b64(&spec["signature"]["content"]).into_iter().collect(),
             verifier_der: pem_der(&spec["signature"]["publicKey"]["content"]),
         },
         ("hashedrekord", "0.0.2", _) => {
             // Over DSSE, Rekor v2 logs the hash of the PAE (rekor-v2 §6.1.4).
-            let signed: [u8; 32] = match content {
-                Content::Message { .. } => *digest,
-                Content::Dsse { envelope } => {
-                    Sha256::digest(pae(&envelope.payload_type, &envelope.payload.0)).into()
-                }
+            let signed = match content {
+                Content::Message { digest, .. } => digest.clone(),
+                Content::Dsse { envelope } => ArtifactDigest {
+                    algorithm: DigestAlgorithm::Sha256,
+                    bytes: Sha256::digest(pae(&envelope.payload_type, &envelope.payload.0))
+                        .to_vec(),
+                },
             };
             let spec = &spec["hashedRekordV002"];
             Recorded {
-                digest_matches: b64_matches(&spec["data"], &signed),
+                digest_matches: b64_matches(&spec["data"], signed.algorithm, &signed.bytes),
                 signatures: b64(&spec["signature"]["content"]).into_iter().collect(),
                 verifier_der: v2_verifier(&spec["signature"]["verifier"]),
             }
@@ -739,7 +927,11 @@ fn check_body(
                 .map(Vec::as_slice)
                 .unwrap_or_default();
             Recorded {
-                digest_matches: hex_matches(&spec["payloadHash"], &envelope_hash(envelope)),
+                digest_matches: hex_matches(
+                    &spec["payloadHash"],
+                    DigestAlgorithm::Sha256,
+                    &envelope_hash(envelope),
+                ),
                 signatures: sigs.iter().filter_map(|s| b64(&s["signature"])).collect(),
                 verifier_der: sigs.first().and_then(|s| pem_der(&s["verifier"])),
             }
@@ -751,7 +943,11 @@ fn check_body(
                 .map(Vec::as_slice)
                 .unwrap_or_default();
             Recorded {
-                digest_matches: b64_matches(&spec["payloadHash"], &envelope_hash(envelope)),
+                digest_matches: b64_matches(
+                    &spec["payloadHash"],
+                    DigestAlgorithm::Sha256,
+                    &envelope_hash(envelope),
+                ),
                 signatures: sigs.iter().filter_map(|s| b64(&s["content"])).collect(),
                 verifier_der: sigs.first().and_then(|s| v2_verifier(&s["verifier"])),
             }
@@ -766,7 +962,11 @@ fn check_body(
                 content_spec["envelope"]["payloadType"] == envelope.payload_type.as_str();
             Recorded {
                 digest_matches: same_type
-                    && hex_matches(&content_spec["payloadHash"], &envelope_hash(envelope)),
+                    && hex_matches(
+                        &content_spec["payloadHash"],
+                        DigestAlgorithm::Sha256,
+                        &envelope_hash(envelope),
+                    ),
                 // The legacy kind stores each signature base64-encoded twice.
                 signatures: sigs
                     .iter()
@@ -1098,4 +1298,125 @@ fn identity(cert: &Certificate) -> Result<(Vec<String>, String), VerifyError> {
         return fail(Check::Identity, "the certificate names no OIDC issuer");
     };
     Ok((names, issuer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use openssl::nid::Nid;
+    use serde_json::json;
+
+    fn ec(curve: Nid) -> PublicKey {
+        let group = openssl::ec::EcGroup::from_curve_name(curve).unwrap();
+        let key = openssl::ec::EcKey::generate(&group).unwrap();
+        PublicKey::from_der(&key.public_key_to_der().unwrap()).unwrap()
+    }
+
+    fn ed25519() -> PublicKey {
+        let key = openssl::pkey::PKey::generate_ed25519().unwrap();
+        PublicKey::from_der(&key.public_key_to_der().unwrap()).unwrap()
+    }
+
+    /// The one place the hash of a message signature is picked, for keys
+    /// given by the user and keys from a leaf certificate alike.
+    #[test]
+    fn the_stated_digest_algorithm_picks_a_registered_hash_for_the_key() {
+        use DigestAlgorithm::*;
+        let p256 = ec(Nid::X9_62_PRIME256V1);
+        let p384 = ec(Nid::SECP384R1);
+        let p521 = ec(Nid::SECP521R1);
+        let cases = [
+            // Issue 16: P-384 with SHA-256 (`PKIX_ECDSA_P384_SHA_256`).
+            (&p384, Some(Sha256), SignatureHash::Sha256),
+            (&p384, Some(Sha384), SignatureHash::Sha384),
+            (&p521, Some(Sha256), SignatureHash::Sha256),
+            (&p521, Some(Sha512), SignatureHash::Sha512),
+            (&p256, Some(Sha256), SignatureHash::Sha256),
+            // No registered algorithm pairs these: the key's own hash.
+            (&p256, Some(Sha384), SignatureHash::Sha256),
+            (&p256, Some(Sha512), SignatureHash::Sha256),
+            (&p384, Some(Sha512), SignatureHash::Sha384),
+            (&p521, Some(Sha384), SignatureHash::Sha512),
+            // No digest named: the key's own hash.
+            (&p256, None, SignatureHash::Sha256),
+            (&p384, None, SignatureHash::Sha384),
+            (&p521, None, SignatureHash::Sha512),
+        ];
+        for (key, stated, want) in cases {
+            assert_eq!(
+                message_signature_hash(key, stated),
+                want,
+                "{key:?} {stated:?}"
+            );
+        }
+        let ed = ed25519();
+        for stated in [None, Some(Sha256), Some(Sha384), Some(Sha512)] {
+            assert_eq!(message_signature_hash(&ed, stated), SignatureHash::None);
+        }
+        assert_eq!(DigestAlgorithm::from_bundle("SHA3_256"), None);
+        assert_eq!(DigestAlgorithm::from_bundle("sha256"), None);
+    }
+
+    /// A log entry records the artifact digest the signature is over, under
+    /// its algorithm (Rekor v1 `sha384`, Rekor v2 `SHA2_384`).
+    #[test]
+    fn a_log_entry_body_is_compared_under_the_stated_algorithm() {
+        let key = ec(Nid::SECP384R1);
+        let artifact = b"artifact";
+        let digest = ArtifactDigest {
+            algorithm: DigestAlgorithm::Sha384,
+            bytes: DigestAlgorithm::Sha384.digest(artifact),
+        };
+        let signature = [7u8; 70];
+        let content = Content::Message {
+            signature: &signature,
+            digest: digest.clone(),
+        };
+        let v1 = |algorithm: &str, value: &[u8]| {
+            json!({
+                "kind": "hashedrekord", "apiVersion": "0.0.1",
+                "spec": {
+                    "data": {"hash": {"algorithm": algorithm, "value": hex::encode(value)}},
+                    "signature": {
+                        "content": STANDARD.encode(signature),
+                        "publicKey": {"content": STANDARD.encode(key.to_pem())},
+                    },
+                },
+            })
+            .to_string()
+        };
+        let v2 = |algorithm: &str, value: &[u8]| {
+            json!({
+                "kind": "hashedrekord", "apiVersion": "0.0.2",
+                "spec": {"hashedRekordV002": {
+                    "data": {"algorithm": algorithm, "digest": STANDARD.encode(value)},
+                    "signature": {
+                        "content": STANDARD.encode(signature),
+                        "verifier": {"publicKey": {"rawBytes": STANDARD.encode(key.der())}},
+                    },
+                }},
+            })
+            .to_string()
+        };
+        let check = |body: String, version| {
+            check_body(
+                body.as_bytes(),
+                ("hashedrekord", version),
+                &content,
+                key.der(),
+            )
+        };
+        let sha256 = DigestAlgorithm::Sha256.digest(artifact);
+        check(v1("sha384", &digest.bytes), "0.0.1").unwrap();
+        check(v2("SHA2_384", &digest.bytes), "0.0.2").unwrap();
+        for (body, version) in [
+            (v1("sha256", &digest.bytes), "0.0.1"),
+            (v1("sha256", &sha256), "0.0.1"),
+            (v2("SHA2_256", &digest.bytes), "0.0.2"),
+            (v2("SHA2_256", &sha256), "0.0.2"),
+        ] {
+            let err = check(body, version).unwrap_err();
+            assert_eq!(err.check, Check::TlogBody, "{err}");
+        }
+    }
 }

@@ -1,0 +1,110 @@
+//! `skillseal-registry fsck`: the blob store checked against the database
+//! and against itself.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde_json::Value;
+use sqlx::AnyPool;
+use sqlx::Row as _;
+
+use crate::blobs::BlobStore;
+
+/// Every blob the database names: each version's package, bundle and
+/// report, and the reports of refused publishes (named only by the audit
+/// log).
+pub async fn referenced(db: &AnyPool) -> Result<HashSet<String>, sqlx::Error> {
+    let mut referenced = HashSet::new();
+    for r in sqlx::query("SELECT digest, bundle_digest, report_digest FROM versions")
+        .fetch_all(db)
+        .await?
+    {
+        for i in 0..3 {
+            referenced.insert(r.try_get::<String, _>(i)?);
+        }
+    }
+    for r in sqlx::query("SELECT detail FROM audit WHERE action = 'publish.reject'")
+        .fetch_all(db)
+        .await?
+    {
+        let detail: String = r.try_get(0)?;
+        if let Some(d) = serde_json::from_str::<Value>(&detail)
+            .ok()
+            .and_then(|v| v["report"].as_str().map(String::from))
+        {
+            referenced.insert(d);
+        }
+    }
+    Ok(referenced)
+}
+
+/// One problem found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// Named by the database, absent from the store.
+    Missing(String),
+    /// Present, but its bytes do not hash to its name.
+    Corrupt(String),
+    /// Present but unreadable.
+    Unreadable(String, String),
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Missing(d) => write!(f, "missing: {d} (named by the database)"),
+            Problem::Corrupt(d) => write!(f, "corrupt: {d} (its bytes hash to something else)"),
+            Problem::Unreadable(d, e) => write!(f, "unreadable: {d}: {e}"),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub checked: usize,
+    pub referenced: usize,
+    /// Sorted.
+    pub problems: Vec<Problem>,
+}
+
+impl Report {
+    pub fn missing(&self) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| matches!(p, Problem::Missing(_)))
+            .count()
+    }
+
+    pub fn corrupt(&self) -> usize {
+        self.problems.len() - self.missing()
+    }
+}
+
+/// Re-hash every blob on disk and look up every blob the database names.
+pub async fn check(db: &AnyPool, blobs: &BlobStore) -> anyhow::Result<Report> {
+    let referenced = referenced(db).await?;
+    let blobs = blobs.clone();
+    Ok(tokio::task::spawn_blocking(move || {
+        let on_disk: HashSet<String> = blobs.list().into_iter().collect();
+        let mut report = Report {
+            referenced: referenced.len(),
+            ..Report::default()
+        };
+        for digest in on_disk.iter().chain(referenced.difference(&on_disk)) {
+            report.checked += 1;
+            match blobs.get(digest) {
+                Ok(Some(_)) => {}
+                Ok(None) => report.problems.push(Problem::Missing(digest.clone())),
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    report.problems.push(Problem::Corrupt(digest.clone()))
+                }
+                Err(e) => report
+                    .problems
+                    .push(Problem::Unreadable(digest.clone(), e.to_string())),
+            }
+        }
+        report.problems.sort_by_key(|p| p.to_string());
+        report
+    })
+    .await?)
+}
