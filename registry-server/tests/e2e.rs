@@ -1674,3 +1674,43 @@ fn a_request_with_a_token_follows_no_redirect_to_another_origin() {
     assert_eq!(target.requests().len(), 1, "{}", stderr(&anonymous));
     assert!(!target.got_a_token(&token));
 }
+
+/// Issue 16, defect 7: the real server closes a connection that sends
+/// nothing, or part of a request head, or idles after a request, once its
+/// `header_read_timeout` has passed.
+#[test]
+fn the_server_closes_slow_and_idle_connections() {
+    use std::io::{Read as _, Write as _};
+    let (_tmp, data, _work) = scratch();
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("registry.toml"),
+        "[server]\nheader_read_timeout = 1\n",
+    )
+    .unwrap();
+    let server = Server::start(&data, None);
+    let addr = server.url.trim_start_matches("http://").to_string();
+    let closed_within = |mut s: std::net::TcpStream, wait: u64| {
+        s.set_read_timeout(Some(std::time::Duration::from_secs(wait)))
+            .unwrap();
+        let mut buf = [0u8; 4096];
+        loop {
+            match s.read(&mut buf) {
+                Ok(0) => return true,
+                Ok(_) => continue,
+                Err(e) => return e.kind() == std::io::ErrorKind::ConnectionReset,
+            }
+        }
+    };
+    let silent = std::net::TcpStream::connect(&addr).unwrap();
+    let mut partial = std::net::TcpStream::connect(&addr).unwrap();
+    partial
+        .write_all(format!("GET /api/v1/skills HTTP/1.1\r\nHost: {addr}\r\n").as_bytes())
+        .unwrap();
+    let mut idle = std::net::TcpStream::connect(&addr).unwrap();
+    idle.write_all(format!("GET /api/v1/skills HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes())
+        .unwrap();
+    assert!(closed_within(silent, 20), "a silent connection stayed open");
+    assert!(closed_within(partial, 20), "a partial head stayed open");
+    assert!(closed_within(idle, 20), "an idle connection stayed open");
+}
