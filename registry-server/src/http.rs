@@ -113,7 +113,7 @@ impl Registry {
 
     /// Blobs that no version names, older than `grace_secs`.
     pub async fn remove_orphans(&self, grace_secs: u64) -> anyhow::Result<usize> {
-        let referenced = crate::fsck::referenced(&self.db).await?;
+        let referenced = store::versions::referenced_blobs(&self.db).await?;
         let blobs = self.blobs.clone();
         Ok(
             tokio::task::spawn_blocking(move || blobs.remove_orphans(&referenced, grace_secs))
@@ -972,7 +972,14 @@ async fn change_signer(
             )));
         }
         if add {
-            publish::insert_signer(&mut tx, &name, &spec, &id, store::now()).await?;
+            store::skills::add_signer(
+                &mut tx,
+                &name,
+                &id,
+                publish::public_key(&spec),
+                store::now(),
+            )
+            .await?;
         } else {
             sqlx::query("DELETE FROM signers WHERE skill = $1 AND value = $2 AND issuer = $3")
                 .bind(&name)
