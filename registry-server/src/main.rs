@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use skillseal_registry::api::router;
 use skillseal_registry::config::{Config, Overrides};
-use skillseal_registry::http::{Registry, router};
+use skillseal_registry::state::Registry;
 use skillseal_registry::tokens::Scope;
 use skillseal_registry::{auth, store};
 

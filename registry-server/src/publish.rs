@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Caller;
 use crate::blobs::digest_of;
-use crate::http::Registry;
+use crate::state::Registry;
 use crate::store;
 
 /// The body of `PUT /api/v1/skills/{name}/{version}`.
