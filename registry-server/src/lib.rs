@@ -10,8 +10,9 @@
 //! - [`publish`]: the ordered checks an upload passes before it is stored.
 //! - [`cache`]: short-lived memory of read answers and token lookups.
 //! - [`state`]: the [`state::Registry`] every request shares.
-//! - [`api`]: the axum router and the handlers, one module per resource;
-//!   [`middleware`]: the hardening layer every request passes first.
+//! - [`router`]: every route and layer; [`api`]: the handlers, one module
+//!   per resource; [`middleware`]: the hardening layer every request
+//!   passes first.
 //! - [`serve`]: the accept loop (HTTP/1.1, TLS handshakes, bounds on slow
 //!   and greedy clients).
 //! - [`tls`]: HTTPS on the server's own socket.
@@ -24,6 +25,7 @@ pub mod config;
 pub mod fsck;
 pub mod middleware;
 pub mod publish;
+pub mod router;
 pub mod serve;
 pub mod state;
 pub mod store;

@@ -1,5 +1,5 @@
 //! Who is calling, as extractors: a handler names what it needs
-//! ([`Authenticated`], [`Admin`], [`Owner`]) and never runs without it.
+//! ([`MaybeCaller`], [`Admin`], [`Owner`]) and never runs without it.
 //! Each is taken from the request's head, before any of its body is read.
 
 use std::collections::HashMap;
@@ -71,55 +71,44 @@ pub async fn caller(
     }
 }
 
+/// An extractor taken from a request's head with the registry at hand:
+/// `$body` (with `$parts` and `$reg` bound) gives it or refuses.
+macro_rules! from_head {
+    ([$($generics:tt)*] $t:ty, |$parts:ident, $reg:ident| $body:block) => {
+        impl<$($generics)*> FromRequestParts<Arc<Registry>> for $t {
+            type Rejection = ApiError;
+
+            async fn from_request_parts(
+                $parts: &mut Parts,
+                $reg: &Arc<Registry>,
+            ) -> Result<Self, ApiError> {
+                $body
+            }
+        }
+    };
+}
+
 /// The caller, if a token was sent (see [`caller`]).
 pub struct MaybeCaller(pub Option<Caller>);
 
-impl FromRequestParts<Arc<Registry>> for MaybeCaller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        reg: &Arc<Registry>,
-    ) -> Result<Self, Self::Rejection> {
-        let ip = client_ip(&parts.extensions);
-        Ok(MaybeCaller(caller(reg, &parts.headers, ip).await?))
-    }
-}
+from_head!([] MaybeCaller, |parts, reg| {
+    let ip = client_ip(&parts.extensions);
+    Ok(MaybeCaller(caller(reg, &parts.headers, ip).await?))
+});
 
 /// A caller with a valid token.
-pub struct Authenticated(pub Caller);
-
-impl FromRequestParts<Arc<Registry>> for Authenticated {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        reg: &Arc<Registry>,
-    ) -> Result<Self, Self::Rejection> {
-        let MaybeCaller(c) = MaybeCaller::from_request_parts(parts, reg).await?;
-        c.map(Authenticated)
-            .ok_or(ApiError::Unauthenticated(AuthError::Missing))
-    }
+async fn authenticated(parts: &mut Parts, reg: &Arc<Registry>) -> Result<Caller, ApiError> {
+    let MaybeCaller(c) = MaybeCaller::from_request_parts(parts, reg).await?;
+    c.ok_or(ApiError::Unauthenticated(AuthError::Missing))
 }
 
 /// A caller with an admin token.
 pub struct Admin(pub Caller);
 
-impl FromRequestParts<Arc<Registry>> for Admin {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        reg: &Arc<Registry>,
-    ) -> Result<Self, Self::Rejection> {
-        let Authenticated(c) = Authenticated::from_request_parts(parts, reg).await?;
-        if c.is_admin() {
-            Ok(Admin(c))
-        } else {
-            Err(ApiError::NotAdmin)
-        }
-    }
-}
+from_head!([] Admin, |parts, reg| {
+    let c = authenticated(parts, reg).await?;
+    c.is_admin().then_some(Admin(c)).ok_or(ApiError::NotAdmin)
+});
 
 /// What of a skill an [`Owner`] changes, as the refusal names it.
 pub trait Part {
@@ -143,25 +132,18 @@ impl Part for Versions {
 /// A caller that owns the skill the path names (`{name}`), or an admin.
 pub struct Owner<P>(pub Caller, pub PhantomData<P>);
 
-impl<P: Part> FromRequestParts<Arc<Registry>> for Owner<P> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        reg: &Arc<Registry>,
-    ) -> Result<Self, Self::Rejection> {
-        let Authenticated(c) = Authenticated::from_request_parts(parts, reg).await?;
-        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, reg)
-            .await
-            .map_err(|e| ApiError::BadRequest(e.body_text()))?;
-        let skill = params.get("name").cloned().unwrap_or_default();
-        if c.is_admin() || store::skills::is_owner(&reg.db, &skill, &c.name).await? {
-            Ok(Owner(c, PhantomData))
-        } else {
-            Err(ApiError::NotOwnerOf {
-                skill,
-                what: P::WHAT,
-            })
-        }
+from_head!([P: Part] Owner<P>, |parts, reg| {
+    let c = authenticated(parts, reg).await?;
+    let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, reg)
+        .await
+        .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let skill = params.get("name").cloned().unwrap_or_default();
+    if c.is_admin() || store::skills::is_owner(&reg.db, &skill, &c.name).await? {
+        Ok(Owner(c, PhantomData))
+    } else {
+        Err(ApiError::NotOwnerOf {
+            skill,
+            what: P::WHAT,
+        })
     }
-}
+});

@@ -1,19 +1,15 @@
-//! The HTTP API (`/api/v1/…`, JSON): the router and its layers, and the
-//! handlers, one file per resource. Handlers name who may call them as
+//! The HTTP API (`/api/v1/…`, JSON): the handlers, one file per resource
+//! (routed in [`crate::router`]). Handlers name who may call them as
 //! extractors ([`caller`]), refuse with an [`ApiError`], and reach the
 //! database only through [`crate::store`].
 
 use std::future::Future;
-use std::sync::Arc;
-use std::time::Duration;
 
+use axum::Json;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, FromRequest, Request};
+use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
-use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 
 use crate::config::Config;
@@ -30,53 +26,11 @@ pub mod versions;
 
 pub use error::ApiError;
 
-/// The router, with every layer.
-pub fn router(reg: Arc<Registry>) -> Router {
-    let upload_limit = upload_limit(&reg.config);
-    Router::new()
-        .route("/api/v1/skills", get(skills::list))
-        .route("/api/v1/skills/{name}", get(skills::skill))
-        .route(
-            "/api/v1/skills/{name}/{version}",
-            put(versions::publish).layer(DefaultBodyLimit::max(upload_limit)),
-        )
-        .route(
-            "/api/v1/skills/{name}/{version}/{file}",
-            get(versions::download).post(versions::set_yanked),
-        )
-        .route("/api/v1/skills/{name}/owners", get(owners::list))
-        .route(
-            "/api/v1/skills/{name}/signers",
-            get(signers::list)
-                .post(signers::change)
-                .delete(signers::change),
-        )
-        .route(
-            "/api/v1/skills/{name}/owners/{owner}",
-            put(owners::change).delete(owners::change),
-        )
-        .route("/api/v1/packages/{digest}", get(versions::by_digest))
-        .route("/api/v1/resolve", post(skills::resolve))
-        .route("/api/v1/tokens", get(tokens::list).post(tokens::create))
-        .route("/api/v1/tokens/{id}", delete(tokens::revoke))
-        .route("/api/v1/audit", get(audit::entries))
-        .layer(DefaultBodyLimit::max(SMALL_BODY))
-        .layer(middleware::from_fn_with_state(
-            reg.clone(),
-            crate::middleware::harden,
-        ))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(60),
-        ))
-        .with_state(reg)
-}
-
 /// The largest body of a request other than a publish.
-const SMALL_BODY: usize = 64 << 10;
+pub(crate) const SMALL_BODY: usize = 64 << 10;
 
 /// The largest publish body: the package in base64 plus the bundle.
-fn upload_limit(config: &Config) -> usize {
+pub(crate) fn upload_limit(config: &Config) -> usize {
     config.max_upload_bytes * 4 / 3 + SMALL_BODY
 }
 

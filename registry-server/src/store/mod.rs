@@ -127,6 +127,14 @@ pub async fn begin_write(db: &AnyPool) -> Result<Tx, sqlx::Error> {
     }
 }
 
+/// A statement with its arguments bound.
+type Statement<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Runs one statement in `tx`: how many rows it changed.
+async fn run(tx: &mut Tx, statement: Statement<'_>) -> sqlx::Result<u64> {
+    Ok(statement.execute(&mut **tx).await?.rows_affected())
+}
+
 pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }

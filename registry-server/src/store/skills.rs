@@ -2,7 +2,7 @@
 
 use sqlx::{Any, Executor, Row as _};
 
-use super::Tx;
+use super::{Tx, run};
 
 /// What a stored signer is known by: the lockfile's signer, so that a pin
 /// and a lock entry compare equal.
@@ -46,17 +46,9 @@ pub async fn exists(db: impl Executor<'_, Database = Any>, name: &str) -> sqlx::
 
 /// A new skill, owned by `owner`.
 pub async fn create(tx: &mut Tx, name: &str, owner: &str, now: i64) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO skills (name, created_at) VALUES ($1, $2)")
-        .bind(name)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("INSERT INTO owners (skill, owner) VALUES ($1, $2)")
-        .bind(name)
-        .bind(owner)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    let skill = sqlx::query("INSERT INTO skills (name, created_at) VALUES ($1, $2)");
+    run(tx, skill.bind(name).bind(now)).await?;
+    add_owner(tx, name, owner).await
 }
 
 /// The owners of `name`, sorted.
@@ -87,21 +79,13 @@ pub async fn is_owner(
 /// Adds `owner` (a no-op when it is one already).
 pub async fn add_owner(tx: &mut Tx, name: &str, owner: &str) -> sqlx::Result<()> {
     remove_owner(tx, name, owner).await?;
-    sqlx::query("INSERT INTO owners (skill, owner) VALUES ($1, $2)")
-        .bind(name)
-        .bind(owner)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    let insert = sqlx::query("INSERT INTO owners (skill, owner) VALUES ($1, $2)");
+    run(tx, insert.bind(name).bind(owner)).await.map(drop)
 }
 
 pub async fn remove_owner(tx: &mut Tx, name: &str, owner: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM owners WHERE skill = $1 AND owner = $2")
-        .bind(name)
-        .bind(owner)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    let delete = sqlx::query("DELETE FROM owners WHERE skill = $1 AND owner = $2");
+    run(tx, delete.bind(name).bind(owner)).await.map(drop)
 }
 
 /// A signer trusted for a skill.
@@ -178,28 +162,18 @@ pub async fn add_signer(
     now: i64,
 ) -> sqlx::Result<()> {
     let (kind, value, issuer) = columns(id);
-    sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO signers (skill, kind, value, issuer, public_key, added_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(name)
-    .bind(kind)
-    .bind(value)
-    .bind(issuer)
-    .bind(public_key)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    );
+    let insert = insert.bind(name).bind(kind).bind(value).bind(issuer);
+    run(tx, insert.bind(public_key).bind(now)).await.map(drop)
 }
 
 pub async fn remove_signer(tx: &mut Tx, name: &str, id: &SignerId) -> sqlx::Result<()> {
     let (_, value, issuer) = columns(id);
-    sqlx::query("DELETE FROM signers WHERE skill = $1 AND value = $2 AND issuer = $3")
-        .bind(name)
-        .bind(value)
-        .bind(issuer)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    let delete = sqlx::query("DELETE FROM signers WHERE skill = $1 AND value = $2 AND issuer = $3");
+    run(tx, delete.bind(name).bind(value).bind(issuer))
+        .await
+        .map(drop)
 }

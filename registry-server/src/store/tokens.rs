@@ -2,7 +2,7 @@
 
 use sqlx::{AnyPool, Row as _};
 
-use super::Tx;
+use super::{Tx, run};
 
 /// A stored token. `scopes` is JSON text.
 pub struct Token {
@@ -40,6 +40,14 @@ pub async fn by_hash(db: &AnyPool, hash: &str) -> sqlx::Result<Option<Token>> {
         .transpose()
 }
 
+/// How many tokens there are, revoked and expired ones included.
+pub async fn count(db: &AnyPool) -> sqlx::Result<i64> {
+    let row = sqlx::query("SELECT COUNT(*) FROM tokens")
+        .fetch_one(db)
+        .await?;
+    row.try_get(0)
+}
+
 /// Every token, oldest first.
 pub async fn all(db: &AnyPool) -> sqlx::Result<Vec<Token>> {
     sqlx::query(&format!(
@@ -54,27 +62,15 @@ pub async fn all(db: &AnyPool) -> sqlx::Result<Vec<Token>> {
 
 /// Stores a new token (not revoked).
 pub async fn insert(tx: &mut Tx, t: &Token) -> sqlx::Result<()> {
-    sqlx::query(&format!(
-        "INSERT INTO tokens ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, NULL)"
-    ))
-    .bind(&t.id)
-    .bind(&t.hash)
-    .bind(&t.name)
-    .bind(&t.scopes)
-    .bind(t.created_at)
-    .bind(t.expires_at)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    let insert = format!("INSERT INTO tokens ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, NULL)");
+    let insert = sqlx::query(&insert).bind(&t.id).bind(&t.hash).bind(&t.name);
+    let insert = insert.bind(&t.scopes).bind(t.created_at).bind(t.expires_at);
+    run(tx, insert).await.map(drop)
 }
 
 /// Revokes an active token; whether there was one.
 pub async fn revoke(tx: &mut Tx, id: &str, now: i64) -> sqlx::Result<bool> {
-    let n = sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-        .bind(now)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    Ok(n > 0)
+    let update =
+        sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL");
+    Ok(run(tx, update.bind(now).bind(id)).await? > 0)
 }

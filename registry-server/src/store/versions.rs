@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use sqlx::{Any, AnyPool, Executor, Row as _};
 
-use super::Tx;
+use super::{Tx, run};
 
 /// A stored version. `signer` and `capabilities` are JSON text.
 pub struct Version {
@@ -42,29 +42,24 @@ fn version(r: &sqlx::any::AnyRow) -> sqlx::Result<Version> {
 
 /// Every version of `name`, highest first.
 pub async fn all(db: &AnyPool, name: &str) -> sqlx::Result<Vec<Version>> {
-    sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM versions WHERE skill = $1 \
-         ORDER BY major DESC, minor DESC, patch DESC, version DESC"
-    ))
-    .bind(name)
-    .fetch_all(db)
-    .await?
-    .iter()
-    .map(version)
-    .collect()
+    of_skill(
+        db,
+        name,
+        "ORDER BY major DESC, minor DESC, patch DESC, version DESC",
+    )
+    .await
 }
 
 /// The versions of `name` that are not yanked, in no order.
 pub async fn unyanked(db: &AnyPool, name: &str) -> sqlx::Result<Vec<Version>> {
-    sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM versions WHERE skill = $1 AND yanked = 0"
-    ))
-    .bind(name)
-    .fetch_all(db)
-    .await?
-    .iter()
-    .map(version)
-    .collect()
+    of_skill(db, name, "AND yanked = 0").await
+}
+
+/// The versions of `name`, `rest` added to the query's `WHERE`.
+async fn of_skill(db: &AnyPool, name: &str, rest: &str) -> sqlx::Result<Vec<Version>> {
+    let query = format!("SELECT {COLUMNS} FROM versions WHERE skill = $1 {rest}");
+    let rows = sqlx::query(&query).bind(name).fetch_all(db).await?;
+    rows.iter().map(version).collect()
 }
 
 /// The stored versions of `name` with this major, minor and patch.
@@ -148,28 +143,24 @@ pub struct New<'a> {
 /// Stores a version (not yanked); a version already stored is a unique
 /// violation.
 pub async fn insert(tx: &mut Tx, v: &New<'_>, now: i64) -> sqlx::Result<()> {
-    sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO versions (skill, version, major, minor, patch, digest, bundle_digest, report_digest, \
          size, signer, capabilities, verdict, rules_digest, yanked, published_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14)",
-    )
-    .bind(v.name)
-    .bind(v.version.to_string())
-    .bind(v.version.major as i64)
-    .bind(v.version.minor as i64)
-    .bind(v.version.patch as i64)
-    .bind(v.digest)
-    .bind(v.bundle_digest)
-    .bind(v.report_digest)
-    .bind(v.size)
-    .bind(&v.signer)
-    .bind(&v.capabilities)
-    .bind(v.verdict)
-    .bind(v.rules_digest)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    );
+    let (major, minor, patch) = (v.version.major, v.version.minor, v.version.patch);
+    let insert = insert.bind(v.name).bind(v.version.to_string());
+    let insert = insert
+        .bind(major as i64)
+        .bind(minor as i64)
+        .bind(patch as i64);
+    let insert = insert
+        .bind(v.digest)
+        .bind(v.bundle_digest)
+        .bind(v.report_digest);
+    let insert = insert.bind(v.size).bind(&v.signer).bind(&v.capabilities);
+    let insert = insert.bind(v.verdict).bind(v.rules_digest).bind(now);
+    run(tx, insert).await.map(drop)
 }
 
 /// Yanks or unyanks; whether the version exists.
@@ -179,14 +170,9 @@ pub async fn set_yanked(
     version: &str,
     yanked: bool,
 ) -> sqlx::Result<bool> {
-    let n = sqlx::query("UPDATE versions SET yanked = $1 WHERE skill = $2 AND version = $3")
-        .bind(i64::from(yanked))
-        .bind(name)
-        .bind(version)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    Ok(n > 0)
+    let update = sqlx::query("UPDATE versions SET yanked = $1 WHERE skill = $2 AND version = $3");
+    let update = update.bind(i64::from(yanked)).bind(name).bind(version);
+    Ok(run(tx, update).await? > 0)
 }
 
 /// Every blob the database names: each version's package, bundle and
