@@ -422,16 +422,16 @@ pub async fn publish(
         verdict: skill.verdict.as_str().to_string(),
         capabilities: skill.capabilities.clone(),
     };
-    let new_skill = trusted.is_empty();
     let p = &published;
-    let public_key = public_key(&signer_spec);
+    // A skill with no signer yet is new: its first publish registers one.
+    let first_signer = trusted.is_empty().then(|| public_key(&signer_spec));
     let result = store::audited(
         &reg.db,
         Some(&reg.write_lock),
         &caller.name,
         "publish",
         |mut tx| async move {
-            let done = commit(reg, &mut tx, caller, p, parsed, public_key, size, new_skill).await?;
+            let done = commit(reg, &mut tx, caller, p, parsed, size, first_signer).await?;
             Ok((tx, done))
         },
     )
@@ -471,17 +471,16 @@ impl From<sqlx::Error> for Refusal {
 }
 
 /// Check 8's transaction: the checks made before the body was read, made
-/// again under the write lock, then the skill (when new) and the version.
-#[allow(clippy::too_many_arguments)]
+/// again under the write lock, then the skill (when new, with the public
+/// key of its first signer, `first_signer`) and the version.
 async fn commit(
     reg: &Registry,
     tx: &mut store::Tx,
     caller: &Caller,
     p: &Published,
     version: &semver::Version,
-    public_key: &str,
     size: i64,
-    new_skill: bool,
+    first_signer: Option<&str>,
 ) -> Result<store::Change<()>, Refusal> {
     let now = store::now();
     // Checked again under the write lock: another publish may have
@@ -496,7 +495,7 @@ async fn commit(
     // Two first versions of a new skill published at once: the one that
     // commits second joins the skill the first created, if its caller is
     // an owner and its signer the one now trusted.
-    let new_skill = new_skill && !exists;
+    let new_skill = first_signer.is_some() && !exists;
     if exists {
         let owner = store::skills::is_owner(&mut **tx, &p.name, &caller.name).await?;
         if !owner && !caller.is_admin() {
@@ -512,7 +511,7 @@ async fn commit(
             ))));
         }
     }
-    if new_skill {
+    if let Some(public_key) = first_signer.filter(|_| new_skill) {
         store::skills::create(tx, &p.name, &caller.name, now).await?;
         store::skills::add_signer(tx, &p.name, &p.signer, public_key, now).await?;
     }
