@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use axum::http::HeaderMap;
 use sqlx::AnyPool;
-use sqlx::Row as _;
 
+use crate::store;
 use crate::tokens::{self, Scope, Secret};
 
 /// An authenticated caller.
@@ -70,27 +70,19 @@ pub fn bearer(headers: &HeaderMap) -> Option<Secret> {
 /// secret itself.
 pub async fn authenticate(db: &AnyPool, secret: &Secret, now: i64) -> Result<Caller, AuthError> {
     let hash = secret.hash();
-    let row = sqlx::query(
-        "SELECT id, hash, name, scopes, expires_at, revoked_at FROM tokens WHERE hash = $1",
-    )
-    .bind(&hash)
-    .fetch_optional(db)
-    .await?
-    .ok_or(AuthError::Invalid)?;
-    let stored: String = row.try_get(1)?;
-    if !openssl::memcmp::eq(stored.as_bytes(), hash.as_bytes()) {
+    let token = store::tokens::by_hash(db, &hash)
+        .await?
+        .ok_or(AuthError::Invalid)?;
+    if !openssl::memcmp::eq(token.hash.as_bytes(), hash.as_bytes()) {
         return Err(AuthError::Invalid);
     }
-    let expires: Option<i64> = row.try_get(4)?;
-    let revoked: Option<i64> = row.try_get(5)?;
-    if revoked.is_some() || expires.is_some_and(|e| e <= now) {
+    if token.revoked_at.is_some() || token.expires_at.is_some_and(|e| e <= now) {
         return Err(AuthError::Invalid);
     }
-    let scopes: String = row.try_get(3)?;
     Ok(Caller {
-        token_id: row.try_get(0)?,
-        name: row.try_get(2)?,
-        scopes: serde_json::from_str(&scopes).unwrap_or_default(),
+        token_id: token.id,
+        name: token.name,
+        scopes: serde_json::from_str(&token.scopes).unwrap_or_default(),
     })
 }
 
@@ -142,29 +134,33 @@ pub async fn create_token(
     scopes: &[Scope],
     expires_at: Option<i64>,
 ) -> Result<(String, Secret), sqlx::Error> {
+    create_token_under(None, db, actor, name, scopes, expires_at).await
+}
+
+/// [`create_token`] under `lock`, a server's write lock.
+pub(crate) async fn create_token_under(
+    lock: Option<&tokio::sync::Mutex<()>>,
+    db: &AnyPool,
+    actor: &str,
+    name: &str,
+    scopes: &[Scope],
+    expires_at: Option<i64>,
+) -> Result<(String, Secret), sqlx::Error> {
     let (id, secret) = tokens::generate();
-    let now = crate::store::now();
-    let mut tx = crate::store::begin_write(db).await?;
-    sqlx::query(
-        "INSERT INTO tokens (id, hash, name, scopes, created_at, expires_at, revoked_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, NULL)",
-    )
-    .bind(&id)
-    .bind(secret.hash())
-    .bind(name)
-    .bind(serde_json::to_string(scopes).unwrap_or_default())
-    .bind(now)
-    .bind(expires_at)
-    .execute(&mut *tx)
+    let token = store::tokens::Token {
+        id: id.clone(),
+        hash: secret.hash(),
+        name: name.to_string(),
+        scopes: serde_json::to_string(scopes).unwrap_or_default(),
+        created_at: store::now(),
+        expires_at,
+        revoked_at: None,
+    };
+    let detail = serde_json::json!({"name": name, "scopes": scopes, "expires_at": expires_at});
+    store::audited(db, lock, actor, "token.create", |mut tx| async move {
+        store::tokens::insert(&mut tx, &token).await?;
+        Ok::<_, sqlx::Error>((tx, store::Change::of(&token.id, detail)))
+    })
     .await?;
-    crate::store::audit(
-        &mut tx,
-        actor,
-        "token.create",
-        &id,
-        &serde_json::json!({"name": name, "scopes": scopes, "expires_at": expires_at}),
-    )
-    .await?;
-    tx.commit().await?;
     Ok((id, secret))
 }

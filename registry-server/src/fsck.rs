@@ -4,39 +4,10 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use serde_json::Value;
 use sqlx::AnyPool;
-use sqlx::Row as _;
 
 use crate::blobs::BlobStore;
-
-/// Every blob the database names: each version's package, bundle and
-/// report, and the reports of refused publishes (named only by the audit
-/// log).
-pub async fn referenced(db: &AnyPool) -> Result<HashSet<String>, sqlx::Error> {
-    let mut referenced = HashSet::new();
-    for r in sqlx::query("SELECT digest, bundle_digest, report_digest FROM versions")
-        .fetch_all(db)
-        .await?
-    {
-        for i in 0..3 {
-            referenced.insert(r.try_get::<String, _>(i)?);
-        }
-    }
-    for r in sqlx::query("SELECT detail FROM audit WHERE action = 'publish.reject'")
-        .fetch_all(db)
-        .await?
-    {
-        let detail: String = r.try_get(0)?;
-        if let Some(d) = serde_json::from_str::<Value>(&detail)
-            .ok()
-            .and_then(|v| v["report"].as_str().map(String::from))
-        {
-            referenced.insert(d);
-        }
-    }
-    Ok(referenced)
-}
+use crate::store;
 
 /// One problem found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +53,7 @@ impl Report {
 
 /// Re-hash every blob on disk and look up every blob the database names.
 pub async fn check(db: &AnyPool, blobs: &BlobStore) -> anyhow::Result<Report> {
-    let referenced = referenced(db).await?;
+    let referenced = store::versions::referenced_blobs(db).await?;
     let blobs = blobs.clone();
     Ok(tokio::task::spawn_blocking(move || {
         let on_disk: HashSet<String> = blobs.list().into_iter().collect();

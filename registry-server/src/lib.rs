@@ -9,19 +9,25 @@
 //! - [`tokens`] and [`auth`]: hashed API tokens with scopes.
 //! - [`publish`]: the ordered checks an upload passes before it is stored.
 //! - [`cache`]: short-lived memory of read answers and token lookups.
-//! - [`http`]: the axum router, the read API and the hardening layers.
+//! - [`state`]: the [`state::Registry`] every request shares.
+//! - [`router`]: every route and layer; [`api`]: the handlers, one module
+//!   per resource; [`middleware`]: the hardening layer every request
+//!   passes first.
 //! - [`serve`]: the accept loop (HTTP/1.1, TLS handshakes, bounds on slow
 //!   and greedy clients).
 //! - [`tls`]: HTTPS on the server's own socket.
 
+pub mod api;
 pub mod auth;
 pub mod blobs;
 pub mod cache;
 pub mod config;
 pub mod fsck;
-pub mod http;
+pub mod middleware;
 pub mod publish;
+pub mod router;
 pub mod serve;
+pub mod state;
 pub mod store;
 pub mod tls;
 pub mod tokens;

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use skillseal_registry::config::{Config, Overrides};
-use skillseal_registry::http::{Registry, router};
+use skillseal_registry::router::router;
+use skillseal_registry::state::Registry;
 use skillseal_registry::tokens::Scope;
 use skillseal_registry::{auth, store};
 
@@ -161,11 +162,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let first_start =
                 !cfg.data.join("registry.db").exists() && cfg.database_url.starts_with("sqlite:");
             let reg = Registry::open(cfg.clone()).await?;
-            let tokens = sqlx::query("SELECT COUNT(*) FROM tokens")
-                .fetch_one(&reg.db)
-                .await?;
-            let count: i64 = sqlx::Row::try_get(&tokens, 0)?;
-            if count == 0 || first_start {
+            if store::tokens::count(&reg.db).await? == 0 || first_start {
                 let (_, secret) =
                     auth::create_token(&reg.db, "registry", "admin", &[Scope::Admin], None).await?;
                 // Printed once, to the operator's terminal; never logged.

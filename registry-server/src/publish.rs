@@ -13,11 +13,10 @@
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
-use sqlx::Row as _;
 
 use crate::auth::Caller;
 use crate::blobs::digest_of;
-use crate::http::Registry;
+use crate::state::Registry;
 use crate::store;
 
 /// The body of `PUT /api/v1/skills/{name}/{version}`.
@@ -43,9 +42,7 @@ pub enum SignerSpec {
     Identity { identity: String, issuer: String },
 }
 
-/// What a stored signer is known by: the lockfile's signer, so that a pin
-/// and a lock entry compare equal.
-pub use skillseal_lock::Signer as SignerId;
+pub use crate::store::skills::SignerId;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
@@ -155,27 +152,27 @@ pub(crate) fn policy_of(
     }
 }
 
+/// The PEM public key a signer is stored with (empty for an identity).
+pub(crate) fn public_key(spec: &SignerSpec) -> &str {
+    match spec {
+        SignerSpec::Key { public_key } => public_key,
+        SignerSpec::Identity { .. } => "",
+    }
+}
+
 async fn trusted_signers(reg: &Registry, name: &str) -> Result<Vec<SignerSpec>, PublishError> {
-    let rows = sqlx::query("SELECT kind, value, issuer, public_key FROM signers WHERE skill = $1")
-        .bind(name)
-        .fetch_all(&reg.db)
+    let signers = store::skills::signers(&reg.db, name)
         .await
         .map_err(internal)?;
-    rows.iter()
-        .map(|r| {
-            let kind: String = r.try_get(0).map_err(internal)?;
-            Ok(if kind == "key" {
-                SignerSpec::Key {
-                    public_key: r.try_get(3).map_err(internal)?,
-                }
-            } else {
-                SignerSpec::Identity {
-                    identity: r.try_get(1).map_err(internal)?,
-                    issuer: r.try_get(2).map_err(internal)?,
-                }
-            })
+    Ok(signers
+        .into_iter()
+        .map(|s| match s.id {
+            SignerId::Key { .. } => SignerSpec::Key {
+                public_key: s.public_key,
+            },
+            SignerId::Identity { identity, issuer } => SignerSpec::Identity { identity, issuer },
         })
-        .collect()
+        .collect())
 }
 
 /// A publish that passed checks 1 to 3, which need only the URL and the
@@ -191,25 +188,6 @@ impl Authorized {
     pub fn version(&self) -> String {
         self.version.to_string()
     }
-}
-
-/// The skill's owners and whether it exists.
-async fn owners_of(reg: &Registry, name: &str) -> Result<(bool, Vec<String>), PublishError> {
-    let exists = sqlx::query("SELECT 1 FROM skills WHERE name = $1")
-        .bind(name)
-        .fetch_optional(&reg.db)
-        .await
-        .map_err(internal)?
-        .is_some();
-    let owners = sqlx::query("SELECT owner FROM owners WHERE skill = $1")
-        .bind(name)
-        .fetch_all(&reg.db)
-        .await
-        .map_err(internal)?
-        .iter()
-        .filter_map(|r| r.try_get(0).ok())
-        .collect();
-    Ok((exists, owners))
 }
 
 /// Checks 1 to 3: rights on the name, the name, a new version.
@@ -232,8 +210,13 @@ pub async fn authorize(
     }
     // An existing skill is published to by its owners (or an admin) only;
     // a skill with no owner left is nobody's, not everybody's.
-    let (exists, owners) = owners_of(reg, name).await?;
-    if exists && !owners.contains(&caller.name) && !caller.is_admin() {
+    let exists = store::skills::exists(&reg.db, name)
+        .await
+        .map_err(internal)?;
+    let owner = store::skills::is_owner(&reg.db, name, &caller.name)
+        .await
+        .map_err(internal)?;
+    if exists && !owner && !caller.is_admin() {
         return Err(PublishError::Forbidden(format!(
             "`{}` is not an owner of `{name}`",
             caller.name
@@ -242,7 +225,10 @@ pub async fn authorize(
     // 3. An exact version, never used before.
     let parsed = skillseal_package::parse_version(version, "the URL")
         .map_err(|e| PublishError::BadVersion(e.to_string()))?;
-    if let Some(existing) = same_version(reg, &mut None, name, &parsed).await? {
+    if let Some(existing) = same_version(&reg.db, name, &parsed)
+        .await
+        .map_err(internal)?
+    {
         return Err(PublishError::VersionExists(name.into(), existing));
     }
     Ok(Authorized {
@@ -254,28 +240,15 @@ pub async fn authorize(
 
 /// A stored version of `name` equal to `version` but for build metadata
 /// (`1.0.0+other` is `1.0.0`: semver ignores build metadata in precedence,
-/// so two of them would make a pin ambiguous). Inside `tx` when given.
+/// so two of them would make a pin ambiguous).
 async fn same_version(
-    reg: &Registry,
-    tx: &mut Option<&mut sqlx::Transaction<'_, sqlx::Any>>,
+    db: impl sqlx::Executor<'_, Database = sqlx::Any>,
     name: &str,
     version: &semver::Version,
-) -> Result<Option<String>, PublishError> {
-    let query = sqlx::query(
-        "SELECT version FROM versions WHERE skill = $1 AND major = $2 AND minor = $3 AND patch = $4",
-    )
-    .bind(name)
-    .bind(version.major as i64)
-    .bind(version.minor as i64)
-    .bind(version.patch as i64);
-    let rows = match tx {
-        Some(tx) => query.fetch_all(&mut ***tx).await,
-        None => query.fetch_all(&reg.db).await,
-    }
-    .map_err(internal)?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| r.try_get::<String, _>(0).ok())
+) -> sqlx::Result<Option<String>> {
+    Ok(store::versions::of_release(db, name, version)
+        .await?
+        .into_iter()
         .find(|v| {
             semver::Version::parse(v)
                 .is_ok_and(|v| v.cmp_precedence(version) == std::cmp::Ordering::Equal)
@@ -449,15 +422,18 @@ pub async fn publish(
         verdict: skill.verdict.as_str().to_string(),
         capabilities: skill.capabilities.clone(),
     };
-    let _guard = reg.write_lock.lock().await;
-    let result = commit(
-        reg,
-        caller,
-        &published,
-        parsed,
-        &signer_spec,
-        size,
-        trusted.is_empty(),
+    let p = &published;
+    // A skill with no signer yet is new: its first publish registers one.
+    let first_signer = trusted.is_empty().then(|| public_key(&signer_spec));
+    let result = store::audited(
+        &reg.db,
+        Some(&reg.write_lock),
+        &caller.name,
+        "publish",
+        |mut tx| async move {
+            let done = commit(reg, &mut tx, caller, p, parsed, size, first_signer).await?;
+            Ok((tx, done))
+        },
     )
     .await;
     phases.push(("store", started.elapsed()));
@@ -473,150 +449,91 @@ pub async fn publish(
             .join(", ")
     );
     match result {
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+        Err(Refusal::Db(sqlx::Error::Database(e))) if e.is_unique_violation() => {
             Err(PublishError::VersionExists(name.into(), canonical_version))
         }
-        Err(e) => Err(internal(e)),
-        Ok(Err(refused)) => Err(refused),
-        Ok(Ok(())) => Ok(published),
+        Err(Refusal::Db(e)) => Err(internal(e)),
+        Err(Refusal::Publish(refused)) => Err(refused),
+        Ok(()) => Ok(published),
     }
 }
 
-/// Stores `spec` (known as `id`) as a signer trusted for `skill`.
-pub(crate) async fn insert_signer(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    skill: &str,
-    spec: &SignerSpec,
-    id: &SignerId,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    let key = match spec {
-        SignerSpec::Key { public_key } => public_key.clone(),
-        SignerSpec::Identity { .. } => String::new(),
-    };
-    let (kind, value, issuer) = match id {
-        SignerId::Key { fingerprint } => ("key", fingerprint.clone(), String::new()),
-        SignerId::Identity { identity, issuer } => ("identity", identity.clone(), issuer.clone()),
-    };
-    sqlx::query(
-        "INSERT INTO signers (skill, kind, value, issuer, public_key, added_at) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(skill)
-    .bind(kind)
-    .bind(value)
-    .bind(issuer)
-    .bind(key)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+/// Why the final transaction did not commit.
+enum Refusal {
+    Db(sqlx::Error),
+    Publish(PublishError),
 }
 
+impl From<sqlx::Error> for Refusal {
+    fn from(e: sqlx::Error) -> Self {
+        Refusal::Db(e)
+    }
+}
+
+/// Check 8's transaction: the checks made before the body was read, made
+/// again under the write lock, then the skill (when new, with the public
+/// key of its first signer, `first_signer`) and the version.
 async fn commit(
     reg: &Registry,
+    tx: &mut store::Tx,
     caller: &Caller,
     p: &Published,
     version: &semver::Version,
-    signer: &SignerSpec,
     size: i64,
-    new_skill: bool,
-) -> Result<Result<(), PublishError>, sqlx::Error> {
+    first_signer: Option<&str>,
+) -> Result<store::Change<()>, Refusal> {
     let now = store::now();
-    let mut tx = store::begin_write(&reg.db).await?;
     // Checked again under the write lock: another publish may have
     // committed since the checks before the body was read.
-    match same_version(reg, &mut Some(&mut tx), &p.name, version).await {
-        Ok(None) => {}
-        Ok(Some(existing)) => {
-            return Ok(Err(PublishError::VersionExists(p.name.clone(), existing)));
-        }
-        Err(e) => return Ok(Err(e)),
+    if let Some(existing) = same_version(&mut **tx, &p.name, version).await? {
+        return Err(Refusal::Publish(PublishError::VersionExists(
+            p.name.clone(),
+            existing,
+        )));
     }
-    let exists = sqlx::query("SELECT 1 FROM skills WHERE name = $1")
-        .bind(&p.name)
-        .fetch_optional(&mut *tx)
-        .await?
-        .is_some();
+    let exists = store::skills::exists(&mut **tx, &p.name).await?;
     // Two first versions of a new skill published at once: the one that
     // commits second joins the skill the first created, if its caller is
     // an owner and its signer the one now trusted.
-    let new_skill = new_skill && !exists;
+    let new_skill = first_signer.is_some() && !exists;
     if exists {
-        let owner = sqlx::query("SELECT 1 FROM owners WHERE skill = $1 AND owner = $2")
-            .bind(&p.name)
-            .bind(&caller.name)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some();
+        let owner = store::skills::is_owner(&mut **tx, &p.name, &caller.name).await?;
         if !owner && !caller.is_admin() {
-            return Ok(Err(PublishError::Forbidden(format!(
+            return Err(Refusal::Publish(PublishError::Forbidden(format!(
                 "`{}` is not an owner of `{}`",
                 caller.name, p.name
             ))));
         }
-        let (value, issuer) = match &p.signer {
-            SignerId::Key { fingerprint } => (fingerprint.clone(), String::new()),
-            SignerId::Identity { identity, issuer } => (identity.clone(), issuer.clone()),
-        };
-        let trusted =
-            sqlx::query("SELECT 1 FROM signers WHERE skill = $1 AND value = $2 AND issuer = $3")
-                .bind(&p.name)
-                .bind(value)
-                .bind(issuer)
-                .fetch_optional(&mut *tx)
-                .await?
-                .is_some();
-        if !trusted {
-            return Ok(Err(PublishError::Signature(format!(
+        if !store::skills::is_signer(&mut **tx, &p.name, &p.signer).await? {
+            return Err(Refusal::Publish(PublishError::Signature(format!(
                 "{} is not a signer trusted for `{}`",
                 p.signer, p.name
             ))));
         }
     }
-    if new_skill {
-        sqlx::query("INSERT INTO skills (name, created_at) VALUES ($1, $2)")
-            .bind(&p.name)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO owners (skill, owner) VALUES ($1, $2)")
-            .bind(&p.name)
-            .bind(&caller.name)
-            .execute(&mut *tx)
-            .await?;
-        insert_signer(&mut tx, &p.name, signer, &p.signer, now).await?;
+    if let Some(public_key) = first_signer.filter(|_| new_skill) {
+        store::skills::create(tx, &p.name, &caller.name, now).await?;
+        store::skills::add_signer(tx, &p.name, &p.signer, public_key, now).await?;
     }
-    sqlx::query(
-        "INSERT INTO versions (skill, version, major, minor, patch, digest, bundle_digest, report_digest, \
-         size, signer, capabilities, verdict, rules_digest, yanked, published_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14)",
-    )
-    .bind(&p.name)
-    .bind(&p.version)
-    .bind(version.major as i64)
-    .bind(version.minor as i64)
-    .bind(version.patch as i64)
-    .bind(&p.digest)
-    .bind(&p.bundle_digest)
-    .bind(&p.report_digest)
-    .bind(size)
-    .bind(serde_json::to_string(&p.signer).unwrap_or_default())
-    .bind(serde_json::to_string(&p.capabilities).unwrap_or_default())
-    .bind(&p.verdict)
-    .bind(&reg.rules_digest)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    store::audit(
-        &mut tx,
-        &caller.name,
-        "publish",
-        &format!("{}@{}", p.name, p.version),
-        &serde_json::json!({
+    let stored = store::versions::New {
+        name: &p.name,
+        version,
+        digest: &p.digest,
+        bundle_digest: &p.bundle_digest,
+        report_digest: &p.report_digest,
+        size,
+        signer: serde_json::to_string(&p.signer).unwrap_or_default(),
+        capabilities: serde_json::to_string(&p.capabilities).unwrap_or_default(),
+        verdict: &p.verdict,
+        rules_digest: &reg.rules_digest,
+    };
+    store::versions::insert(tx, &stored, now).await?;
+    Ok(store::Change {
+        subject: format!("{}@{}", p.name, p.version),
+        detail: serde_json::json!({
             "token": caller.token_id, "digest": p.digest, "signer": p.signer,
             "verdict": p.verdict, "report": p.report_digest, "new_skill": new_skill,
         }),
-    )
-    .await?;
-    tx.commit().await.map(Ok)
+        value: (),
+    })
 }

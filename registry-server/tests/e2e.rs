@@ -9,10 +9,12 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead as _, BufReader};
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -386,8 +388,8 @@ fn the_cli_publishes_to_the_real_server_and_reads_back() {
             stderr(&none)
         );
 
-        // The registry URL from skillseal.toml, the token from a
-        // credentials file, which must not be readable by others.
+        // The registry URL from skillseal.toml, the token stored for it in
+        // the credentials file, which must not be readable by others.
         std::fs::write(
             w.join("skillseal.toml"),
             format!("[registry]\nurl = \"{url}\"\n"),
@@ -395,7 +397,11 @@ fn the_cli_publishes_to_the_real_server_and_reads_back() {
         .unwrap();
         let creds = w.join(".config/skillseal/credentials.toml");
         std::fs::create_dir_all(creds.parent().unwrap()).unwrap();
-        std::fs::write(&creds, format!("token = \"{publisher}\"\n")).unwrap();
+        std::fs::write(
+            &creds,
+            format!("[registries.\"{url}\"]\ntoken = \"{publisher}\"\n"),
+        )
+        .unwrap();
         std::fs::set_permissions(&creds, std::fs::Permissions::from_mode(0o644)).unwrap();
         let file = signed_package(w, "2.3.0");
         let publish = ["publish", file.as_str(), "--key", "skillseal.key"];
@@ -1109,4 +1115,602 @@ fn a_project_pins_installs_verifies_and_updates_its_skills() {
         "reported as named, not as a temporary file: {}",
         stdout(&scanned)
     );
+}
+
+/// A plain TCP listener on loopback that records each request's line and
+/// headers, lowercased, and gives every request the same `answer`: a stand-in
+/// for a registry a cloned project names, or for an HTTP proxy.
+struct Recorder {
+    url: String,
+    seen: Arc<Mutex<Vec<String>>>,
+}
+
+impl Recorder {
+    fn start(answer: String) -> Recorder {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && head.len() < 1 << 16 {
+                    match stream.read(&mut byte) {
+                        Ok(1) => head.push(byte[0]),
+                        _ => break,
+                    }
+                }
+                let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+                // Read the body too, so closing never resets the answer.
+                let length = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|n| n.trim().parse::<u64>().ok())
+                    .unwrap_or(0);
+                let _ = std::io::copy(&mut (&mut stream).take(length), &mut std::io::sink());
+                log.lock().unwrap().push(head);
+                let _ = stream.write_all(answer.as_bytes());
+            }
+        });
+        Recorder { url, seen }
+    }
+
+    /// Answers every request with 404 and the registry's error shape.
+    fn not_found() -> Recorder {
+        let body = r#"{"error":{"code":"not_found","message":"nothing here"}}"#;
+        Recorder::start(format!(
+            "HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\n\
+             content-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        ))
+    }
+
+    /// Answers every request with a redirect to `to`.
+    fn redirecting_to(to: &str) -> Recorder {
+        Recorder::start(format!(
+            "HTTP/1.1 307 Temporary Redirect\r\nlocation: {to}\r\n\
+             content-length: 0\r\nconnection: close\r\n\r\n"
+        ))
+    }
+
+    fn requests(&self) -> Vec<String> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    /// Whether any request contained `text` (case-insensitively).
+    fn saw(&self, text: &str) -> bool {
+        let text = text.to_ascii_lowercase();
+        self.requests().iter().any(|r| r.contains(&text))
+    }
+
+    /// Whether any request carried an `Authorization` header or `token`.
+    fn got_a_token(&self, token: &str) -> bool {
+        self.requests().iter().any(|r| {
+            r.lines().any(|l| l.starts_with("authorization:"))
+                || r.contains(&token.to_ascii_lowercase())
+        })
+    }
+}
+
+/// The `skillseal` CLI in `dir` (also its HOME, so its credentials file is
+/// `dir/.config/skillseal/credentials.toml`), with nothing of the test's
+/// environment that could carry a token or a proxy, then `env`, and
+/// `input` on standard input.
+fn skillseal_with(dir: &Path, env: &[(&str, &str)], input: Option<&str>, args: &[&str]) -> Output {
+    let mut cmd = Command::new(skillseal_bin());
+    cmd.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("SKILLSEAL_PASSWORD", "pw")
+        .env("HOME", dir)
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for var in [
+        "SKILLSEAL_TOKEN",
+        "SKILLSEAL_CREDENTIALS",
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+    ] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    if let Some(text) = input {
+        // It may have refused before reading.
+        let _ = child.stdin.take().unwrap().write_all(text.as_bytes());
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn credentials_file(home: &Path) -> PathBuf {
+    home.join(".config/skillseal/credentials.toml")
+}
+
+/// Issue 16, defect 3: a cloned project whose skillseal.toml names another
+/// registry got the user's token. Now neither the token stored for the
+/// user's registry nor `SKILLSEAL_TOKEN` goes there; `SKILLSEAL_TOKEN`
+/// goes only to a registry given with `--registry`.
+#[test]
+fn a_project_naming_another_registry_never_receives_the_token() {
+    let (_dir, data, work) = scratch();
+    let w = work.as_path();
+    let server = Server::start(&data, None);
+    let admin = server.admin.clone().unwrap();
+    let from_env = create_token(&data, None, "laptop", "publish:*");
+    keygen(w);
+    // The user's token for their registry, stored; another in the
+    // environment.
+    std::fs::create_dir_all(credentials_file(w).parent().unwrap()).unwrap();
+    std::fs::write(
+        credentials_file(w),
+        format!("[registries.\"{}\"]\ntoken = \"{admin}\"\n", server.url),
+    )
+    .unwrap();
+    std::fs::set_permissions(credentials_file(w), std::fs::Permissions::from_mode(0o600)).unwrap();
+
+    // A cloned project names a registry of its own.
+    let other = Recorder::not_found();
+    std::fs::write(
+        w.join("skillseal.toml"),
+        format!("[registry]\nurl = \"{}\"\n", other.url),
+    )
+    .unwrap();
+    let sample = repo().join("samples/benign/weather-forecast");
+    let env = [("SKILLSEAL_TOKEN", from_env.as_str())];
+    for args in [
+        &["add", "weather-forecast", "--yes"][..],
+        &["scan", "weather-forecast@2.1.0"],
+        &[
+            "publish",
+            sample.to_str().unwrap(),
+            "--key",
+            "skillseal.key",
+        ],
+    ] {
+        let out = skillseal_with(w, &env, None, args);
+        assert!(
+            !other.got_a_token(&admin) && !other.got_a_token(&from_env),
+            "{args:?} sent a token to the project's registry: {:?}",
+            other.requests()
+        );
+        assert_ne!(out.status.code(), Some(0), "{args:?}: {}", stdout(&out));
+        assert!(
+            stderr(&out).contains("SKILLSEAL_TOKEN is not sent to"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert!(
+        !other.requests().is_empty(),
+        "the project's registry was asked (anonymously)"
+    );
+    assert!(
+        !other.got_a_token(&admin) && !other.got_a_token(&from_env),
+        "{:?}",
+        other.requests()
+    );
+    // Publishing there needs a token bound to it, and there is none.
+    let publish = skillseal_with(
+        w,
+        &env,
+        None,
+        &[
+            "publish",
+            sample.to_str().unwrap(),
+            "--key",
+            "skillseal.key",
+        ],
+    );
+    assert_eq!(publish.status.code(), Some(2));
+    assert!(
+        stderr(&publish).contains(&format!("no token for {}", other.url)),
+        "{}",
+        stderr(&publish)
+    );
+
+    // Named with --registry, the same registry gets SKILLSEAL_TOKEN (and
+    // only that one): the user chose it.
+    let chosen = skillseal_with(
+        w,
+        &env,
+        None,
+        &["scan", "weather-forecast@2.1.0", "--registry", &other.url],
+    );
+    assert_eq!(chosen.status.code(), Some(2), "{}", stderr(&chosen));
+    let last = other.requests().pop().unwrap();
+    assert!(
+        last.contains(&format!(
+            "authorization: bearer {}",
+            from_env.to_ascii_lowercase()
+        )),
+        "{last}"
+    );
+    assert!(!other.saw(&admin), "{:?}", other.requests());
+
+    // The project names the user's own registry: the token stored for it
+    // goes there, SKILLSEAL_TOKEN still does not.
+    std::fs::write(
+        w.join("skillseal.toml"),
+        format!("[registry]\nurl = \"{}/\"\n", server.url),
+    )
+    .unwrap();
+    let published = ok(skillseal_with(
+        w,
+        &env,
+        None,
+        &[
+            "publish",
+            sample.to_str().unwrap(),
+            "--key",
+            "skillseal.key",
+        ],
+    ));
+    assert!(
+        stdout(&published).contains("published weather-forecast 2.1.0"),
+        "{}",
+        stdout(&published)
+    );
+    // Published with the stored token: its name owns the skill.
+    let (status, owners) = get(
+        &format!("{}/api/v1/skills/weather-forecast/owners", server.url),
+        None,
+    );
+    let owners = String::from_utf8_lossy(&owners);
+    assert_eq!(status, 200, "{owners}");
+    assert!(!owners.contains("laptop"), "{owners}");
+}
+
+/// `skillseal login` stores a token for one origin (0600, atomically,
+/// checked against the registry first), `logout` removes it, and the old
+/// unbound `token = …` is refused with the way out.
+#[test]
+fn login_binds_a_token_to_one_registry_and_logout_removes_it() {
+    let (_dir, data, work) = scratch();
+    let w = work.as_path();
+    let server = Server::start(&data, None);
+    let admin = server.admin.clone().unwrap();
+    let url = server.url.as_str();
+    let origin = url.to_string();
+    let file = credentials_file(w);
+    keygen(w);
+    let sample = repo().join("samples/benign/weather-forecast");
+    let sample = sample.to_str().unwrap();
+
+    // Never as an argument; never empty; only a skillseal token.
+    let argument = skillseal_with(w, &[], None, &["login", "--registry", url, &admin]);
+    assert_eq!(argument.status.code(), Some(2));
+    let nothing = skillseal_with(w, &[], None, &["login", "--registry", url]);
+    assert_eq!(nothing.status.code(), Some(2));
+    assert!(
+        stderr(&nothing).contains("no token"),
+        "{}",
+        stderr(&nothing)
+    );
+    let wrong = skillseal_with(w, &[], Some("hunter2\n"), &["login", "--registry", url]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(
+        stderr(&wrong).contains("not a skillseal token"),
+        "{}",
+        stderr(&wrong)
+    );
+    // Well formed, but the registry does not know it: nothing stored.
+    let unknown = format!("skillseal_{}", "x".repeat(43));
+    let refused = skillseal_with(
+        w,
+        &[],
+        Some(&format!("{unknown}\n")),
+        &["login", "--registry", url],
+    );
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("refused the token"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(!file.exists());
+
+    // The old format: refused, with the way out.
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, format!("token = \"{admin}\"\n")).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let publish = [
+        "publish",
+        sample,
+        "--key",
+        "skillseal.key",
+        "--registry",
+        url,
+    ];
+    let legacy = skillseal_with(w, &[], None, &publish);
+    assert_eq!(legacy.status.code(), Some(2));
+    assert!(
+        stderr(&legacy).contains("skillseal login --registry URL"),
+        "{}",
+        stderr(&legacy)
+    );
+    assert!(!stderr(&legacy).contains(&admin));
+
+    // Stored for the registry's origin, however the URL was written.
+    let logged_in = ok(skillseal_with(
+        w,
+        &[],
+        Some(&format!("{admin}\n")),
+        &["login", "--registry", &format!("{url}/")],
+    ));
+    assert!(
+        stdout(&logged_in).contains(&format!("stored the token for {origin}")),
+        "{}",
+        stdout(&logged_in)
+    );
+    assert!(
+        stderr(&logged_in).contains("removed the top-level `token`"),
+        "{}",
+        stderr(&logged_in)
+    );
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        text,
+        format!("[registries.\"{origin}\"]\ntoken = \"{admin}\"\n")
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(file.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+
+    // Used for that origin only: `localhost` is the same machine, but
+    // another origin.
+    ok(skillseal_with(w, &[], None, &publish));
+    let port = url.rsplit(':').next().unwrap();
+    let elsewhere = format!("http://localhost:{port}");
+    let other_origin = skillseal_with(
+        w,
+        &[],
+        None,
+        &[
+            "publish",
+            sample,
+            "--key",
+            "skillseal.key",
+            "--registry",
+            &elsewhere,
+        ],
+    );
+    assert_eq!(other_origin.status.code(), Some(2));
+    assert!(
+        stderr(&other_origin).contains(&format!("no token for {elsewhere}")),
+        "{}",
+        stderr(&other_origin)
+    );
+
+    // A second token for another origin sits beside it.
+    let second = create_token(&data, None, "ci", "publish:*");
+    std::fs::write(
+        &file,
+        format!(
+            "[registries.\"{origin}\"]\ntoken = \"{admin}\"\n\n\
+             # mine\n[registries.\"https://skills.example.invalid\"]\ntoken = \"{second}\"\n"
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let open = skillseal_with(w, &[], None, &publish);
+    assert_eq!(open.status.code(), Some(2));
+    assert!(stderr(&open).contains("chmod 600"), "{}", stderr(&open));
+
+    // logout removes that origin's entry only (and fixes the mode).
+    let out = ok(skillseal_with(w, &[], None, &["logout", "--registry", url]));
+    assert!(
+        stdout(&out).contains(&format!("removed the token for {origin}")),
+        "{}",
+        stdout(&out)
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(!text.contains(&admin), "{text}");
+    assert!(text.contains(&second) && text.contains("# mine"), "{text}");
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let again = ok(skillseal_with(w, &[], None, &["logout", "--registry", url]));
+    assert!(
+        stdout(&again).contains(&format!("no token stored for {origin}")),
+        "{}",
+        stdout(&again)
+    );
+    let gone = skillseal_with(w, &[], None, &publish);
+    assert_eq!(gone.status.code(), Some(2));
+    assert!(
+        stderr(&gone).contains(&format!("no token for {origin}")),
+        "{}",
+        stderr(&gone)
+    );
+}
+
+/// A token never travels over plain http to a host that is not loopback:
+/// the command fails before connecting. The "remote" registry is a name
+/// that is never looked up: an HTTP proxy on loopback (a recorder) would
+/// carry the request, so a token sent would be seen there, and nothing
+/// leaves this machine.
+#[test]
+fn a_token_never_goes_over_plain_http_to_a_host_that_is_not_loopback() {
+    let (_dir, _data, work) = scratch();
+    let w = work.as_path();
+    keygen(w);
+    let proxy = Recorder::not_found();
+    let remote = "http://registry.example.invalid:7171";
+    let token = format!("skillseal_{}", "t".repeat(43));
+    let via_proxy = [
+        ("HTTP_PROXY", proxy.url.as_str()),
+        ("http_proxy", proxy.url.as_str()),
+    ];
+    let with_token = [
+        via_proxy[0],
+        via_proxy[1],
+        ("SKILLSEAL_TOKEN", token.as_str()),
+    ];
+    let sample = repo().join("samples/benign/weather-forecast");
+    let sample = sample.to_str().unwrap();
+
+    for args in [
+        &["scan", "weather-forecast@2.1.0", "--registry", remote][..],
+        &[
+            "publish",
+            sample,
+            "--key",
+            "skillseal.key",
+            "--registry",
+            remote,
+        ],
+    ] {
+        let out = skillseal_with(w, &with_token, None, args);
+        assert!(
+            proxy.requests().is_empty(),
+            "{args:?} sent something: {:?}",
+            proxy.requests()
+        );
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&out).contains("over plain http"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    // Stored for it by hand and named by a project: refused the same way.
+    std::fs::create_dir_all(credentials_file(w).parent().unwrap()).unwrap();
+    std::fs::write(
+        credentials_file(w),
+        format!("[registries.\"{remote}\"]\ntoken = \"{token}\"\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(credentials_file(w), std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::write(
+        w.join("skillseal.toml"),
+        format!("[registry]\nurl = \"{remote}\"\n"),
+    )
+    .unwrap();
+    let named = skillseal_with(w, &via_proxy, None, &["scan", "weather-forecast@2.1.0"]);
+    assert_eq!(named.status.code(), Some(2));
+    assert!(
+        stderr(&named).contains("over plain http"),
+        "{}",
+        stderr(&named)
+    );
+    // Nor will login store one for it.
+    let login = skillseal_with(
+        w,
+        &via_proxy,
+        Some(&format!("{token}\n")),
+        &["login", "--registry", "http://other.example.invalid"],
+    );
+    assert_eq!(login.status.code(), Some(2));
+    assert!(
+        stderr(&login).contains("over plain http"),
+        "{}",
+        stderr(&login)
+    );
+    assert!(proxy.requests().is_empty(), "{:?}", proxy.requests());
+
+    // Without a token the read goes out (through the proxy), anonymously:
+    // the proxy does see what would have been sent.
+    std::fs::remove_file(credentials_file(w)).unwrap();
+    let anonymous = skillseal_with(w, &via_proxy, None, &["scan", "weather-forecast@2.1.0"]);
+    assert_eq!(anonymous.status.code(), Some(2));
+    let seen = proxy.requests();
+    assert!(
+        seen.iter()
+            .any(|r| r.starts_with("get http://registry.example.invalid:7171/api/v1/skills/")),
+        "{seen:?}"
+    );
+    assert!(!proxy.got_a_token(&token), "{seen:?}");
+}
+
+/// A request with a token follows no redirect to another origin (reqwest
+/// alone drops the header only when the host or port changes, not from
+/// https to http); anonymous reads still follow redirects.
+#[test]
+fn a_request_with_a_token_follows_no_redirect_to_another_origin() {
+    let (_dir, _data, work) = scratch();
+    let w = work.as_path();
+    let target = Recorder::not_found();
+    let redirector =
+        Recorder::redirecting_to(&format!("{}/api/v1/skills/weather-forecast", target.url));
+    let token = format!("skillseal_{}", "r".repeat(43));
+    let scan = [
+        "scan",
+        "weather-forecast@2.1.0",
+        "--registry",
+        &redirector.url,
+    ];
+    let out = skillseal_with(w, &[("SKILLSEAL_TOKEN", token.as_str())], None, &scan);
+    assert!(target.requests().is_empty(), "{:?}", target.requests());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("another origin: not followed"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(redirector.got_a_token(&token), "sent to the registry named");
+    assert!(target.requests().is_empty(), "{:?}", target.requests());
+
+    let anonymous = skillseal_with(w, &[], None, &scan);
+    assert_eq!(anonymous.status.code(), Some(2));
+    assert_eq!(target.requests().len(), 1, "{}", stderr(&anonymous));
+    assert!(!target.got_a_token(&token));
+}
+
+/// Issue 16, defect 7: the real server closes a connection that sends
+/// nothing, or part of a request head, or idles after a request, once its
+/// `header_read_timeout` has passed.
+#[test]
+fn the_server_closes_slow_and_idle_connections() {
+    use std::io::{Read as _, Write as _};
+    let (_tmp, data, _work) = scratch();
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("registry.toml"),
+        "[server]\nheader_read_timeout = 1\n",
+    )
+    .unwrap();
+    let server = Server::start(&data, None);
+    let addr = server.url.trim_start_matches("http://").to_string();
+    let closed_within = |mut s: std::net::TcpStream, wait: u64| {
+        s.set_read_timeout(Some(std::time::Duration::from_secs(wait)))
+            .unwrap();
+        let mut buf = [0u8; 4096];
+        loop {
+            match s.read(&mut buf) {
+                Ok(0) => return true,
+                Ok(_) => continue,
+                Err(e) => return e.kind() == std::io::ErrorKind::ConnectionReset,
+            }
+        }
+    };
+    let silent = std::net::TcpStream::connect(&addr).unwrap();
+    let mut partial = std::net::TcpStream::connect(&addr).unwrap();
+    partial
+        .write_all(format!("GET /api/v1/skills HTTP/1.1\r\nHost: {addr}\r\n").as_bytes())
+        .unwrap();
+    let mut idle = std::net::TcpStream::connect(&addr).unwrap();
+    idle.write_all(format!("GET /api/v1/skills HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes())
+        .unwrap();
+    assert!(closed_within(silent, 20), "a silent connection stayed open");
+    assert!(closed_within(partial, 20), "a partial head stayed open");
+    assert!(closed_within(idle, 20), "an idle connection stayed open");
 }

@@ -1,11 +1,12 @@
 //! The `skillseal` command line: `scan`, `rules`, `explain`, `pack`,
-//! `keygen`, `sign`, `verify-signature`, `publish`, and the project's
-//! pinned skills: `add`, `install`, `verify`, `update`.
+//! `keygen`, `sign`, `verify-signature`, `publish`, `login`, `logout`, and
+//! the project's pinned skills: `add`, `install`, `verify`, `update`.
 //!
 //! Only this binary prints. Exit codes are defined in [`exit`] and nowhere
 //! else.
 
 mod client;
+mod credentials;
 mod exit;
 mod project;
 mod publish;
@@ -82,9 +83,14 @@ enum Command {
     /// Verify a file against a Sigstore bundle, offline, by key or by
     /// keyless certificate identity.
     VerifySignature(signing::VerifyArgs),
-    /// Publish a signed package to a registry (token from SKILLSEAL_TOKEN
-    /// or a 0600 credentials file).
+    /// Publish a signed package to a registry (the token stored for it by
+    /// `login`, or SKILLSEAL_TOKEN with --registry).
     Publish(publish::PublishArgs),
+    /// Store a token for one registry (read from standard input, or asked
+    /// for without echo); it is sent to that origin and no other.
+    Login(credentials::LoginArgs),
+    /// Remove the token stored for a registry.
+    Logout(credentials::LogoutArgs),
     /// Add a skill from the registry: resolve, verify (digest, signature,
     /// trusted signer, local scan), install into the install dir, and pin
     /// it in skillseal.lock.
@@ -281,11 +287,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Publish(args) => {
             publish::publish(args, &mut stdout(cli.color), &mut anstream::stderr())
         }
+        Command::Login(args) => {
+            credentials::login(args, &mut stdout(cli.color), &mut anstream::stderr())
+        }
+        Command::Logout(args) => {
+            credentials::logout(args, &mut stdout(cli.color), &mut anstream::stderr())
+        }
         Command::Add(args) => project::add(args, &mut stdout(cli.color), &mut anstream::stderr()),
         Command::Install(args) => {
             project::install(args, &mut stdout(cli.color), &mut anstream::stderr())
         }
-        Command::Verify(args) => project::verify(args, &mut stdout(cli.color)),
+        Command::Verify(args) => {
+            project::verify(args, &mut stdout(cli.color), &mut anstream::stderr())
+        }
         Command::Update(args) => {
             project::update(args, &mut stdout(cli.color), &mut anstream::stderr())
         }
@@ -369,7 +383,7 @@ fn scan(args: ScanArgs, color: ColorChoice) -> Result<ExitCode> {
     let mut fetched = Vec::new();
     let mut paths = Vec::with_capacity(args.paths.len());
     for p in &args.paths {
-        match project::fetch_for_scan(p, args.registry.as_deref())? {
+        match project::fetch_for_scan(p, args.registry.as_deref(), &mut anstream::stderr())? {
             Some((dir, file)) => {
                 // Reported as the user wrote it, not as the temporary file.
                 fetched.push((dir, file.display().to_string(), p.display().to_string()));

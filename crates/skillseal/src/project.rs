@@ -21,7 +21,7 @@ use skillseal_engine::policy::{Judge, Policy};
 use skillseal_lock::{LockedSkill, Lockfile, Manifest, Mismatch, Signer, TrustedSigner};
 use skillseal_model::{Finding, SkillReport, Verdict};
 
-use crate::client::{Client, Pin};
+use crate::client::{Client, Named, Pin, Registry};
 use crate::exit::ExitCode;
 
 /// A check that failed on the content itself (digest, signature, signer,
@@ -92,10 +92,13 @@ impl Project {
         self.root.join(&self.manifest.install_dir)
     }
 
-    fn registry(&self, flag: Option<&str>) -> Result<String> {
+    /// `--registry`, else `[registry] url`: who named it decides which
+    /// token may go to it.
+    fn registry(&self, flag: Option<&str>) -> Result<Registry> {
         match (flag, &self.manifest.registry) {
-            (Some(url), _) => Ok(url.trim_end_matches('/').to_string()),
-            (None, Some(url)) => Ok(url.clone()),
+            (Some(url), _) => Registry::new(url, Named::Flag),
+            (None, Some(url)) => Registry::new(url, Named::Project(self.manifest_path.clone()))
+                .with_context(|| format!("{}: [registry] url", self.manifest_path.display())),
             (None, None) => bail!(
                 "{}: no `[registry] url`, and no --registry given",
                 self.manifest_path.display()
@@ -192,7 +195,12 @@ struct Checker<'p> {
 }
 
 impl<'p> Checker<'p> {
-    fn new(project: &'p Project, registry: Option<&str>, offline: bool) -> Result<Checker<'p>> {
+    fn new(
+        project: &'p Project,
+        registry: Option<&str>,
+        offline: bool,
+        err: &mut dyn Write,
+    ) -> Result<Checker<'p>> {
         let set = crate::load_rules(None)?;
         let policy = Policy::from_toml(&project.manifest_text)
             .map_err(|e| anyhow::anyhow!("{}: {e}", project.manifest_path.display()))?
@@ -203,8 +211,8 @@ impl<'p> Checker<'p> {
         let client = if offline {
             None
         } else {
-            let url = project.registry(registry)?;
-            Some(Client::new(&url, crate::client::token_if_any()?)?)
+            let registry = project.registry(registry)?;
+            Some(crate::client::connect(&registry, false, err)?)
         };
         Ok(Checker {
             project,
@@ -618,7 +626,7 @@ pub struct AddArgs {
 pub fn add(args: AddArgs, out: &mut impl Write, err: &mut impl Write) -> Result<ExitCode> {
     let (name, requirement) = parse_spec(&args.spec)?;
     let project = Project::load()?;
-    let checker = Checker::new(&project, args.registry.as_deref(), false)?;
+    let checker = Checker::new(&project, args.registry.as_deref(), false, err)?;
     let client = checker.client()?;
     let pin = client.resolve(&name, requirement.as_deref().unwrap_or("*"))?;
     let checked = checker.check_pin(&name, &pin)?;
@@ -671,7 +679,7 @@ pub fn install(args: InstallArgs, out: &mut impl Write, err: &mut impl Write) ->
             }
         ));
     }
-    let checker = Checker::new(&project, args.registry.as_deref(), args.offline)?;
+    let checker = Checker::new(&project, args.registry.as_deref(), args.offline, err)?;
     let mut lock = project.lock.clone();
     // Without --locked, bring the lock in line with the manifest first.
     for m in &mismatches {
@@ -854,7 +862,7 @@ fn files_on_disk(dir: &Path) -> Result<Vec<skillseal_package::FileEntry>> {
     Ok(out)
 }
 
-pub fn verify(args: VerifyArgs, out: &mut impl Write) -> Result<ExitCode> {
+pub fn verify(args: VerifyArgs, out: &mut impl Write, err: &mut impl Write) -> Result<ExitCode> {
     let project = Project::load()?;
     if !project.has_lock {
         bail!(
@@ -862,7 +870,7 @@ pub fn verify(args: VerifyArgs, out: &mut impl Write) -> Result<ExitCode> {
             project.manifest_path.display()
         );
     }
-    let checker = Checker::new(&project, None, args.offline)?;
+    let checker = Checker::new(&project, None, args.offline, err)?;
     let dir = project.install_dir();
     let shown = &project.manifest.install_dir;
     let mut problems = 0;
@@ -969,7 +977,7 @@ pub fn update(args: UpdateArgs, out: &mut impl Write, err: &mut impl Write) -> R
         Some(n) => vec![n.clone()],
         None => project.manifest.skills.keys().cloned().collect(),
     };
-    let checker = Checker::new(&project, args.registry.as_deref(), false)?;
+    let checker = Checker::new(&project, args.registry.as_deref(), false, err)?;
     let client = checker.client()?;
     let mut updates = Vec::new();
     for name in &names {
@@ -1054,6 +1062,7 @@ pub fn update(args: UpdateArgs, out: &mut impl Write, err: &mut impl Write) -> R
 pub fn fetch_for_scan(
     arg: &Path,
     registry: Option<&str>,
+    err: &mut dyn Write,
 ) -> Result<Option<(tempfile::TempDir, PathBuf)>> {
     if arg.exists() {
         return Ok(None);
@@ -1064,8 +1073,9 @@ pub fn fetch_for_scan(
     if !skillseal_package::valid_name(name) || semver::Version::parse(version).is_err() {
         return Ok(None);
     }
-    let url = crate::client::registry_url(registry)?;
-    let client = Client::new(&url, crate::client::token_if_any()?)?;
+    let registry = crate::client::registry(registry)?;
+    let client = crate::client::connect(&registry, false, err)?;
+    let url = &registry.url;
     let pin = client
         .versions(name)?
         .into_iter()

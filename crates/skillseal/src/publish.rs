@@ -1,8 +1,8 @@
 //! `skillseal publish`: send a signed package to a registry.
 //!
 //! The registry URL comes from `--registry` or the `[registry] url` of the
-//! nearest skillseal.toml; the token only from `SKILLSEAL_TOKEN` or a
-//! credentials file readable by its owner alone, never from an argument.
+//! nearest skillseal.toml; the token is the one bound to that registry
+//! (see [`crate::client`]), never an argument.
 
 use std::path::PathBuf;
 
@@ -47,8 +47,9 @@ pub fn publish(
     out: &mut impl std::io::Write,
     err: &mut impl std::io::Write,
 ) -> Result<ExitCode> {
-    let url = crate::client::registry_url(args.registry.as_deref())?;
-    let client = crate::client::Client::new(&url, Some(crate::client::token()?))?;
+    let registry = crate::client::registry(args.registry.as_deref())?;
+    let client = crate::client::connect(&registry, true, err)?;
+    let url = &registry.url;
     let (package, manifest) = if args.path.is_dir() {
         let pkg = skillseal_package::pack(&args.path, &Default::default())?;
         (pkg.bytes, pkg.manifest)

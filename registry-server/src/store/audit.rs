@@ -1,117 +1,12 @@
-//! The database (SQLite by default, PostgreSQL to scale out, through
-//! sqlx's `Any` driver and one set of migrations) and the audit log.
-
-use std::future::Future;
-use std::pin::Pin;
+//! The hash-chained audit log: every change, and every refused publish of
+//! an authenticated caller, appended inside the write that made it.
 
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 use sqlx::AnyPool;
-use sqlx::any::AnyPoolOptions;
-use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
-use sqlx::{Executor as _, Row as _};
+use sqlx::Row as _;
 
-/// The migrations, compiled into the binary.
-#[derive(Debug)]
-struct Embedded;
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-impl MigrationSource<'static> for Embedded {
-    fn resolve(self) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxError>> + Send>> {
-        Box::pin(async {
-            Ok(vec![Migration::new(
-                1,
-                "init".into(),
-                MigrationType::Simple,
-                include_str!("../migrations/0001_init.sql").into(),
-                false,
-            )])
-        })
-    }
-}
-
-/// Opens (creating if needed) and migrates the database at `url`.
-pub async fn open(url: &str) -> anyhow::Result<AnyPool> {
-    let pool = connect(url).await?;
-    Migrator::new(Embedded).await?.run(&pool).await?;
-    Ok(pool)
-}
-
-/// Opens the database of an existing registry, for the offline commands
-/// (`audit verify`, `fsck`): a missing SQLite file is never created, and a
-/// database without the registry's tables is refused, not migrated.
-pub async fn open_existing(url: &str) -> anyhow::Result<AnyPool> {
-    let url = match url.strip_prefix("sqlite://") {
-        Some(rest) => {
-            let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-            anyhow::ensure!(
-                std::path::Path::new(path).is_file(),
-                "no registry database at {path}: is this a registry's data directory?"
-            );
-            let query: Vec<&str> = query
-                .split('&')
-                .filter(|kv| !kv.is_empty() && !kv.starts_with("mode="))
-                .chain(["mode=rw"])
-                .collect();
-            format!("sqlite://{path}?{}", query.join("&"))
-        }
-        None => url.to_string(),
-    };
-    let pool = connect(&url).await?;
-    let tables = sqlx::query("SELECT COUNT(*) FROM audit")
-        .fetch_one(&pool)
-        .await;
-    anyhow::ensure!(
-        tables.is_ok(),
-        "the database at the given URL holds no registry (no audit table)"
-    );
-    Ok(pool)
-}
-
-async fn connect(url: &str) -> anyhow::Result<AnyPool> {
-    sqlx::any::install_default_drivers();
-    let sqlite = url.starts_with("sqlite:");
-    let pool = AnyPoolOptions::new()
-        .max_connections(if sqlite { 8 } else { 16 })
-        .after_connect(move |conn, _| {
-            Box::pin(async move {
-                if sqlite {
-                    conn.execute("PRAGMA journal_mode = WAL").await?;
-                    conn.execute("PRAGMA busy_timeout = 10000").await?;
-                    conn.execute("PRAGMA foreign_keys = ON").await?;
-                    conn.execute("PRAGMA synchronous = FULL").await?;
-                }
-                Ok(())
-            })
-        })
-        .connect(url)
-        .await?;
-    Ok(pool)
-}
-
-/// Begins a transaction that writes, holding the database's write lock
-/// from its first statement: SQLite's `BEGIN IMMEDIATE` (which waits for
-/// other writers, where a deferred transaction that read first would fail
-/// as busy), and on PostgreSQL a transaction-scoped advisory lock, so that
-/// audit entries from several server processes chain one after another.
-pub async fn begin_write(
-    db: &AnyPool,
-) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-    if db.connect_options().database_url.scheme() == "sqlite" {
-        db.begin_with("BEGIN IMMEDIATE").await
-    } else {
-        let mut tx = db.begin().await?;
-        sqlx::query("SELECT pg_advisory_xact_lock(7171)")
-            .execute(&mut *tx)
-            .await?;
-        Ok(tx)
-    }
-}
-
-pub fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
+use super::{Tx, begin_write, now};
 
 /// One audit log entry as stored.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -178,7 +73,7 @@ pub fn cap(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
 /// capped ([`MAX_AUDIT_FIELD`], [`MAX_AUDIT_DETAIL`]): whatever a request
 /// carries, one entry stays small.
 pub async fn audit(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut Tx,
     actor: &str,
     action: &str,
     subject: &str,

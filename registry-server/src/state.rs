@@ -1,0 +1,150 @@
+//! The registry's state: the database, the blob store, the scanner and
+//! its rules, the caches and the write lock, opened once and shared by
+//! every request; and the staging of a package for the publish scan.
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use skillseal_engine::Engine;
+use skillseal_engine::policy::Judge;
+use sqlx::AnyPool;
+
+use crate::auth::{Caller, Throttle};
+use crate::blobs::BlobStore;
+use crate::cache::Cache;
+use crate::config::Config;
+use crate::store;
+
+/// Everything a request handler needs.
+pub struct Registry {
+    pub db: AnyPool,
+    pub blobs: BlobStore,
+    pub engine: Engine,
+    pub judge: Judge,
+    pub rules_digest: String,
+    pub root: skillseal_sign::TrustedRoot,
+    pub config: Config,
+    pub throttle: Throttle,
+    /// Database writes that extend the audit chain go one at a time per
+    /// process; across processes the chain's primary key and the versions'
+    /// unique key settle races.
+    pub write_lock: tokio::sync::Mutex<()>,
+    /// Read answers, token lookups and version digests, emptied by every
+    /// change this process serves (see [`crate::cache`]).
+    pub(crate) reads: Cache<(StatusCode, axum::body::Bytes)>,
+    pub(crate) callers: Cache<Caller>,
+    pub(crate) digests: Cache<String>,
+    /// The `Host` values and origins requests may carry.
+    pub(crate) hosts: Vec<String>,
+    pub(crate) origins: Vec<String>,
+}
+
+impl Registry {
+    /// Opens the data directory (creating it), the database (migrating it)
+    /// and the rules, and removes orphaned blobs.
+    pub async fn open(config: Config) -> anyhow::Result<Arc<Registry>> {
+        std::fs::create_dir_all(&config.data)?;
+        let db = store::open(&config.database_url).await?;
+        let blobs = BlobStore::open(&config.data)?;
+        let set = skillseal_rules::RuleSet::builtin()
+            .map_err(|e| anyhow::anyhow!("the built-in rules do not load: {e:?}"))?;
+        config
+            .policy
+            .validate(set.rules())
+            .map_err(|e| anyhow::anyhow!("registry.toml: {e}"))?;
+        let engine = Engine::new(&set);
+        let rules_digest = set.digest().to_string();
+        let port = config.listen.port();
+        let mut hosts = vec![
+            config.listen.to_string(),
+            format!("localhost:{port}"),
+            format!("127.0.0.1:{port}"),
+            format!("[::1]:{port}"),
+        ];
+        let scheme = config.scheme();
+        let mut origins: Vec<String> = hosts.iter().map(|h| format!("{scheme}://{h}")).collect();
+        if let Some(public) = &config.public_url {
+            let trimmed = public.trim_end_matches('/');
+            let host = trimmed.split_once("://").map_or(trimmed, |(_, rest)| rest);
+            hosts.push(host.split('/').next().unwrap_or(host).to_string());
+            origins.push(trimmed.to_string());
+        }
+        let registry = Registry {
+            db,
+            blobs,
+            engine,
+            judge: Judge {
+                policy: config.policy.clone(),
+                baseline: None,
+            },
+            rules_digest,
+            root: skillseal_sign::TrustedRoot::production(),
+            config,
+            throttle: Throttle::default(),
+            write_lock: tokio::sync::Mutex::new(()),
+            reads: Cache::default(),
+            callers: Cache::default(),
+            digests: Cache::default(),
+            hosts,
+            origins,
+        };
+        registry.remove_orphans(3600).await?;
+        Ok(Arc::new(registry))
+    }
+
+    /// How many times the read caches have been emptied: each committed
+    /// change empties them, nothing else does.
+    pub fn cache_generation(&self) -> u64 {
+        self.reads.generation()
+    }
+
+    /// Blobs that no version names, older than `grace_secs`.
+    pub async fn remove_orphans(&self, grace_secs: u64) -> anyhow::Result<usize> {
+        let referenced = store::versions::referenced_blobs(&self.db).await?;
+        let blobs = self.blobs.clone();
+        Ok(
+            tokio::task::spawn_blocking(move || blobs.remove_orphans(&referenced, grace_secs))
+                .await?,
+        )
+    }
+
+    /// Scans a package with the registry's rules and policy; the package is
+    /// staged under its own name in a private temporary directory. Blocking
+    /// (the engine runs on rayon's threads): call it off the async workers.
+    pub fn scan_blocking(
+        &self,
+        name: &str,
+        version: &str,
+        bytes: &[u8],
+    ) -> anyhow::Result<(skillseal_model::ScanReport, Vec<String>)> {
+        let dir = self
+            .config
+            .data
+            .join("blobs")
+            .join("tmp")
+            .join(format!("scan-{}", crate::tokens::generate().0));
+        std::fs::create_dir_all(&dir)?;
+        let file = dir.join(format!("{name}-{version}.skill.tgz"));
+        let result = std::fs::write(&file, bytes).map(|()| {
+            // Each file gets the configured CPU time, and the whole scan the
+            // same time on the clock: a publish never holds a worker longer.
+            let budget = self.config.file_timeout;
+            let limits = skillseal_discover::Limits {
+                budget: skillseal_engine::Budget {
+                    cpu: budget,
+                    until: Some(std::time::Instant::now() + budget),
+                },
+                ..skillseal_discover::Limits::default()
+            };
+            let outcome = skillseal_discover::scan_with(
+                &self.engine,
+                std::slice::from_ref(&file),
+                &limits,
+                &self.judge,
+            );
+            (outcome.report, outcome.incomplete)
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(result?)
+    }
+}

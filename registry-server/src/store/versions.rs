@@ -1,0 +1,204 @@
+//! Published versions, and the blobs the database names.
+
+use std::collections::HashSet;
+
+use sqlx::{Any, AnyPool, Executor, Row as _};
+
+use super::{Tx, run};
+
+/// A stored version. `signer` and `capabilities` are JSON text.
+pub struct Version {
+    pub version: String,
+    pub digest: String,
+    pub bundle_digest: String,
+    pub report_digest: String,
+    pub size: i64,
+    pub signer: String,
+    pub capabilities: String,
+    pub verdict: String,
+    pub rules_digest: String,
+    pub yanked: bool,
+    pub published_at: i64,
+}
+
+const COLUMNS: &str = "version, digest, bundle_digest, report_digest, size, signer, capabilities, \
+     verdict, rules_digest, yanked, published_at";
+
+fn version(r: &sqlx::any::AnyRow) -> sqlx::Result<Version> {
+    Ok(Version {
+        version: r.try_get(0)?,
+        digest: r.try_get(1)?,
+        bundle_digest: r.try_get(2)?,
+        report_digest: r.try_get(3)?,
+        size: r.try_get(4)?,
+        signer: r.try_get(5)?,
+        capabilities: r.try_get(6)?,
+        verdict: r.try_get(7)?,
+        rules_digest: r.try_get(8)?,
+        yanked: r.try_get::<i64, _>(9)? != 0,
+        published_at: r.try_get(10)?,
+    })
+}
+
+/// Every version of `name`, highest first.
+pub async fn all(db: &AnyPool, name: &str) -> sqlx::Result<Vec<Version>> {
+    of_skill(
+        db,
+        name,
+        "ORDER BY major DESC, minor DESC, patch DESC, version DESC",
+    )
+    .await
+}
+
+/// The versions of `name` that are not yanked, in no order.
+pub async fn unyanked(db: &AnyPool, name: &str) -> sqlx::Result<Vec<Version>> {
+    of_skill(db, name, "AND yanked = 0").await
+}
+
+/// The versions of `name`, `rest` added to the query's `WHERE`.
+async fn of_skill(db: &AnyPool, name: &str, rest: &str) -> sqlx::Result<Vec<Version>> {
+    let query = format!("SELECT {COLUMNS} FROM versions WHERE skill = $1 {rest}");
+    let rows = sqlx::query(&query).bind(name).fetch_all(db).await?;
+    rows.iter().map(version).collect()
+}
+
+/// The stored versions of `name` with this major, minor and patch.
+pub async fn of_release(
+    db: impl Executor<'_, Database = Any>,
+    name: &str,
+    v: &semver::Version,
+) -> sqlx::Result<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT version FROM versions WHERE skill = $1 AND major = $2 AND minor = $3 AND patch = $4",
+    )
+    .bind(name)
+    .bind(v.major as i64)
+    .bind(v.minor as i64)
+    .bind(v.patch as i64)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(|r| r.try_get(0)).collect()
+}
+
+/// The files of a version, each a blob.
+#[derive(Clone, Copy)]
+pub enum File {
+    Package,
+    Bundle,
+    Report,
+}
+
+impl File {
+    /// The column that holds its digest.
+    pub fn column(self) -> &'static str {
+        match self {
+            File::Package => "digest",
+            File::Bundle => "bundle_digest",
+            File::Report => "report_digest",
+        }
+    }
+}
+
+/// The digest of one file of `name` `version`, if that version exists.
+pub async fn file_digest(
+    db: &AnyPool,
+    name: &str,
+    version: &str,
+    file: File,
+) -> sqlx::Result<Option<String>> {
+    let row = sqlx::query(&format!(
+        "SELECT {} FROM versions WHERE skill = $1 AND version = $2",
+        file.column()
+    ))
+    .bind(name)
+    .bind(version)
+    .fetch_optional(db)
+    .await?;
+    row.map(|r| r.try_get(0)).transpose()
+}
+
+/// Whether some version's package has this digest.
+pub async fn has_package(db: &AnyPool, digest: &str) -> sqlx::Result<bool> {
+    let row = sqlx::query("SELECT 1 FROM versions WHERE digest = $1")
+        .bind(digest)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.is_some())
+}
+
+/// A version to store; `signer` and `capabilities` are JSON text.
+pub struct New<'a> {
+    pub name: &'a str,
+    pub version: &'a semver::Version,
+    pub digest: &'a str,
+    pub bundle_digest: &'a str,
+    pub report_digest: &'a str,
+    pub size: i64,
+    pub signer: String,
+    pub capabilities: String,
+    pub verdict: &'a str,
+    pub rules_digest: &'a str,
+}
+
+/// Stores a version (not yanked); a version already stored is a unique
+/// violation.
+pub async fn insert(tx: &mut Tx, v: &New<'_>, now: i64) -> sqlx::Result<()> {
+    let insert = sqlx::query(
+        "INSERT INTO versions (skill, version, major, minor, patch, digest, bundle_digest, report_digest, \
+         size, signer, capabilities, verdict, rules_digest, yanked, published_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14)",
+    );
+    let (major, minor, patch) = (v.version.major, v.version.minor, v.version.patch);
+    let insert = insert.bind(v.name).bind(v.version.to_string());
+    let insert = insert
+        .bind(major as i64)
+        .bind(minor as i64)
+        .bind(patch as i64);
+    let insert = insert
+        .bind(v.digest)
+        .bind(v.bundle_digest)
+        .bind(v.report_digest);
+    let insert = insert.bind(v.size).bind(&v.signer).bind(&v.capabilities);
+    let insert = insert.bind(v.verdict).bind(v.rules_digest).bind(now);
+    run(tx, insert).await.map(drop)
+}
+
+/// Yanks or unyanks; whether the version exists.
+pub async fn set_yanked(
+    tx: &mut Tx,
+    name: &str,
+    version: &str,
+    yanked: bool,
+) -> sqlx::Result<bool> {
+    let update = sqlx::query("UPDATE versions SET yanked = $1 WHERE skill = $2 AND version = $3");
+    let update = update.bind(i64::from(yanked)).bind(name).bind(version);
+    Ok(run(tx, update).await? > 0)
+}
+
+/// Every blob the database names: each version's package, bundle and
+/// report, and the reports of refused publishes (named only by the audit
+/// log).
+pub async fn referenced_blobs(db: &AnyPool) -> sqlx::Result<HashSet<String>> {
+    let mut referenced = HashSet::new();
+    for r in sqlx::query("SELECT digest, bundle_digest, report_digest FROM versions")
+        .fetch_all(db)
+        .await?
+    {
+        for i in 0..3 {
+            referenced.insert(r.try_get::<String, _>(i)?);
+        }
+    }
+    for r in sqlx::query("SELECT detail FROM audit WHERE action = 'publish.reject'")
+        .fetch_all(db)
+        .await?
+    {
+        let detail: String = r.try_get(0)?;
+        if let Some(d) = serde_json::from_str::<serde_json::Value>(&detail)
+            .ok()
+            .and_then(|v| v["report"].as_str().map(String::from))
+        {
+            referenced.insert(d);
+        }
+    }
+    Ok(referenced)
+}
