@@ -183,6 +183,49 @@ fn a_broken_rule_file_is_reported_with_line_and_column() {
     assert!(err.contains("hgih"), "{err}");
 }
 
+/// A `--rules` file whose patterns, with the built-in ones, are too large
+/// for one regex set stops the scan (exit 2) with the file named; the set
+/// used to become empty, and every built-in `string` rule went quiet.
+#[test]
+fn string_patterns_too_large_together_stop_the_scan() {
+    let big = r"\p{L}{90}";
+    let matchers =
+        format!("string = '{big}'\n[[match]]\nstring = '{big}'\n[[match]]\nstring = '{big}'");
+    let rule = EXTRA_RULE.replace("import = [\"telnetlib\"]", &matchers);
+    let rules = temp_skill(&[("team/TEAM001.toml", rule.as_str())]);
+    let skill = temp_skill(&[
+        ("SKILL.md", "---\nname: t\n---\n"),
+        // SOC002's `string` matcher: silently lost before.
+        ("p.py", "url = 'https://pastebin.com/raw/Xq1Zb7pL'\n"),
+    ]);
+    let out = skillseal(&[
+        "scan",
+        "--rules",
+        rules.path().to_str().unwrap(),
+        skill.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("TEAM001.toml:7:1:"), "{err}");
+    assert!(err.contains("`string` patterns"), "{err}");
+}
+
+/// A capability no schema knows is a load error at its line and column,
+/// not a name no combination selects.
+#[test]
+fn an_unknown_capability_is_reported_with_line_and_column() {
+    let bad = EXTRA_RULE.replace(
+        "severity = \"high\"",
+        "severity = \"high\"\ncapability = \"networking\"",
+    );
+    let rules = temp_skill(&[("bad.toml", bad.as_str())]);
+    let out = skillseal(&["rules", "--rules", rules.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("bad.toml:5:14:"), "{err}");
+    assert!(err.contains("networking"), "{err}");
+}
+
 #[test]
 fn output_file_is_written_whole() {
     let dir = tempfile::tempdir().unwrap();
