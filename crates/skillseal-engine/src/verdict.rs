@@ -106,10 +106,11 @@ impl Selector {
         }
     }
 
-    /// Findings of a role, at any severity.
-    const fn role(role: &'static [Is]) -> Selector {
+    /// Findings that pass any of `any`, at any severity (for roles, whose
+    /// context rules report at `info`).
+    const fn any_severity(any: &'static [Is]) -> Selector {
         Selector {
-            any: role,
+            any,
             not: &[],
             extensions: &[],
             info: true,
@@ -172,6 +173,8 @@ const SECRETS: Selector = Selector::any(&[
     Is::CategoryAtLeast(Category::SecretRead, Severity::High),
     Is::Capability(Capability::EnvReadAll),
 ]);
+/// Every finding, at any severity.
+const EVERY: Selector = Selector::any_severity(&[]);
 const NETWORK: Selector = Selector::any(&[Is::Category(Category::Network)]);
 const DYNAMIC: Selector = Selector::any(&[Is::Category(Category::DynamicCode)]);
 
@@ -183,7 +186,7 @@ pub const COMBINATIONS: &[Combination] = &[
         "reads credentials and sends data over the network in {file}",
     ),
     Combination {
-        unless: Some(Selector::role(&[Is::Role(Role::VerifiedDownload)])),
+        unless: Some(Selector::any_severity(&[Is::Role(Role::VerifiedDownload)])),
         ..file(
             NETWORK,
             Selector::any(&[Is::Capability(Capability::ExecFileWrite)]),
@@ -191,7 +194,7 @@ pub const COMBINATIONS: &[Combination] = &[
         )
     },
     file(
-        Selector::role(&[Is::Role(Role::Decode)]),
+        Selector::any_severity(&[Is::Role(Role::Decode)]),
         DYNAMIC,
         "decodes data and runs it as code in {file}",
     ),
@@ -259,15 +262,15 @@ pub const COMBINATIONS: &[Combination] = &[
     Combination {
         pairing: Pairing::NamesFile,
         ..skill(
-            Selector::role(&[Is::Role(Role::OpaqueProgram)]),
-            Selector::role(&[]),
+            Selector::any_severity(&[Is::Role(Role::OpaqueProgram)]),
+            EVERY,
             "ships a program without source ({file}) and runs it",
         )
     },
     // An editor extension that starts with every window and runs programs
     // or fetches and runs code: the poisoned-extension start-up hook.
     skill(
-        Selector::role(&[Is::Role(Role::EditorStartup)]),
+        Selector::any_severity(&[Is::Role(Role::EditorStartup)]),
         Selector {
             extensions: &["js", "mjs", "cjs", "ts"],
             ..Selector::any(&[
@@ -294,7 +297,7 @@ pub const COMBINATIONS: &[Combination] = &[
     Combination {
         verdict: Verdict::Review,
         ..skill(
-            Selector::role(&[Is::Role(Role::AlwaysLoaded)]),
+            Selector::any_severity(&[Is::Role(Role::AlwaysLoaded)]),
             Selector::any(&[
                 Is::Category(Category::ProcessExec),
                 Is::Category(Category::Network),
