@@ -539,7 +539,15 @@ fn child_scan(dirs: &[PathBuf]) -> Result<(), String> {
     let (engine, rules) = engine()?;
     let t = Instant::now();
     let cpu = cpu_secs();
-    let out = skillseal_discover::scan(&engine, dirs, &Limits::default());
+    // For experiments: another bound on the bytes scanned at once.
+    let mut limits = Limits::default();
+    if let Some(n) = std::env::var("SKILLSEAL_BENCH_MAX_IN_FLIGHT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        limits.max_bytes_in_flight = n;
+    }
+    let out = skillseal_discover::scan(&engine, dirs, &limits);
     let secs = t.elapsed().as_secs_f64();
     let cpu = cpu_secs() - cpu;
     let findings: usize = out.report.skills.iter().map(|s| s.findings.len()).sum();
