@@ -8,6 +8,7 @@
 //! parallel with one file per worker in memory.
 
 mod archive;
+mod inflight;
 mod walk;
 
 use rayon::prelude::*;
@@ -42,6 +43,11 @@ pub struct Limits {
     /// the whole scan); a file that runs out is reported as not fully
     /// scanned.
     pub budget: Budget,
+    /// Most bytes of source scanned at once across all workers (a file
+    /// larger than this is scanned alone): what bounds the scan's peak
+    /// memory, since a file's syntax tree and facts take tens of bytes per
+    /// byte of source.
+    pub max_bytes_in_flight: u64,
 }
 
 impl Default for Limits {
@@ -55,6 +61,7 @@ impl Default for Limits {
             max_compression_ratio: 200,
             max_depth: 64,
             budget: Budget::default(),
+            max_bytes_in_flight: 8 << 20,
         }
     }
 }
@@ -216,7 +223,9 @@ pub fn scan_with(
     });
 
     // One task per file across all skills: workers read, scan and drop one
-    // file at a time.
+    // file at a time, with at most `max_bytes_in_flight` bytes of source
+    // (and so of syntax trees) held at once.
+    let in_flight = inflight::InFlight::new(limits.max_bytes_in_flight);
     let tasks: Vec<(usize, usize)> = skills
         .iter()
         .enumerate()
@@ -227,6 +236,9 @@ pub fn scan_with(
         .map(|&(si, fi)| {
             let skill = &skills[si];
             let (rel, source, size) = &skill.files[fi];
+            let _permit = limits_check(*size, limits)
+                .is_none()
+                .then(|| in_flight.acquire(*size));
             let out = match limits_check(*size, limits) {
                 Some(msg) => Err(ScanError {
                     path: display(&skill.path, rel),
