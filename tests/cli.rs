@@ -336,3 +336,50 @@ fn pack_is_deterministic_and_the_package_scans() {
     // The earlier package is untouched by the failed run.
     assert_eq!(std::fs::read(&a).unwrap(), bytes);
 }
+
+#[test]
+fn a_file_over_its_budget_is_not_fully_scanned_and_exits_2() {
+    let big: String = (0..5_000)
+        .map(|i| format!("def f{i}(a):\n    return [a, 'v{i}', {{'k': a}}]\n"))
+        .collect();
+    let dir = temp_skill(&[("s/SKILL.md", "---\nname: s\n---\n"), ("s/gen.py", &big)]);
+    let path = dir.path().join("s");
+    let path = path.to_str().unwrap();
+    let out = skillseal(&["scan", "--format", "json", "--file-timeout", "0.001", path]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let skill = &report["skills"][0];
+    assert_eq!(skill["verdict"], "review");
+    let finding = skill["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "PKG007")
+        .expect("the file is reported as not fully scanned");
+    assert_eq!(finding["file"], "gen.py");
+    assert_eq!(finding["severity"], "high");
+    let error = &report["errors"][0];
+    assert!(
+        error["path"].as_str().unwrap().ends_with("s/gen.py"),
+        "{error}"
+    );
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("not fully scanned"),
+        "{error}"
+    );
+
+    // With the default budget the same skill scans whole.
+    let out = skillseal(&["scan", "--format", "json", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("PKG007"));
+
+    for bad in ["0", "-1", "abc", "inf"] {
+        let flag = format!("--file-timeout={bad}");
+        let out = skillseal(&["scan", &flag, path]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(stderr(&out).contains("--file-timeout"), "{bad}");
+    }
+}

@@ -25,6 +25,9 @@ pub struct Config {
     pub max_upload_bytes: usize,
     /// Reads need a valid token too (as cargo's `auth-required`).
     pub auth_required: bool,
+    /// CPU time the publish scan may spend on one file, and the deadline
+    /// for the whole scan of one package (`[server] file_timeout`, seconds).
+    pub file_timeout: std::time::Duration,
     /// Serve HTTPS with this certificate chain and key (PEM files).
     pub tls: Option<Tls>,
 }
@@ -51,6 +54,7 @@ struct ServerSection {
     public_url: Option<String>,
     max_upload_bytes: Option<usize>,
     auth_required: Option<bool>,
+    file_timeout: Option<f64>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
 }
@@ -102,6 +106,17 @@ impl Config {
             (None, None) => None,
             _ => anyhow::bail!("TLS needs both a certificate (tls_cert) and its key (tls_key)"),
         };
+        let file_timeout = match file.server.file_timeout {
+            None => skillseal_engine::budget::DEFAULT_FILE_CPU,
+            Some(secs) if secs.is_finite() && secs > 0.0 && secs <= 3600.0 => {
+                std::time::Duration::from_secs_f64(secs)
+            }
+            Some(secs) => anyhow::bail!(
+                "{}: [server] file_timeout = {secs}: must be a number of seconds above 0 and at \
+                 most 3600",
+                path.display()
+            ),
+        };
         Ok(Config {
             data: data.to_path_buf(),
             listen,
@@ -111,6 +126,7 @@ impl Config {
             policy,
             max_upload_bytes: file.server.max_upload_bytes.unwrap_or(32 << 20),
             auth_required: file.server.auth_required.unwrap_or(false),
+            file_timeout,
             tls,
         })
     }
@@ -207,6 +223,26 @@ mod tests {
         assert_eq!(file_only.tls.unwrap().cert, d.join("tls/cert.pem"));
         let flagged = load(d, "127.0.0.1:9001", Overrides::default()).unwrap();
         assert_eq!(flagged.listen.port(), 9001);
+
+        assert_eq!(
+            file_only.file_timeout,
+            skillseal_engine::budget::DEFAULT_FILE_CPU
+        );
+        std::fs::write(d.join("registry.toml"), "[server]\nfile_timeout = 2.5\n").unwrap();
+        let timeout = Config::load(d, Overrides::default()).unwrap();
+        assert_eq!(timeout.file_timeout.as_millis(), 2500);
+        for bad in ["0", "-1", "1e9", "\"10\""] {
+            std::fs::write(
+                d.join("registry.toml"),
+                format!("[server]\nfile_timeout = {bad}\n"),
+            )
+            .unwrap();
+            let refused = Config::load(d, Overrides::default()).unwrap_err();
+            assert!(
+                refused.to_string().contains("file_timeout"),
+                "{bad}: {refused}"
+            );
+        }
 
         std::fs::write(d.join("registry.toml"), "[server]\nlisten_on = 1\n").unwrap();
         let unknown = Config::load(d, Overrides::default()).unwrap_err();

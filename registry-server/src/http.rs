@@ -144,7 +144,7 @@ impl Registry {
         name: &str,
         version: &str,
         bytes: &[u8],
-    ) -> anyhow::Result<skillseal_model::ScanReport> {
+    ) -> anyhow::Result<(skillseal_model::ScanReport, Vec<String>)> {
         let dir = self
             .config
             .data
@@ -154,14 +154,23 @@ impl Registry {
         std::fs::create_dir_all(&dir)?;
         let file = dir.join(format!("{name}-{version}.skill.tgz"));
         let result = std::fs::write(&file, bytes).map(|()| {
-            let limits = skillseal_discover::Limits::default();
-            skillseal_discover::scan_with(
+            // Each file gets the configured CPU time, and the whole scan the
+            // same time on the clock: a publish never holds a worker longer.
+            let budget = self.config.file_timeout;
+            let limits = skillseal_discover::Limits {
+                budget: skillseal_engine::Budget {
+                    cpu: budget,
+                    until: Some(std::time::Instant::now() + budget),
+                },
+                ..skillseal_discover::Limits::default()
+            };
+            let outcome = skillseal_discover::scan_with(
                 &self.engine,
                 std::slice::from_ref(&file),
                 &limits,
                 &self.judge,
-            )
-            .report
+            );
+            (outcome.report, outcome.incomplete)
         });
         let _ = std::fs::remove_dir_all(&dir);
         Ok(result?)

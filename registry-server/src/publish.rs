@@ -71,6 +71,17 @@ pub enum PublishError {
     Signature(String),
     #[error("the registry's scan blocks this package ({reasons}); report {report}")]
     Blocked { reasons: String, report: String },
+    #[error(
+        "the registry's scan could not finish `{file}`{} within its budget of {budget} s of CPU \
+         per file (the publish scan's limit); report {report}",
+        if *more > 0 { format!(" and {more} more file(s)") } else { String::new() }
+    )]
+    NotFullyScanned {
+        file: String,
+        more: usize,
+        budget: f64,
+        report: String,
+    },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -90,6 +101,7 @@ impl PublishError {
             PublishError::Digest { .. } => ("digest_mismatch", 422),
             PublishError::Signature(_) => ("bad_signature", 403),
             PublishError::Blocked { .. } => ("blocked_by_scan", 422),
+            PublishError::NotFullyScanned { .. } => ("scan_incomplete", 422),
             PublishError::Internal(_) => ("internal", 500),
         }
     }
@@ -295,7 +307,7 @@ pub async fn publish(
     };
     phases.push(("signature", started.elapsed()));
     // 7. The registry's own scan.
-    let report = scan.await.map_err(internal)?.map_err(internal)?;
+    let (report, incomplete) = scan.await.map_err(internal)?.map_err(internal)?;
     let report_json = serde_json::to_vec_pretty(&report).map_err(internal)?;
     let blobs = reg.blobs.clone();
     let report_digest = tokio::task::spawn_blocking(move || blobs.put(&report_json))
@@ -306,6 +318,19 @@ pub async fn publish(
         .skills
         .first()
         .ok_or_else(|| internal("the scan found no skill in the package"))?;
+    // A file the scan could not finish may hide anything: refused, with the
+    // report stored for the publisher to read.
+    if let Some(first) = incomplete.first() {
+        return Err(PublishError::NotFullyScanned {
+            file: first
+                .rsplit_once(".skill.tgz/")
+                .map_or(first.as_str(), |(_, f)| f)
+                .to_string(),
+            more: incomplete.len() - 1,
+            budget: reg.config.file_timeout.as_secs_f64(),
+            report: report_digest,
+        });
+    }
     if !report.errors.is_empty() {
         return Err(internal(format!(
             "the scan could not read the package: {}",

@@ -37,7 +37,13 @@ async fn backends() -> Vec<Env> {
 }
 
 async fn fresh(database_url: Option<String>) -> Env {
+    fresh_with(database_url, "").await
+}
+
+/// A fresh registry whose data directory holds `registry_toml`.
+async fn fresh_with(database_url: Option<String>, registry_toml: &str) -> Env {
     let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("registry.toml"), registry_toml).unwrap();
     let overrides = Overrides {
         database_url,
         ..Overrides::default()
@@ -860,4 +866,49 @@ async fn reads_check_tokens_and_a_private_registry_requires_one() {
         .send(&reg)
         .await;
     assert_eq!(status, StatusCode::OK);
+}
+
+/// A publish whose scan runs out of the configured budget is refused with
+/// its own code, as soon as the budget is spent, and nothing is stored.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_publish_the_scan_cannot_finish_is_refused_within_the_budget() {
+    let mut envs = vec![fresh_with(None, "[server]\nfile_timeout = 0.001\n").await];
+    if let Some(url) = support::fresh_postgres().await {
+        envs.push(fresh_with(Some(url), "[server]\nfile_timeout = 0.001\n").await);
+    }
+    let k = key();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("SKILL.md"),
+        "---\nname: slow-skill\ndescription: Many functions\nversion: 1.0.0\n---\n# Slow\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("scripts")).unwrap();
+    let big: String = (0..5_000)
+        .map(|i| format!("def f{i}(a):\n    return [a, 'v{i}', {{'k': a}}]\n"))
+        .collect();
+    std::fs::write(dir.path().join("scripts/gen.py"), big).unwrap();
+    let pkg = skillseal_package::pack(dir.path(), &Default::default()).unwrap();
+    let s = Signed {
+        bundle: skillseal_sign::sign(&pkg.bytes, &k).unwrap().to_json(),
+        digest: pkg.digest.clone(),
+        package: pkg.bytes,
+        public_pem: k.public_key().to_pem(),
+    };
+    for env in envs {
+        let started = std::time::Instant::now();
+        let (status, v) = call("PUT", "/api/v1/skills/slow-skill/1.0.0")
+            .token(&env.admin)
+            .json(body(&s, true))
+            .send(&env.reg)
+            .await;
+        // A hang guard, not a timing check: the budget is a millisecond.
+        assert!(started.elapsed() < std::time::Duration::from_secs(60));
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["error"]["code"], "scan_incomplete", "{v}");
+        let message = v["error"]["message"].as_str().unwrap();
+        assert!(message.contains("`scripts/gen.py`"), "{message}");
+        assert!(message.contains("0.001 s of CPU per file"), "{message}");
+        assert_eq!(versions(&env.reg).await, 0);
+    }
 }

@@ -12,7 +12,7 @@ mod walk;
 
 use rayon::prelude::*;
 use skillseal_engine::policy::Judge;
-use skillseal_engine::{Engine, SkillContext, is_skill_manifest};
+use skillseal_engine::{Budget, Engine, SkillContext, is_skill_manifest};
 use skillseal_model::{
     FileStats, Finding, JSON_CONTRACT_VERSION, ScanError, ScanReport, ScannerInfo, SkillReport,
 };
@@ -38,6 +38,10 @@ pub struct Limits {
     pub max_compression_ratio: u64,
     /// Deepest directory level walked below an input path.
     pub max_depth: usize,
+    /// The work one file may take (CPU time, and an optional deadline for
+    /// the whole scan); a file that runs out is reported as not fully
+    /// scanned.
+    pub budget: Budget,
 }
 
 impl Default for Limits {
@@ -50,6 +54,7 @@ impl Default for Limits {
             max_archive_total: 512 << 20,
             max_compression_ratio: 200,
             max_depth: 64,
+            budget: Budget::default(),
         }
     }
 }
@@ -91,6 +96,9 @@ pub(crate) struct Listing {
 pub struct ScanOutcome {
     pub report: ScanReport,
     pub stats: FileStats,
+    /// Files (as reported) whose budget ran out: each is also a scan error
+    /// and a `not-fully-scanned` finding.
+    pub incomplete: Vec<String>,
 }
 
 struct Skill {
@@ -214,7 +222,7 @@ pub fn scan_with(
         .enumerate()
         .flat_map(|(si, s)| (0..s.files.len()).map(move |fi| (si, fi)))
         .collect();
-    let results: Vec<(usize, FileResult)> = tasks
+    let results: Vec<(usize, usize, FileResult)> = tasks
         .par_iter()
         .map(|&(si, fi)| {
             let skill = &skills[si];
@@ -231,9 +239,10 @@ pub fn scan_with(
             }
             .map(|bytes| {
                 let n = bytes.len() as u64;
-                (engine.scan_file(rel, &bytes, &skill.ctx), n)
+                let outcome = engine.scan_file_within(rel, &bytes, &skill.ctx, limits.budget);
+                (outcome, n)
             });
-            (si, out)
+            (si, fi, out)
         })
         .collect();
 
@@ -244,9 +253,22 @@ pub fn scan_with(
     )> = (0..skills.len())
         .map(|_| (Vec::new(), FileStats::default(), None))
         .collect();
-    for (si, r) in results {
+    let mut incomplete = Vec::new();
+    for (si, fi, r) in results {
         match r {
             Ok((outcome, bytes)) => {
+                if outcome.incomplete {
+                    let skill = &skills[si];
+                    let path = display(&skill.path, &skill.files[fi].0);
+                    incomplete.push(path.clone());
+                    errors.push(ScanError {
+                        path,
+                        message: format!(
+                            "not fully scanned: the file ran out of its work budget ({})",
+                            describe(&limits.budget)
+                        ),
+                    });
+                }
                 let slot = &mut per_skill[si];
                 slot.0.extend(outcome.findings);
                 slot.1.files += 1;
@@ -293,6 +315,7 @@ pub fn scan_with(
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     errors.sort();
     errors.dedup();
+    incomplete.sort();
     ScanOutcome {
         report: ScanReport {
             version: JSON_CONTRACT_VERSION,
@@ -305,6 +328,16 @@ pub fn scan_with(
             errors,
         },
         stats: total,
+        incomplete,
+    }
+}
+
+/// A budget as the user set it: "10 s of CPU per file".
+fn describe(budget: &Budget) -> String {
+    let per_file = format!("{} s of CPU per file", budget.cpu.as_secs_f64());
+    match budget.until {
+        Some(_) => format!("{per_file}, within the scan's deadline"),
+        None => per_file,
     }
 }
 

@@ -8,6 +8,7 @@
 //!
 //! [`assess`] turns a skill's findings into capabilities and a verdict.
 
+pub mod budget;
 pub mod decode;
 pub mod detect;
 pub mod facts;
@@ -17,8 +18,9 @@ mod matcher;
 pub mod policy;
 pub mod text;
 
+pub use budget::Budget;
 pub use lang::manifest::{SkillManifest, parse_front_matter, split_front_matter};
-pub use matcher::{DISCOVERY_FLAGS, Engine, Extracted};
+pub use matcher::{DISCOVERY_FLAGS, Engine, Extracted, NOT_FULLY_SCANNED};
 
 use skillseal_model::{Category, CategoryKind, Finding, Reason, Severity, Verdict};
 use std::collections::{BTreeMap, BTreeSet};
@@ -78,6 +80,8 @@ pub struct FileOutcome {
     pub findings: Vec<Finding>,
     /// Set when the file is the skill's manifest (`SKILL.md`).
     pub manifest: Option<SkillManifest>,
+    /// Set when the file's budget ran out before it was fully scanned.
+    pub incomplete: bool,
 }
 
 /// A skill's capabilities, verdict and the reasons for it.

@@ -1,6 +1,7 @@
 //! Rule indexes and matching: every fact is looked up in the indexes for its
 //! kind, so the cost per fact does not grow with the number of rules.
 
+use crate::budget::Budget;
 use crate::facts::{Arg, Fact, FactKind, Flows, Origin, Sink, clip};
 use crate::flow::{self, FlowIndex};
 use crate::lang::{self, manifest};
@@ -236,14 +237,35 @@ impl Engine {
         }
     }
 
-    /// Scan one file of a skill. `path` is relative to the skill root.
+    /// Scan one file of a skill under the default [`Budget`]. `path` is
+    /// relative to the skill root.
     pub fn scan_file(&self, path: &str, bytes: &[u8], ctx: &SkillContext) -> FileOutcome {
+        self.scan_file_within(path, bytes, ctx, Budget::default())
+    }
+
+    /// Scan one file of a skill, stopping when `budget` is spent: the
+    /// outcome is then marked incomplete and carries the
+    /// `not-fully-scanned` finding, with whatever was found before.
+    pub fn scan_file_within(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        ctx: &SkillContext,
+        budget: Budget,
+    ) -> FileOutcome {
+        let scope = crate::budget::start(budget);
         let x = self.facts(path, bytes, ctx);
         let mut findings = self.match_facts(path, &x.text, &x.facts, &x.flows, ctx);
         mark_inline_suppressions(&x.text, &mut findings);
+        let incomplete = scope.spent();
+        drop(scope);
+        if incomplete {
+            findings.extend(self.scan_flag(path, NOT_FULLY_SCANNED));
+        }
         FileOutcome {
             findings,
             manifest: x.manifest,
+            incomplete,
         }
     }
 
@@ -390,15 +412,17 @@ impl Engine {
             }
             let index = index.get_or_insert_with(|| FlowIndex::new(flows));
             for &si in &sinks {
+                if crate::budget::is_spent() {
+                    return;
+                }
                 let sink = &facts[si];
                 if !applies(rule, path, sink.lang) {
                     continue;
                 }
                 let spans = index.reaching((sink.start, sink.end));
-                let Some(&src) = sources
-                    .iter()
-                    .find(|&&f| f != si && flow::inside(&facts[f], &spans))
-                else {
+                let Some(&src) = sources.iter().find(|&&f| {
+                    !crate::budget::tick() && f != si && flow::inside(&facts[f], &spans)
+                }) else {
                     continue;
                 };
                 if !spec.with.is_empty()
@@ -768,7 +792,11 @@ impl Engine {
     }
 }
 
-/// The flags discovery can raise about package entries.
+/// The flag raised about a file whose budget ran out.
+pub const NOT_FULLY_SCANNED: &str = "not-fully-scanned";
+
+/// The flags discovery (or the engine's budget) can raise about package
+/// entries.
 pub const DISCOVERY_FLAGS: &[&str] = &[
     "archive-traversal",
     "archive-link",
@@ -776,6 +804,7 @@ pub const DISCOVERY_FLAGS: &[&str] = &[
     "symlink",
     "symlink-escape",
     "special-file",
+    NOT_FULLY_SCANNED,
 ];
 
 #[cfg(test)]

@@ -137,6 +137,19 @@ struct ScanArgs {
     /// Largest file scanned, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_size)]
     max_file_size: u64,
+    /// CPU seconds one file may take; a file that runs out is reported as
+    /// not fully scanned (a `high` finding and exit code 2).
+    #[arg(long, value_name = "SECS", default_value_t = skillseal_engine::budget::DEFAULT_FILE_CPU.as_secs_f64(), value_parser = parse_seconds)]
+    file_timeout: f64,
+}
+
+/// A positive, finite number of seconds.
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 86_400.0 => Ok(v),
+        Ok(_) => Err("must be a number of seconds above 0 and at most 86400".into()),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -346,6 +359,9 @@ fn scan(args: ScanArgs, color: ColorChoice) -> Result<ExitCode> {
     let engine = Engine::new(&set);
     let limits = Limits {
         max_file_size: args.max_file_size,
+        budget: skillseal_engine::Budget::per_file(std::time::Duration::from_secs_f64(
+            args.file_timeout,
+        )),
         ..Limits::default()
     };
     // `NAME@VERSION` arguments are registry packages, fetched first; the

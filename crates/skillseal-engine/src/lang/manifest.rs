@@ -4,6 +4,7 @@
 //! match declaratively; scripts in `package.json` are parsed as shell.
 
 use crate::facts::{FactKind, Origin, Sink};
+use foldhash::HashMap;
 use serde_json::Value;
 use skillseal_model::Language;
 
@@ -264,6 +265,11 @@ fn yaml_to_json(v: serde_yaml_ng::Value) -> Value {
 
 /// Byte offset of `key:` / `"key"` inside `src[from..to]`.
 fn key_offset(src: &str, from: usize, to: usize, key: &str) -> Option<usize> {
+    // An empty key (`"."` in an `exports` map, `""` in TOML) is found at
+    // every offset: searching for it would never advance.
+    if key.is_empty() {
+        return None;
+    }
     let hay = src.get(from..to)?;
     let mut search = 0;
     while let Some(i) = hay[search..].find(key) {
@@ -300,8 +306,23 @@ fn flatten(
 ) -> Vec<(String, String, usize)> {
     let mut out = Vec::new();
     let mut stack: Vec<(String, &Value, usize)> = vec![(String::new(), root, 0)];
+    // Keys repeat (`version`, `url`, `name`): each is searched for once.
+    let mut offsets: HashMap<String, usize> = HashMap::default();
+    let mut offset_of = |key: &str| -> usize {
+        if let Some(&at) = offsets.get(key) {
+            return at;
+        }
+        // Each search reads the whole manifest: check the budget per search
+        // on a large one.
+        if range.1 - range.0 > 1 << 16 && crate::budget::check() {
+            return range.0;
+        }
+        let at = key_offset(src, range.0, range.1, key).unwrap_or(range.0);
+        offsets.insert(key.to_string(), at);
+        at
+    };
     while let Some((path, v, depth)) = stack.pop() {
-        if out.len() >= MAX_KEYS || depth > MAX_DEPTH {
+        if out.len() >= MAX_KEYS || depth > MAX_DEPTH || crate::budget::tick() {
             break;
         }
         // An empty table or list still says something (`[tool.hatch.build.
@@ -315,7 +336,7 @@ fn flatten(
         match v {
             _ if empty && !path.is_empty() => {
                 let last = path.rsplit('.').next().unwrap_or(&path);
-                let at = key_offset(src, range.0, range.1, last).unwrap_or(range.0);
+                let at = offset_of(last);
                 let end = src[at..range.1.max(at)]
                     .find('\n')
                     .map_or(range.1.max(at), |e| at + e);
@@ -352,7 +373,7 @@ fn flatten(
                     other => other.to_string(),
                 };
                 let last = path.rsplit('.').next().unwrap_or(&path);
-                let at = key_offset(src, range.0, range.1, last).unwrap_or(range.0);
+                let at = offset_of(last);
                 let end = src[at..range.1.max(at)]
                     .find('\n')
                     .map_or(range.1.max(at), |e| at + e);

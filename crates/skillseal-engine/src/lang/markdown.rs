@@ -55,6 +55,9 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
     let mut quoted: Vec<(usize, usize)> = Vec::new();
     let parser = Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
     for (event, range) in parser.into_offset_iter() {
+        if crate::budget::tick() {
+            break;
+        }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 headings.push((range.start, level));
@@ -145,9 +148,25 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
 
     // Prose, HTML and inline code as whole source lines, markup included, so
     // a text rule sees "extract using password **`x1`**" in one piece.
+    // Where each heading's section ends: at the next heading of the same
+    // or a higher level (found once, with a stack, not per warning line).
+    let mut section_end = vec![body.len(); headings.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for (i, h) in headings.iter().enumerate() {
+        while let Some(&o) = open.last()
+            && h.1 <= headings[o].1
+        {
+            section_end[o] = h.0;
+            open.pop();
+        }
+        open.push(i);
+    }
     let mut offset = 0;
     let mut ranges = code_ranges.iter().peekable();
     for line in body.split_inclusive('\n') {
+        if crate::budget::tick() {
+            break;
+        }
         let start = offset;
         offset += line.len();
         while ranges.next_if(|r| r.1 <= start).is_some() {}
@@ -161,11 +180,10 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
                 // A warning covers the rest of its section (with subsections);
                 // a warning heading covers its whole section.
                 let i = headings.partition_point(|h| h.0 <= start);
-                let end = match i.checked_sub(1).map(|h| headings[h].1) {
-                    Some(level) => headings[i..].iter().find(|h| h.1 <= level),
-                    None => headings.first(),
-                }
-                .map_or(body.len(), |h| h.0);
+                let end = match i.checked_sub(1) {
+                    Some(h) => section_end[h],
+                    None => headings.first().map_or(body.len(), |h| h.0),
+                };
                 quoted.push((start, end));
             }
         }
@@ -174,9 +192,19 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
     if let Origin::Offset(base) = origin
         && !quoted.is_empty()
     {
+        // One sorted, disjoint set of quoted ranges, searched per fact.
+        quoted.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(quoted.len());
+        for (s, e) in quoted {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
         for fact in &mut sink.facts[first_fact..] {
             let at = fact.start.wrapping_sub(base);
-            if quoted.iter().any(|&(s, e)| s <= at && at < e) {
+            let i = merged.partition_point(|r| r.0 <= at);
+            if i.checked_sub(1).is_some_and(|i| at < merged[i].1) {
                 fact.quoted = true;
             }
         }

@@ -106,7 +106,16 @@ pub fn parse(lang: Language, src: &str) -> Option<Tree> {
             }
         };
         let parser = &mut parsers[idx].1;
-        let tree = parser.parse(src, None);
+        // The parse reports progress every hundred or so steps; a spent
+        // budget cancels it (the caller then has no tree and no facts).
+        let bytes = src.as_bytes();
+        let mut progress = |_: &tree_sitter::ParseState| crate::budget::tick();
+        let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
+        let tree = parser.parse_with_options(
+            &mut |at, _| bytes.get(at..).unwrap_or_default(),
+            None,
+            Some(options),
+        );
         if tree.is_none() {
             parser.reset();
         }
@@ -154,6 +163,9 @@ pub fn walk<'t>(tree: &'t Tree, mut visit: impl FnMut(Node<'t>, &Ctx<'_>) -> boo
     let mut ancestors: Vec<Node<'t>> = Vec::new();
     let mut ancestor_kinds: Vec<&'static str> = Vec::new();
     loop {
+        if crate::budget::tick() {
+            return;
+        }
         let node = cursor.node();
         let node_kind = kind_of(node);
         let descend = {
