@@ -19,7 +19,7 @@ const NAMES: &[&str] = &[
     "sub/package.json",
 ];
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: skillseal_fuzz::init(), |data: &[u8]| {
     if let Some((name, bytes)) = skillseal_fuzz::pick(NAMES, data) {
         skillseal_fuzz::scan_one(name, bytes);
     }

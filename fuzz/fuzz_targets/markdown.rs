@@ -10,7 +10,7 @@ use libfuzzer_sys::fuzz_target;
 
 const NAMES: &[&str] = &["README.md", "docs/guide.md", "SKILL.md"];
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: skillseal_fuzz::init(), |data: &[u8]| {
     if let Some((name, bytes)) = skillseal_fuzz::pick(NAMES, data) {
         skillseal_fuzz::scan_one(name, bytes);
     }

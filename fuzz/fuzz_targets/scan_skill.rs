@@ -10,7 +10,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: skillseal_fuzz::init(), |data: &[u8]| {
     let files = skillseal_fuzz::skill_files(data);
     skillseal_fuzz::scan_skill(&files);
 });
