@@ -374,8 +374,10 @@ fn complete(path: &str, bytes: &[u8]) -> FileOutcome {
 /// every path known, the root `SKILL.md` declared first, every file
 /// scanned, the findings assessed.
 fn scan_skill(files: &[(&str, &[u8])]) -> skillseal_engine::Assessment {
-    let mut ctx = SkillContext::default();
-    ctx.files = files.iter().map(|(rel, _)| rel.to_string()).collect();
+    let mut ctx = SkillContext {
+        files: files.iter().map(|(rel, _)| rel.to_string()).collect(),
+        ..Default::default()
+    };
     if let Some((_, bytes)) = files
         .iter()
         .find(|(rel, _)| skillseal_engine::is_skill_manifest(rel))
