@@ -102,7 +102,8 @@ tseed() { # tseed TARGET NAME INDEX, content on stdin
 }
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
-# The two manifests that hung `skillseal scan` (issue 15).
+# The two manifests reported to hang `skillseal scan` (issue 15); before the
+# fix only the first (an empty key segment) hung the targets.
 printf '{"exports": {".": "./index.js"}}\n' >"$d/pkg-exports-dot"
 cat >"$d/pyproject-tables" <<'EOF'
 [build-system]
