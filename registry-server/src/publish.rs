@@ -355,7 +355,7 @@ pub async fn publish(
     };
     phases.push(("signature", started.elapsed()));
     // 7. The registry's own scan.
-    let (report, incomplete) = scan.await.map_err(internal)?.map_err(internal)?;
+    let (report, incomplete) = scan.await.map_err(internal)?;
     let report_json = serde_json::to_vec_pretty(&report).map_err(internal)?;
     let blobs = reg.blobs.clone();
     let report_digest = tokio::task::spawn_blocking(move || blobs.put(&report_json))

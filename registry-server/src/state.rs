@@ -108,43 +108,32 @@ impl Registry {
         )
     }
 
-    /// Scans a package with the registry's rules and policy; the package is
-    /// staged under its own name in a private temporary directory. Blocking
-    /// (the engine runs on rayon's threads): call it off the async workers.
+    /// Scans a package with the registry's rules and policy, in memory
+    /// (reported as `NAME-VERSION.skill.tgz`). Blocking (the engine runs on
+    /// rayon's threads): call it off the async workers.
     pub fn scan_blocking(
         &self,
         name: &str,
         version: &str,
         bytes: &[u8],
-    ) -> anyhow::Result<(skillseal_model::ScanReport, Vec<String>)> {
-        let dir = self
-            .config
-            .data
-            .join("blobs")
-            .join("tmp")
-            .join(format!("scan-{}", crate::tokens::generate().0));
-        std::fs::create_dir_all(&dir)?;
-        let file = dir.join(format!("{name}-{version}.skill.tgz"));
-        let result = std::fs::write(&file, bytes).map(|()| {
-            // Each file gets the configured CPU time, and the whole scan the
-            // same time on the clock: a publish never holds a worker longer.
-            let budget = self.config.file_timeout;
-            let limits = skillseal_discover::Limits {
-                budget: skillseal_engine::Budget {
-                    cpu: budget,
-                    until: Some(std::time::Instant::now() + budget),
-                },
-                ..skillseal_discover::Limits::default()
-            };
-            let outcome = skillseal_discover::scan_with(
-                &self.engine,
-                std::slice::from_ref(&file),
-                &limits,
-                &self.judge,
-            );
-            (outcome.report, outcome.incomplete)
-        });
-        let _ = std::fs::remove_dir_all(&dir);
-        Ok(result?)
+    ) -> (skillseal_model::ScanReport, Vec<String>) {
+        // Each file gets the configured CPU time, and the whole scan the
+        // same time on the clock: a publish never holds a worker longer.
+        let budget = self.config.file_timeout;
+        let limits = skillseal_discover::Limits {
+            budget: skillseal_engine::Budget {
+                cpu: budget,
+                until: Some(std::time::Instant::now() + budget),
+            },
+            ..skillseal_discover::Limits::default()
+        };
+        let outcome = skillseal_discover::scan_archive_bytes(
+            &self.engine,
+            &format!("{name}-{version}.skill.tgz"),
+            bytes,
+            &limits,
+            &self.judge,
+        );
+        (outcome.report, outcome.incomplete)
     }
 }

@@ -1384,3 +1384,27 @@ async fn offline_commands_refuse_a_folder_with_no_registry_and_old_scan_folders_
     assert!(!stale.exists());
     assert!(young.exists());
 }
+
+/// The server scans a package in memory: its report names the package,
+/// not a folder of the server's, and nothing is staged on disk.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_publish_scan_runs_in_memory() {
+    let env = fresh(None).await;
+    let s = signed("benign/weather-forecast", "2.1.0", &key());
+    let (status, v) = publish_as_admin(&env, &s, "2.1.0", true).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let (status, report) = call("GET", "/api/v1/skills/weather-forecast/2.1.0/report")
+        .send(&env.reg)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        report["skills"][0]["path"],
+        "weather-forecast-2.1.0.skill.tgz"
+    );
+    let data = env._dir.path().display().to_string();
+    assert!(!report.to_string().contains(&data), "{report}");
+    let staged = std::fs::read_dir(env._dir.path().join("blobs/tmp"))
+        .unwrap()
+        .count();
+    assert_eq!(staged, 0);
+}

@@ -42,22 +42,34 @@ pub(crate) fn list(path: &Path, size: u64, limits: &Limits) -> Listing {
             return out;
         }
     };
+    list_bytes(&shown, &bytes, limits)
+}
+
+/// The entries of an archive held in memory, reported as `shown`.
+pub(crate) fn list_bytes(shown: &str, bytes: &[u8], limits: &Limits) -> Listing {
+    let mut out = Listing::default();
+    if bytes.len() as u64 > limits.max_archive_size {
+        out.errors.push(ScanError {
+            path: shown.to_string(),
+            message: format!(
+                "archive is {} bytes, over the limit of {} bytes",
+                bytes.len(),
+                limits.max_archive_size
+            ),
+        });
+        return out;
+    }
     let result = if bytes.starts_with(b"PK") {
-        read_zip(&bytes, limits, &mut out)
+        read_zip(bytes, limits, &mut out)
     } else if bytes.starts_with(&[0x1f, 0x8b]) {
-        let gz = flate2::read::GzDecoder::new(Cursor::new(&bytes[..]));
+        let gz = flate2::read::GzDecoder::new(Cursor::new(bytes));
         read_tar(gz, bytes.len() as u64, limits, &mut out)
     } else {
-        read_tar(
-            Cursor::new(&bytes[..]),
-            bytes.len() as u64,
-            limits,
-            &mut out,
-        )
+        read_tar(Cursor::new(bytes), bytes.len() as u64, limits, &mut out)
     };
     if let Err(message) = result {
         out.errors.push(ScanError {
-            path: shown,
+            path: shown.to_string(),
             message,
         });
     }

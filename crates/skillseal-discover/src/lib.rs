@@ -207,7 +207,34 @@ pub fn scan_with(
             && !archive::sniff(input);
         skills.extend(group(&shown, listing.entries, listing.flags, single_file));
     }
+    scan_skills(engine, skills, errors, limits, judge)
+}
 
+/// Scan an archive (`.zip`, `.tar.gz`, a skillseal package) held in
+/// memory, as [`scan_with`] scans an archive file: nothing is written to
+/// disk. `name` is how the archive is reported (skill paths and errors
+/// start with it).
+pub fn scan_archive_bytes(
+    engine: &Engine,
+    name: &str,
+    bytes: &[u8],
+    limits: &Limits,
+    judge: &Judge,
+) -> ScanOutcome {
+    let listing = archive::list_bytes(name, bytes, limits);
+    let errors = listing.errors;
+    let skills = group(name, listing.entries, listing.flags, false);
+    scan_skills(engine, skills, errors, limits, judge)
+}
+
+/// Scan grouped skills: the manifests first, then every file.
+fn scan_skills(
+    engine: &Engine,
+    mut skills: Vec<Skill>,
+    mut errors: Vec<ScanError>,
+    limits: &Limits,
+    judge: &Judge,
+) -> ScanOutcome {
     // What each skill declares in its manifest, for the rules that compare
     // code with it: the manifest is read (and parsed) once more up front.
     skills.par_iter_mut().for_each(|skill| {
