@@ -40,6 +40,10 @@ pub struct Policy {
     /// Per-rule severity overrides: `NET001 = "info"`.
     #[serde(default)]
     pub severity: BTreeMap<String, Severity>,
+    /// Where each value first appears in the `[policy]` table of the text
+    /// it was read from (1-based line and column), for error messages.
+    #[serde(skip)]
+    positions: BTreeMap<String, (usize, usize)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,13 +55,27 @@ impl Policy {
     /// The `[policy]` table of a TOML file (`skillseal.toml` or a policy
     /// file); `Ok(None)` when it has none. Errors carry line and column.
     pub fn from_toml(text: &str) -> Result<Option<Policy>, String> {
-        toml::from_str::<PolicyFile>(text)
+        let mut policy = toml::from_str::<PolicyFile>(text)
             .map(|f| f.policy)
-            .map_err(|e| e.to_string().trim_end().to_string())
+            .map_err(|e| e.to_string().trim_end().to_string())?;
+        if let Some(p) = &mut policy {
+            p.positions = positions(text, p);
+        }
+        Ok(policy)
     }
 
-    /// Check the policy against the rules it names.
+    /// Check the policy against the rules it names. An error starts with
+    /// `line L, column C:` when the policy was read from text.
     pub fn validate(&self, rules: &[Rule]) -> Result<(), String> {
+        self.problem(rules)
+            .map_err(|(value, message)| match self.positions.get(&value) {
+                Some((line, column)) => format!("line {line}, column {column}: {message}"),
+                None => message,
+            })
+    }
+
+    /// The first value the rules do not know, and what is wrong with it.
+    fn problem(&self, rules: &[Rule]) -> Result<(), (String, String)> {
         let ids: BTreeSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
         let caps: BTreeSet<&str> = rules
             .iter()
@@ -65,8 +83,11 @@ impl Policy {
             .collect();
         for id in self.disable.iter().chain(self.severity.keys()) {
             if !ids.contains(id.as_str()) {
-                return Err(format!(
-                    "policy names rule `{id}`, which does not exist (see `skillseal rules`)"
+                return Err((
+                    id.clone(),
+                    format!(
+                        "policy names rule `{id}`, which does not exist (see `skillseal rules`)"
+                    ),
                 ));
             }
         }
@@ -77,17 +98,23 @@ impl Policy {
         {
             if !caps.contains(c.as_str()) {
                 let known: Vec<&str> = caps.iter().copied().collect();
-                return Err(format!(
-                    "policy names capability `{c}`; known capabilities: {}",
-                    known.join(", ")
+                return Err((
+                    c.clone(),
+                    format!(
+                        "policy names capability `{c}`; known capabilities: {}",
+                        known.join(", ")
+                    ),
                 ));
             }
         }
         for h in &self.allow_hosts {
             let bare = h.strip_prefix("*.").unwrap_or(h);
             if bare.is_empty() || bare.contains(['/', ':', '*', ' ']) {
-                return Err(format!(
-                    "policy allow-hosts: `{h}` is not a host name (write `api.example.com` or `*.example.com`)"
+                return Err((
+                    h.clone(),
+                    format!(
+                        "policy allow-hosts: `{h}` is not a host name (write `api.example.com` or `*.example.com`)"
+                    ),
                 ));
             }
         }
@@ -104,6 +131,51 @@ impl Policy {
             }
         })
     }
+}
+
+/// Where each of the policy's values first appears in `text`, inside its
+/// `[policy]` table (from its header to the next table header): a quoted
+/// string `"value"`/`'value'`, or a key at the start of a line (`NET001 =`).
+fn positions(text: &str, policy: &Policy) -> BTreeMap<String, (usize, usize)> {
+    let Some(header) = text
+        .match_indices("[policy")
+        .map(|(i, _)| i)
+        .find(|&i| i == 0 || text[..i].ends_with('\n'))
+    else {
+        return BTreeMap::new();
+    };
+    let values = policy
+        .allow_capabilities
+        .iter()
+        .chain(&policy.deny_capabilities)
+        .chain(&policy.allow_hosts)
+        .chain(&policy.disable)
+        .chain(policy.severity.keys());
+    let mut out = BTreeMap::new();
+    for value in values {
+        let quoted = [format!("\"{value}\""), format!("'{value}'")];
+        let found = quoted
+            .iter()
+            .filter_map(|q| text[header..].find(q.as_str()).map(|i| header + i))
+            .min()
+            .or_else(|| {
+                // A bare key: at the start of a line, then `=`.
+                text[header..]
+                    .match_indices(value.as_str())
+                    .map(|(i, _)| header + i)
+                    .find(|&i| {
+                        let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+                        text[line_start..i].trim().is_empty()
+                            && text[i + value.len()..].trim_start().starts_with('=')
+                    })
+            });
+        if let Some(at) = found {
+            let line = text[..at].matches('\n').count() + 1;
+            let column = text[..at].rfind('\n').map_or(at, |n| at - n - 1) + 1;
+            out.entry(value.clone()).or_insert((line, column));
+        }
+    }
+    out
 }
 
 /// Findings accepted earlier: a JSON report (`skillseal scan -f json`).
@@ -387,6 +459,38 @@ mod tests {
         assert_eq!(
             Policy::from_toml("[registry]\nurl = \"x\"\n").unwrap(),
             None
+        );
+    }
+
+    #[test]
+    fn unknown_rules_capabilities_and_hosts_are_errors_with_positions() {
+        let set = skillseal_rules::RuleSet::builtin().unwrap();
+        let check = |text: &str| {
+            Policy::from_toml(text)
+                .unwrap()
+                .unwrap()
+                .validate(set.rules())
+                .unwrap_err()
+        };
+        let e = check("[registry]\nurl = \"x\"\n\n[policy]\ndisable = [\"NET001\", \"NOPE999\"]\n");
+        assert!(e.starts_with("line 5, column 22: "), "{e}");
+        assert!(e.contains("`NOPE999`"), "{e}");
+        let e = check("[policy]\nallow-capabilities = ['network', 'netwerk']\n");
+        assert!(e.starts_with("line 2, column 34: "), "{e}");
+        let e = check("[policy]\n[policy.severity]\nNOPE999 = \"info\"\n");
+        assert!(e.starts_with("line 3, column 1: "), "{e}");
+        let e = check("[policy]\nallow-hosts = [\"https://x.example\"]\n");
+        assert!(e.starts_with("line 2, column 16: "), "{e}");
+        // Built, not read: no position to give.
+        let built = Policy {
+            disable: vec!["NOPE999".into()],
+            ..Policy::default()
+        };
+        assert!(
+            built
+                .validate(set.rules())
+                .unwrap_err()
+                .starts_with("policy names rule")
         );
     }
 }
