@@ -98,13 +98,13 @@ impl Lockfile {
         for entry in raw.skill {
             let at = entry.span().start;
             let s = entry.into_inner();
-            let problem = if !skillseal_package::valid_name(&s.name) {
+            let problem = if !skillseal_model::valid_name(&s.name) {
                 Some(format!("`{}` is not a valid skill name", s.name))
             } else if semver::Version::parse(&s.version).is_err() {
                 Some(format!("`{}` is not an exact version", s.version))
-            } else if !skillseal_package::valid_digest(&s.digest) {
+            } else if !skillseal_model::valid_digest(&s.digest) {
                 Some(format!("`{}` is not a sha256: digest", s.digest))
-            } else if !skillseal_package::valid_digest(&s.bundle_digest) {
+            } else if !skillseal_model::valid_digest(&s.bundle_digest) {
                 Some(format!("`{}` is not a sha256: digest", s.bundle_digest))
             } else if skills.contains_key(&s.name) {
                 Some(format!("`{}` is locked twice", s.name))
@@ -147,12 +147,12 @@ impl FileDiff {
 /// Compares the files found on disk with those the package lists (path,
 /// size, SHA-256, executable bit). Paths come out sorted.
 pub fn diff_files(
-    expected: &[skillseal_package::FileEntry],
-    found: &[skillseal_package::FileEntry],
+    expected: &[skillseal_model::FileEntry],
+    found: &[skillseal_model::FileEntry],
 ) -> FileDiff {
-    let want: BTreeMap<&str, &skillseal_package::FileEntry> =
+    let want: BTreeMap<&str, &skillseal_model::FileEntry> =
         expected.iter().map(|f| (f.path.as_str(), f)).collect();
-    let have: BTreeMap<&str, &skillseal_package::FileEntry> =
+    let have: BTreeMap<&str, &skillseal_model::FileEntry> =
         found.iter().map(|f| (f.path.as_str(), f)).collect();
     let mut diff = FileDiff::default();
     for (path, w) in &want {
@@ -234,7 +234,7 @@ mod tests {
 
     #[test]
     fn file_differences() {
-        let f = |path: &str, sha: &str| skillseal_package::FileEntry {
+        let f = |path: &str, sha: &str| skillseal_model::FileEntry {
             path: path.into(),
             size: 1,
             sha256: sha.into(),

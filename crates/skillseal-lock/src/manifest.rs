@@ -175,7 +175,7 @@ impl Manifest {
         }
         let mut skills = BTreeMap::new();
         for (name, req) in raw.skills {
-            if !skillseal_package::valid_name(name.get_ref()) {
+            if !skillseal_model::valid_name(name.get_ref()) {
                 return Err(ParseError::at(
                     text,
                     name.span().start,
@@ -207,7 +207,7 @@ impl Manifest {
                 t.skills.is_empty()
                     || t.skills
                         .iter()
-                        .any(|g| skillseal_package::glob_matches(g, name))
+                        .any(|g| skillseal_model::glob_matches(g, name))
             })
             .map(|t| &t.signer)
     }

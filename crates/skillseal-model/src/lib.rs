@@ -6,11 +6,13 @@
 
 mod capability;
 mod category;
+mod names;
 mod report;
 mod severity;
 
 pub use capability::{Capability, FileKind, Role};
 pub use category::{Category, CategoryKind};
+pub use names::{FileEntry, glob_matches, valid_digest, valid_name};
 pub use report::{
     FileStats, Finding, JSON_CONTRACT_VERSION, Reason, ScanError, ScanReport, ScannerInfo,
     SkillReport, SuppressedBy, Suppression, Verdict,

@@ -67,16 +67,9 @@ pub struct PackOptions {
     pub limits: Limits,
 }
 
-/// One file of a package.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileEntry {
-    /// Relative to the skill's root, `/`-separated.
-    pub path: String,
-    pub size: u64,
-    /// Lower-case hex.
-    pub sha256: String,
-    pub executable: bool,
-}
+/// Names and entries shared with the lockfile and the registry, defined
+/// once in `skillseal-model`.
+pub use skillseal_model::{FileEntry, glob_matches, valid_digest, valid_name};
 
 /// The per-file manifest stored in every package.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -214,47 +207,6 @@ pub fn pack(dir: &Path, opts: &PackOptions) -> Result<Package, PackError> {
         bytes,
         digest,
     })
-}
-
-/// A skill name as registries and lockfiles accept it.
-pub fn valid_name(name: &str) -> bool {
-    let b = name.as_bytes();
-    !b.is_empty()
-        && b.len() <= 64
-        && b[0].is_ascii_alphanumeric()
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"-_.".contains(c))
-}
-
-/// `sha256:` and 64 lower-case hex digits: how packages, bundles and
-/// reports are named.
-pub fn valid_digest(digest: &str) -> bool {
-    digest.strip_prefix("sha256:").is_some_and(|h| {
-        h.len() == 64
-            && h.bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    })
-}
-
-/// A skill-name glob (tokens' scopes, trusted signers): `*` matches any
-/// run of characters; everything else matches itself.
-pub fn glob_matches(glob: &str, name: &str) -> bool {
-    let parts: Vec<&str> = glob.split('*').collect();
-    if parts.len() == 1 {
-        return glob == name;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last) {
-        return false;
-    }
-    let mut rest = &name[first.len()..name.len() - last.len()];
-    for middle in &parts[1..parts.len() - 1] {
-        match rest.find(middle) {
-            Some(at) => rest = &rest[at + middle.len()..],
-            None => return false,
-        }
-    }
-    true
 }
 
 /// An exact semver version (`1.2.3`, `1.0.0-rc.1`), not a requirement.
