@@ -281,7 +281,7 @@ pub fn registry(flag: Option<&str>) -> Result<Registry> {
     if let Some(url) = flag {
         return Registry::new(url, Named::Flag);
     }
-    if let Some(path) = crate::find_project_file()? {
+    if let Some(path) = crate::config::find_project_file()? {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let manifest = skillseal_lock::Manifest::parse(&text)

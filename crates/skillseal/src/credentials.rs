@@ -1,4 +1,5 @@
-//! The credentials file, `skillseal login` and `skillseal logout`.
+//! The credentials file, written by `skillseal login` and `skillseal logout`
+//! ([`crate::commands::login`]).
 //!
 //! `$SKILLSEAL_CREDENTIALS`, else `~/.config/skillseal/credentials.toml`,
 //! readable by its owner alone (mode 0600, else refused), holds one token
@@ -20,15 +21,13 @@
 //! `logout`, which keep the rest of it (comments included).
 
 use std::collections::BTreeMap;
-use std::io::{BufRead as _, IsTerminal as _, Read as _, Write};
 use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
-use crate::client::{self, Named, Registry, Token};
-use crate::exit::ExitCode;
+use crate::client::{self, Token};
 
 /// `$SKILLSEAL_CREDENTIALS`, else `~/.config/skillseal/credentials.toml`.
 pub fn path() -> Result<PathBuf> {
@@ -185,7 +184,12 @@ fn remove_entries(table: &mut toml_edit::Table, origin: &str) -> bool {
 
 /// `text` with `token` stored for `origin` (replacing any entry for it and
 /// the unbound top-level `token`); whether that top-level token was there.
-fn with_token(text: &str, origin: &str, token: &str, shown: &Path) -> Result<(String, bool)> {
+pub(crate) fn with_token(
+    text: &str,
+    origin: &str,
+    token: &str,
+    shown: &Path,
+) -> Result<(String, bool)> {
     let mut doc = parse_document(text, shown)?;
     let legacy = doc.remove("token").is_some();
     let table = registries(&mut doc, shown)?;
@@ -197,7 +201,7 @@ fn with_token(text: &str, origin: &str, token: &str, shown: &Path) -> Result<(St
 }
 
 /// `text` without the entry for `origin`; whether there was one.
-fn without_token(text: &str, origin: &str, shown: &Path) -> Result<(String, bool)> {
+pub(crate) fn without_token(text: &str, origin: &str, shown: &Path) -> Result<(String, bool)> {
     let mut doc = parse_document(text, shown)?;
     let removed = match doc.get_mut("registries") {
         None => false,
@@ -216,7 +220,7 @@ fn without_token(text: &str, origin: &str, shown: &Path) -> Result<(String, bool
 
 /// Replaces the file with `text`: created 0600 (its folder 0700 when
 /// made), synced, renamed into place, the folder synced.
-fn store(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn store(path: &Path, text: &str) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -226,7 +230,7 @@ fn store(path: &Path, text: &str) -> Result<()> {
         .mode(0o700)
         .create(dir)
         .with_context(|| format!("cannot create {}", dir.display()))?;
-    crate::write_atomically_with_mode(path, text.as_bytes(), 0o600)
+    crate::output::write_atomically_with_mode(path, text.as_bytes(), 0o600)
         .with_context(|| format!("cannot write {}", path.display()))?;
     std::fs::File::open(dir)
         .and_then(|d| d.sync_all())
@@ -234,7 +238,7 @@ fn store(path: &Path, text: &str) -> Result<()> {
 }
 
 /// The file's text, or empty when there is none.
-fn read_existing(path: &Path) -> Result<zeroize::Zeroizing<String>> {
+pub(crate) fn read_existing(path: &Path) -> Result<zeroize::Zeroizing<String>> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(zeroize::Zeroizing::new(text)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -242,126 +246,6 @@ fn read_existing(path: &Path) -> Result<zeroize::Zeroizing<String>> {
         }
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
-}
-
-#[derive(clap::Args, Debug)]
-pub struct LoginArgs {
-    /// The registry the token is for: it will be sent to this origin
-    /// (scheme://host[:port]) and no other. Required: a project's
-    /// skillseal.toml never chooses where a token goes.
-    #[arg(long, value_name = "URL")]
-    registry: String,
-    /// Store the token without asking the registry whether it accepts it.
-    #[arg(long)]
-    no_verify: bool,
-}
-
-#[derive(clap::Args, Debug)]
-pub struct LogoutArgs {
-    /// The registry whose stored token to remove.
-    #[arg(long, value_name = "URL")]
-    registry: String,
-}
-
-/// The token: from standard input when it is not a terminal (one line),
-/// else asked for without echo. Never an argument: it would show in `ps`.
-fn read_token(origin: &str) -> Result<Token> {
-    let text = if std::io::stdin().is_terminal() {
-        zeroize::Zeroizing::new(
-            rpassword::prompt_password(format!("Token for {origin} (input hidden): "))
-                .context("cannot read the token")?,
-        )
-    } else {
-        let mut line = zeroize::Zeroizing::new(String::new());
-        std::io::stdin()
-            .lock()
-            .take(4096)
-            .read_line(&mut line)
-            .context("cannot read the token from standard input")?;
-        line
-    };
-    let token = text.trim();
-    if token.is_empty() {
-        bail!(
-            "no token: pipe it to standard input or run in a terminal to be asked \
-             (it is never taken from an argument)"
-        );
-    }
-    if !client::looks_like_token(token) {
-        bail!("that is not a skillseal token (`skillseal_` and 43 more characters)");
-    }
-    Ok(Token::new(token.to_string()))
-}
-
-/// `skillseal login --registry URL`: read a token, check the registry
-/// accepts it, store it for that origin.
-pub fn login(args: LoginArgs, out: &mut impl Write, err: &mut impl Write) -> Result<ExitCode> {
-    let registry = Registry::new(&args.registry, Named::Flag)?;
-    // Before asking for anything: a token for this registry could never
-    // be sent.
-    registry.may_carry_token()?;
-    let token = read_token(&registry.origin)?;
-    if !args.no_verify {
-        let client = client::Client::new(&registry, Some(Token::new(token.expose().into())))?;
-        if let Err(e) = client.check_token() {
-            return match e.downcast_ref::<client::Refused>() {
-                Some(refused) => {
-                    writeln!(
-                        err,
-                        "error: the registry at {} refused the token: {refused}; nothing stored",
-                        registry.origin
-                    )?;
-                    Ok(ExitCode::Findings)
-                }
-                None => Err(e.context("cannot check the token (--no-verify stores it unchecked)")),
-            };
-        }
-    }
-    let path = path()?;
-    let text = read_existing(&path)?;
-    let (text, legacy) = with_token(&text, &registry.origin, token.expose(), &path)?;
-    store(&path, &zeroize::Zeroizing::new(text))?;
-    if legacy {
-        writeln!(
-            err,
-            "note: removed the top-level `token` from {}: it was bound to no registry",
-            path.display()
-        )?;
-    }
-    writeln!(
-        out,
-        "stored the token for {} in {}",
-        registry.origin,
-        path.display()
-    )?;
-    Ok(ExitCode::Clean)
-}
-
-/// `skillseal logout --registry URL`: remove the stored token for that
-/// origin; nothing to remove is not an error.
-pub fn logout(args: LogoutArgs, out: &mut impl Write, err: &mut impl Write) -> Result<ExitCode> {
-    let origin = client::origin(&args.registry)?;
-    let path = path()?;
-    let text = read_existing(&path)?;
-    let (text, removed) = without_token(&text, &origin, &path)?;
-    if removed {
-        store(&path, &zeroize::Zeroizing::new(text))?;
-        writeln!(
-            out,
-            "removed the token for {origin} from {}",
-            path.display()
-        )?;
-    } else {
-        writeln!(out, "no token stored for {origin} in {}", path.display())?;
-    }
-    if std::env::var_os(client::TOKEN_VAR).is_some_and(|v| !v.is_empty()) {
-        writeln!(
-            err,
-            "note: {} is still set in this environment",
-            client::TOKEN_VAR
-        )?;
-    }
-    Ok(ExitCode::Clean)
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ use skillseal_lock::{LockedSkill, Lockfile, Manifest, Mismatch, Signer, TrustedS
 use skillseal_model::{Finding, SkillReport, Verdict};
 
 use crate::client::{Client, Named, Pin, Registry};
+use crate::commands::project::{AddArgs, InstallArgs, UpdateArgs, VerifyArgs};
 use crate::exit::ExitCode;
 
 /// A check that failed on the content itself (digest, signature, signer,
@@ -55,7 +56,7 @@ struct Project {
 
 impl Project {
     fn load() -> Result<Project> {
-        let manifest_path = crate::find_project_file()?.context(
+        let manifest_path = crate::config::find_project_file()?.context(
             "no skillseal.toml in this folder or a parent: create one with a [registry] url \
              and the [[trust]] signers (see the README)",
         )?;
@@ -108,7 +109,7 @@ impl Project {
 
     fn save_lock(&self, lock: &Lockfile) -> Result<()> {
         let path = self.root.join(LOCK_FILE);
-        crate::write_atomically(&path, lock.to_toml().as_bytes())
+        crate::output::write_atomically(&path, lock.to_toml().as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))
     }
 
@@ -123,7 +124,7 @@ impl Project {
             doc["skills"] = toml_edit::table();
         }
         doc["skills"][name] = toml_edit::value(requirement);
-        crate::write_atomically(&self.manifest_path, doc.to_string().as_bytes())
+        crate::output::write_atomically(&self.manifest_path, doc.to_string().as_bytes())
             .with_context(|| format!("cannot write {}", self.manifest_path.display()))
     }
 }
@@ -165,7 +166,7 @@ impl Cache {
         let path = self.path(&digest).expect("a computed digest is valid");
         std::fs::create_dir_all(&self.dir)
             .with_context(|| format!("cannot create {}", self.dir.display()))?;
-        crate::write_atomically(&path, bytes)
+        crate::output::write_atomically(&path, bytes)
             .with_context(|| format!("cannot write {}", path.display()))
     }
 }
@@ -201,7 +202,7 @@ impl<'p> Checker<'p> {
         offline: bool,
         err: &mut dyn Write,
     ) -> Result<Checker<'p>> {
-        let set = crate::load_rules(None)?;
+        let set = crate::config::load_rules(None)?;
         let policy = Policy::from_toml(&project.manifest_text)
             .map_err(|e| anyhow::anyhow!("{}: {e}", project.manifest_path.display()))?
             .unwrap_or_default();
@@ -611,18 +612,6 @@ fn install_staged(dir: &Path, skills: &[&Checked], remove: &[String]) -> Result<
     Ok(())
 }
 
-#[derive(clap::Args, Debug)]
-pub struct AddArgs {
-    /// `NAME` or `NAME@REQUIREMENT` (`weather-forecast@^2.1`).
-    spec: String,
-    /// Install without asking.
-    #[arg(long, short = 'y')]
-    yes: bool,
-    /// The registry [default: `[registry] url` of skillseal.toml].
-    #[arg(long, value_name = "URL")]
-    registry: Option<String>,
-}
-
 pub fn add(args: AddArgs, out: &mut impl Write, err: &mut impl Write) -> Result<ExitCode> {
     let (name, requirement) = parse_spec(&args.spec)?;
     let project = Project::load()?;
@@ -649,20 +638,6 @@ pub fn add(args: AddArgs, out: &mut impl Write, err: &mut impl Write) -> Result<
         pin.version, project.manifest.install_dir
     )?;
     Ok(ExitCode::Clean)
-}
-
-#[derive(clap::Args, Debug)]
-pub struct InstallArgs {
-    /// Fail, showing the difference, when skillseal.toml and skillseal.lock
-    /// disagree, instead of resolving.
-    #[arg(long)]
-    locked: bool,
-    /// Use only the local cache; never ask the registry.
-    #[arg(long)]
-    offline: bool,
-    /// The registry [default: `[registry] url` of skillseal.toml].
-    #[arg(long, value_name = "URL")]
-    registry: Option<String>,
 }
 
 pub fn install(args: InstallArgs, out: &mut impl Write, err: &mut impl Write) -> Result<ExitCode> {
@@ -811,13 +786,6 @@ fn pending(name: &str, pin: &Pin) -> LockedSkill {
     }
 }
 
-#[derive(clap::Args, Debug)]
-pub struct VerifyArgs {
-    /// Use only the local cache for the packages' file lists.
-    #[arg(long)]
-    offline: bool,
-}
-
 /// The files under `dir`, as package entries; a symbolic link or special
 /// file is listed with a marker so it never matches.
 fn files_on_disk(dir: &Path) -> Result<Vec<skillseal_package::FileEntry>> {
@@ -951,21 +919,6 @@ pub fn verify(args: VerifyArgs, out: &mut impl Write, err: &mut impl Write) -> R
         }
     )?;
     Ok(ExitCode::Clean)
-}
-
-#[derive(clap::Args, Debug)]
-pub struct UpdateArgs {
-    /// Only this skill [default: every skill in skillseal.toml].
-    name: Option<String>,
-    /// Update without asking.
-    #[arg(long, short = 'y')]
-    yes: bool,
-    /// Accept a version signed by a different signer than the locked one.
-    #[arg(long)]
-    allow_signer_change: bool,
-    /// The registry [default: `[registry] url` of skillseal.toml].
-    #[arg(long, value_name = "URL")]
-    registry: Option<String>,
 }
 
 pub fn update(args: UpdateArgs, out: &mut impl Write, err: &mut impl Write) -> Result<ExitCode> {

@@ -42,7 +42,7 @@ pub struct PublishArgs {
     registry: Option<String>,
 }
 
-pub fn publish(
+pub fn run(
     args: PublishArgs,
     out: &mut impl std::io::Write,
     err: &mut impl std::io::Write,
@@ -64,7 +64,7 @@ pub fn publish(
         (Some(key), None) => {
             let pem =
                 std::fs::read(key).with_context(|| format!("cannot read {}", key.display()))?;
-            let password = crate::signing::password(false)?;
+            let password = crate::commands::signing::password(false)?;
             let key = skillseal_sign::SigningKey::from_encrypted_pem(&pem, &password)
                 .with_context(|| format!("cannot use the key {}", key.display()))?;
             let bundle = skillseal_sign::sign(&package, &key)?.to_json();

@@ -122,7 +122,7 @@ pub(crate) fn password(confirm: bool) -> Result<Password> {
 
 /// Creates `path` with mode 0600 (atomically, never readable by others).
 fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    crate::write_atomically_with_mode(path, bytes, 0o600)
+    crate::output::write_atomically_with_mode(path, bytes, 0o600)
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
@@ -179,7 +179,7 @@ pub fn sign(args: SignArgs, out: &mut impl std::io::Write) -> Result<ExitCode> {
     )
     .context("the new signature does not verify")?;
     let path = args.bundle.unwrap_or_else(|| default_bundle(&args.file));
-    crate::write_atomically(&path, bundle.to_json().as_bytes())
+    crate::output::write_atomically(&path, bundle.to_json().as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
     writeln!(
         out,
