@@ -426,3 +426,51 @@ fn a_file_over_its_budget_is_not_fully_scanned_and_exits_2() {
         assert!(stderr(&out).contains("--file-timeout"), "{bad}");
     }
 }
+
+/// `-o` on a pipe (or a device: `/dev/null`, `/dev/stdout`) writes to it;
+/// the atomic rename used for regular files would replace it with a file.
+#[test]
+fn output_to_a_pipe_writes_through_it_and_leaves_it_a_pipe() {
+    use std::io::Read as _;
+    use std::os::unix::fs::FileTypeExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("report.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Read in the background; a detached reader left blocked (if the pipe
+    // were replaced) ends with the test process.
+    let path = fifo.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Ok(mut f) = std::fs::File::open(&path) {
+            let _ = f.read_to_string(&mut text);
+        }
+        let _ = tx.send(text);
+    });
+    let skill = temp_skill(&[("s/SKILL.md", "---\nname: s\n---\n# S\n")]);
+    let out = skillseal(&[
+        "scan",
+        "--format",
+        "json",
+        "-o",
+        fifo.to_str().unwrap(),
+        skill.path().join("s").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo(),
+        "the pipe was replaced by a file"
+    );
+    let text = rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the report came through the pipe");
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(report["skills"][0]["name"], "s");
+}

@@ -38,6 +38,13 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// briefly.
 pub fn write_atomically_with_mode(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt as _;
+    // A device, pipe or socket (`-o /dev/null`, `-o /dev/stdout`, a FIFO)
+    // is written to, never replaced: renaming over it would put a regular
+    // file in its place (as root, even `/dev/null`).
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+        return f.write_all(bytes);
+    }
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
