@@ -126,16 +126,7 @@ pub fn skill_files(data: &[u8]) -> Vec<(String, &[u8])> {
 /// front, the root `SKILL.md` declared first, every file scanned, the
 /// findings assessed together.
 pub fn scan_skill(files: &[(String, &[u8])]) -> Assessment {
-    let mut ctx = SkillContext {
-        files: files.iter().map(|(rel, _)| rel.clone()).collect(),
-        ..Default::default()
-    };
-    if let Some((_, bytes)) = files
-        .iter()
-        .find(|(rel, _)| skillseal_engine::is_skill_manifest(rel))
-    {
-        ctx.declare(&String::from_utf8_lossy(bytes));
-    }
+    let ctx = SkillContext::of_files(files);
     let mut findings = Vec::new();
     for (rel, bytes) in files {
         let out = engine().scan_file(rel, bytes, &ctx);

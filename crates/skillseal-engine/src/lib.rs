@@ -47,6 +47,25 @@ pub struct Declared {
 }
 
 impl SkillContext {
+    /// The context of a skill held in memory, as discovery builds it:
+    /// every path known, and what its `SKILL.md` declares.
+    pub fn of_files<S: AsRef<str>>(files: &[(S, &[u8])]) -> SkillContext {
+        let mut ctx = SkillContext {
+            files: files
+                .iter()
+                .map(|(rel, _)| rel.as_ref().to_string())
+                .collect(),
+            ..SkillContext::default()
+        };
+        if let Some((_, bytes)) = files
+            .iter()
+            .find(|(rel, _)| is_skill_manifest(rel.as_ref()))
+        {
+            ctx.declare(&String::from_utf8_lossy(bytes));
+        }
+        ctx
+    }
+
     /// Take the declarations from the text of the skill's `SKILL.md`.
     pub fn declare(&mut self, skill_md: &str) {
         self.declared = lang::manifest::split_front_matter(skill_md).and_then(|fm| {

@@ -374,16 +374,7 @@ fn complete(path: &str, bytes: &[u8]) -> FileOutcome {
 /// every path known, the root `SKILL.md` declared first, every file
 /// scanned, the findings assessed.
 fn scan_skill(files: &[(&str, &[u8])]) -> skillseal_engine::Assessment {
-    let mut ctx = SkillContext {
-        files: files.iter().map(|(rel, _)| rel.to_string()).collect(),
-        ..Default::default()
-    };
-    if let Some((_, bytes)) = files
-        .iter()
-        .find(|(rel, _)| skillseal_engine::is_skill_manifest(rel))
-    {
-        ctx.declare(&String::from_utf8_lossy(bytes));
-    }
+    let ctx = SkillContext::of_files(files);
     let mut findings = Vec::new();
     for (rel, bytes) in files {
         let out = engine().scan_file(rel, bytes, &ctx);
