@@ -8,17 +8,16 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest as _, Sha256};
-
 #[derive(Clone, Debug)]
 pub struct BlobStore {
     root: PathBuf,
 }
 
-pub use skillseal_package::valid_digest;
+pub use skillseal_model::Digest;
 
-pub fn digest_of(bytes: &[u8]) -> String {
-    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
+/// The digest of `bytes` (kept for callers that name it so).
+pub fn digest_of(bytes: &[u8]) -> Digest {
+    Digest::of(bytes)
 }
 
 impl BlobStore {
@@ -37,18 +36,15 @@ impl BlobStore {
         }
     }
 
-    fn path(&self, digest: &str) -> Option<PathBuf> {
-        if !valid_digest(digest) {
-            return None;
-        }
-        let hex = &digest[7..];
-        Some(self.root.join("sha256").join(&hex[..2]).join(hex))
+    fn path(&self, digest: &Digest) -> PathBuf {
+        let hex = digest.hex();
+        self.root.join("sha256").join(&hex[..2]).join(hex)
     }
 
     /// Stores `bytes` durably and returns their digest.
-    pub fn put(&self, bytes: &[u8]) -> std::io::Result<String> {
-        let digest = digest_of(bytes);
-        let path = self.path(&digest).expect("a computed digest is valid");
+    pub fn put(&self, bytes: &[u8]) -> std::io::Result<Digest> {
+        let digest = Digest::of(bytes);
+        let path = self.path(&digest);
         if path.exists() {
             // Young again, so that another server's orphan sweep (which
             // spares young blobs) leaves it to the row about to name it.
@@ -62,7 +58,7 @@ impl BlobStore {
         std::fs::create_dir_all(dir)?;
         let tmp = self.root.join("tmp").join(format!(
             "{}.{}.{}",
-            &digest[7..23],
+            &digest.hex()[..16],
             std::process::id(),
             random_suffix()
         ));
@@ -82,11 +78,12 @@ impl BlobStore {
     /// The blob's bytes, checked against its digest: a blob altered on
     /// disk is an error (`InvalidData`), never served as itself.
     pub fn get(&self, digest: &str) -> std::io::Result<Option<Vec<u8>>> {
-        let Some(path) = self.path(digest) else {
+        let Ok(digest) = digest.parse::<Digest>() else {
             return Ok(None);
         };
+        let path = self.path(&digest);
         match std::fs::read(&path) {
-            Ok(bytes) if digest_of(&bytes) == digest => Ok(Some(bytes)),
+            Ok(bytes) if Digest::of(&bytes) == digest => Ok(Some(bytes)),
             Ok(_) => Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
                 format!("blob {} does not match its digest", path.display()),

@@ -15,9 +15,9 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Caller;
-use crate::blobs::digest_of;
 use crate::state::Registry;
 use crate::store;
+use skillseal_model::Digest;
 
 /// The body of `PUT /api/v1/skills/{name}/{version}`.
 #[derive(Deserialize)]
@@ -63,11 +63,11 @@ pub enum PublishError {
     #[error("the package is {found}, not {expected} as the URL says")]
     NameMismatch { expected: String, found: String },
     #[error("the package's digest is {actual}, not {declared} as declared")]
-    Digest { declared: String, actual: String },
+    Digest { declared: String, actual: Digest },
     #[error("the signature is refused: {0}")]
     Signature(String),
     #[error("the registry's scan blocks this package ({reasons}); report {report}")]
-    Blocked { reasons: String, report: String },
+    Blocked { reasons: String, report: Digest },
     #[error(
         "the registry's scan could not finish `{file}`{} within its budget of {budget} s of CPU \
          per file (the publish scan's limit); report {report}",
@@ -77,7 +77,7 @@ pub enum PublishError {
         file: String,
         more: usize,
         budget: f64,
-        report: String,
+        report: Digest,
     },
     #[error("the request is larger than the registry's limit of {0} bytes")]
     TooLarge(usize),
@@ -119,9 +119,9 @@ fn internal(e: impl std::fmt::Display) -> PublishError {
 pub struct Published {
     pub name: String,
     pub version: String,
-    pub digest: String,
-    pub bundle_digest: String,
-    pub report_digest: String,
+    pub digest: Digest,
+    pub bundle_digest: Digest,
+    pub report_digest: Digest,
     pub signer: SignerId,
     pub verdict: String,
     pub capabilities: Vec<String>,
@@ -296,7 +296,7 @@ pub async fn publish(
     }
     phases.push(("archive", started.elapsed()));
     // 5. The digest.
-    let digest = digest_of(&bytes);
+    let digest = Digest::of(&bytes);
     if req.digest != digest {
         return Err(PublishError::Digest {
             declared: req.digest,

@@ -14,6 +14,7 @@ use crate::blobs::BlobStore;
 use crate::cache::Cache;
 use crate::config::Config;
 use crate::store;
+use skillseal_model::Digest;
 
 /// Everything a request handler needs.
 pub struct Registry {
@@ -21,7 +22,7 @@ pub struct Registry {
     pub blobs: BlobStore,
     pub engine: Engine,
     pub judge: Judge,
-    pub rules_digest: String,
+    pub rules_digest: Digest,
     pub root: skillseal_sign::TrustedRoot,
     pub config: Config,
     pub throttle: Throttle,
@@ -53,7 +54,7 @@ impl Registry {
             .validate(set.rules())
             .map_err(|e| anyhow::anyhow!("registry.toml: {e}"))?;
         let engine = Engine::new(&set);
-        let rules_digest = set.digest().to_string();
+        let rules_digest = set.digest().clone();
         let port = config.listen.port();
         let mut hosts = vec![
             config.listen.to_string(),

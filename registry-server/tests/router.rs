@@ -156,7 +156,7 @@ fn signed(sample: &str, version: &str, key: &skillseal_sign::SigningKey) -> Sign
     let pkg = skillseal_package::pack(&repo().join("samples").join(sample), &opts).unwrap();
     let bundle = skillseal_sign::sign(&pkg.bytes, key).unwrap().to_json();
     Signed {
-        digest: pkg.digest.clone(),
+        digest: pkg.digest.to_string(),
         package: pkg.bytes,
         bundle,
         public_pem: key.public_key().to_pem(),
@@ -919,7 +919,7 @@ async fn a_publish_the_scan_cannot_finish_is_refused_within_the_budget() {
     let pkg = skillseal_package::pack(dir.path(), &Default::default()).unwrap();
     let s = Signed {
         bundle: skillseal_sign::sign(&pkg.bytes, &k).unwrap().to_json(),
-        digest: pkg.digest.clone(),
+        digest: pkg.digest.to_string(),
         package: pkg.bytes,
         public_pem: k.public_key().to_pem(),
     };

@@ -6,13 +6,15 @@
 
 mod capability;
 mod category;
+mod digest;
 mod names;
 mod report;
 mod severity;
 
 pub use capability::{Capability, FileKind, Role};
 pub use category::{Category, CategoryKind};
-pub use names::{FileEntry, glob_matches, valid_digest, valid_name};
+pub use digest::{Digest, DigestError, valid_digest};
+pub use names::{FileEntry, glob_matches, valid_name};
 pub use report::{
     FileStats, Finding, JSON_CONTRACT_VERSION, Reason, ScanError, ScanReport, ScannerInfo,
     SkillReport, SuppressedBy, Suppression, Verdict,

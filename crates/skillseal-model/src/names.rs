@@ -1,5 +1,5 @@
 //! The names and identifiers packages, locks and registries share: skill
-//! names, digests, name globs, and a package's per-file entry. Plain
+//! names, name globs, and a package's per-file entry. Plain
 //! checks, no IO, so that every crate (the lockfile's included) uses one
 //! definition without pulling in the parsers.
 
@@ -14,16 +14,6 @@ pub fn valid_name(name: &str) -> bool {
         && b[0].is_ascii_alphanumeric()
         && b.iter()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"-_.".contains(c))
-}
-
-/// `sha256:` and 64 lower-case hex digits: how packages, bundles and
-/// reports are named.
-pub fn valid_digest(digest: &str) -> bool {
-    digest.strip_prefix("sha256:").is_some_and(|h| {
-        h.len() == 64
-            && h.bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    })
 }
 
 /// A skill-name glob (tokens' scopes, trusted signers): `*` matches any

@@ -26,7 +26,7 @@
 //! error.
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
@@ -69,7 +69,7 @@ pub struct PackOptions {
 
 /// Names and entries shared with the lockfile and the registry, defined
 /// once in `skillseal-model`.
-pub use skillseal_model::{FileEntry, glob_matches, valid_digest, valid_name};
+pub use skillseal_model::{Digest, FileEntry, glob_matches, valid_digest, valid_name};
 
 /// The per-file manifest stored in every package.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,8 +87,8 @@ pub struct Package {
     pub manifest: Manifest,
     /// The `.tar.gz` bytes.
     pub bytes: Vec<u8>,
-    /// `sha256:` and the lower-case hex SHA-256 of `bytes`.
-    pub digest: String,
+    /// The SHA-256 of `bytes`.
+    pub digest: Digest,
 }
 
 impl Package {
@@ -201,7 +201,7 @@ pub fn pack(dir: &Path, opts: &PackOptions) -> Result<Package, PackError> {
         files: entries,
     };
     let bytes = archive(&manifest, &contents).map_err(io(dir))?;
-    let digest = format!("sha256:{}", hex::encode(Sha256::digest(&bytes)));
+    let digest = Digest::of(&bytes);
     Ok(Package {
         manifest,
         bytes,

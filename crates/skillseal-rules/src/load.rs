@@ -1,8 +1,8 @@
 use crate::schema::Rule;
 use include_dir::{Dir, include_dir};
 use regex::RegexSet;
-use sha2::{Digest, Sha256};
-use skillseal_model::Category;
+use sha2::{Digest as _, Sha256};
+use skillseal_model::{Category, Digest};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -44,7 +44,7 @@ impl RuleError {
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    digest: String,
+    digest: Digest,
     string_set: RegexSet,
     text_set: RegexSet,
 }
@@ -124,7 +124,7 @@ impl RuleSet {
         match (string_set, text_set) {
             (Ok(string_set), Ok(text_set)) => Ok(RuleSet {
                 rules,
-                digest: format!("sha256:{}", hex::encode(hasher.finalize())),
+                digest: Digest::from_sha256(hasher.finalize().into()),
                 string_set,
                 text_set,
             }),
@@ -177,7 +177,7 @@ impl RuleSet {
     }
 
     /// `sha256:<hex>` over every rule file's path and bytes, in path order.
-    pub fn digest(&self) -> &str {
+    pub fn digest(&self) -> &Digest {
         &self.digest
     }
 

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use super::{ApiError, cached_json};
 use crate::state::Registry;
 use crate::store;
+use skillseal_model::Digest;
 
 #[derive(Deserialize)]
 pub struct Search {
@@ -82,7 +83,7 @@ struct ResolveRequest {
 /// the requirement names one).
 pub async fn resolve(State(reg): State<Arc<Registry>>, body: axum::body::Bytes) -> Response {
     // Keyed by the body's hash: a large request costs a fixed-size key.
-    let key = format!("resolve\0{}", crate::blobs::digest_of(&body));
+    let key = format!("resolve\0{}", Digest::of(&body));
     cached_json(&reg, key, resolve_uncached(&reg, body)).await
 }
 

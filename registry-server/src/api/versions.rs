@@ -15,11 +15,11 @@ use serde_json::json;
 use super::caller::{ClientIp, MaybeCaller, Owner, Versions};
 use super::{ApiError, upload_limit};
 use crate::auth::Caller;
-use crate::blobs::valid_digest;
 use crate::publish::{self, PublishError, PublishRequest, Published};
 use crate::state::Registry;
 use crate::store;
 use crate::store::versions::File;
+use skillseal_model::Digest;
 
 /// `PUT /api/v1/skills/NAME/VERSION`. Nothing of the body is read before
 /// the token, the name, the version and the declared size have passed:
@@ -168,9 +168,7 @@ pub async fn by_digest(
     State(reg): State<Arc<Registry>>,
     Path(digest): Path<String>,
 ) -> Result<Response, ApiError> {
-    if !valid_digest(&digest) {
-        return Err(ApiError::BadDigest);
-    }
+    let digest: Digest = digest.parse().map_err(|_| ApiError::BadDigest)?;
     if !store::versions::has_package(&reg.db, &digest).await? {
         return Err(ApiError::NoPackage);
     }

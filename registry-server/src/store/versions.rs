@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use skillseal_model::Digest;
 use sqlx::{Any, AnyPool, Executor, Row as _};
 
 use super::{Tx, run};
@@ -118,9 +119,9 @@ pub async fn file_digest(
 }
 
 /// Whether some version's package has this digest.
-pub async fn has_package(db: &AnyPool, digest: &str) -> sqlx::Result<bool> {
+pub async fn has_package(db: &AnyPool, digest: &Digest) -> sqlx::Result<bool> {
     let row = sqlx::query("SELECT 1 FROM versions WHERE digest = $1")
-        .bind(digest)
+        .bind(digest.as_str())
         .fetch_optional(db)
         .await?;
     Ok(row.is_some())
@@ -130,14 +131,14 @@ pub async fn has_package(db: &AnyPool, digest: &str) -> sqlx::Result<bool> {
 pub struct New<'a> {
     pub name: &'a str,
     pub version: &'a semver::Version,
-    pub digest: &'a str,
-    pub bundle_digest: &'a str,
-    pub report_digest: &'a str,
+    pub digest: &'a Digest,
+    pub bundle_digest: &'a Digest,
+    pub report_digest: &'a Digest,
     pub size: i64,
     pub signer: String,
     pub capabilities: String,
     pub verdict: &'a str,
-    pub rules_digest: &'a str,
+    pub rules_digest: &'a Digest,
 }
 
 /// Stores a version (not yanked); a version already stored is a unique
@@ -155,11 +156,14 @@ pub async fn insert(tx: &mut Tx, v: &New<'_>, now: i64) -> sqlx::Result<()> {
         .bind(minor as i64)
         .bind(patch as i64);
     let insert = insert
-        .bind(v.digest)
-        .bind(v.bundle_digest)
-        .bind(v.report_digest);
+        .bind(v.digest.as_str())
+        .bind(v.bundle_digest.as_str())
+        .bind(v.report_digest.as_str());
     let insert = insert.bind(v.size).bind(&v.signer).bind(&v.capabilities);
-    let insert = insert.bind(v.verdict).bind(v.rules_digest).bind(now);
+    let insert = insert
+        .bind(v.verdict)
+        .bind(v.rules_digest.as_str())
+        .bind(now);
     run(tx, insert).await.map(drop)
 }
 
