@@ -1,11 +1,12 @@
-//! Reading `.zip` and `.tar.gz` archives in memory with limits. Nothing is
+//! Reading `.zip` and `.tar.gz` archives in memory with limits, through
+//! `skillseal-archive` (the reader the package checks use too). Nothing is
 //! written to disk. Absolute and `..` paths, links and device entries are
 //! reported as flags and never followed; bombs (entries past the size or
-//! ratio limits) stop the read with an error.
+//! ratio limits) are flagged and skipped, or stop the read with an error.
 
 use crate::{Entry, Flag, Limits, Listing, Source, io_message};
 use skillseal_model::ScanError;
-use std::io::{Cursor, Read};
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -59,21 +60,140 @@ pub(crate) fn list_bytes(shown: &str, bytes: &[u8], limits: &Limits) -> Listing 
         });
         return out;
     }
-    let result = if bytes.starts_with(b"PK") {
-        read_zip(bytes, limits, &mut out)
-    } else if bytes.starts_with(&[0x1f, 0x8b]) {
-        let gz = flate2::read::GzDecoder::new(Cursor::new(bytes));
-        read_tar(gz, bytes.len() as u64, limits, &mut out)
-    } else {
-        read_tar(Cursor::new(bytes), bytes.len() as u64, limits, &mut out)
-    };
-    if let Err(message) = result {
+    let limits = archive_limits(limits);
+    let result = skillseal_archive::read(bytes, &limits, |entry| visit(entry, &limits, &mut out));
+    if let Err(Stop(message)) = result {
         out.errors.push(ScanError {
             path: shown.to_string(),
             message,
         });
     }
     out
+}
+
+/// The archive reader's limits for a scan under `limits`.
+fn archive_limits(limits: &Limits) -> skillseal_archive::Limits {
+    skillseal_archive::Limits {
+        max_entries: limits.max_archive_entries,
+        max_file_bytes: limits.max_file_size,
+        max_total_bytes: limits.max_archive_total,
+        max_ratio: limits.max_compression_ratio,
+    }
+}
+
+/// Why reading an archive stopped, as the scan reports it.
+fn stop_message(e: skillseal_archive::Error) -> String {
+    use skillseal_archive::{Error as E, Format};
+    match e {
+        E::NotZip(e) => format!("not a readable zip archive: {e}"),
+        E::ZipEntry(i, e) => format!("entry {i}: {e}"),
+        E::NotTar(e) => format!("not a readable tar archive: {}", io_message(&e)),
+        E::TarEntry(n, e) => format!("corrupt tar entry {n}: {}", io_message(&e)),
+        E::TooManyEntries {
+            count: Some(count),
+            limit,
+        } => format!("archive has {count} entries, over the limit of {limit}"),
+        E::TooManyEntries { count: None, limit } => {
+            format!("archive has more than {limit} entries")
+        }
+        E::Read(e) => io_message(&e),
+        E::Total {
+            format: Format::Zip,
+            limit,
+        } => format!("archive expands past the limit of {limit} bytes"),
+        E::Total {
+            format: Format::Tar,
+            limit,
+        } => format!("archive expands past {limit} bytes (size or compression ratio limit)"),
+    }
+}
+
+/// One entry: a file becomes an in-memory entry; a traversal path, a link,
+/// a special file or a bomb becomes a flag; directories and tar metadata
+/// are skipped. An `Err` stops the read.
+fn visit(
+    mut entry: skillseal_archive::Entry<'_>,
+    limits: &skillseal_archive::Limits,
+    out: &mut Listing,
+) -> Result<(), Stop> {
+    use skillseal_archive::{Error, Format, Kind};
+    if matches!(entry.kind, Kind::Directory | Kind::Metadata) {
+        return Ok(());
+    }
+    let raw = entry.path_lossy();
+    let rel = match clean_path(&raw) {
+        Ok(r) => r,
+        Err(kind) => {
+            out.flag(flag_path(&raw), kind);
+            return Ok(());
+        }
+    };
+    let refused = match entry.kind {
+        Kind::Link => Some("archive-link"),
+        Kind::Special => Some("special-file"),
+        _ => None,
+    };
+    if let Some(kind) = refused {
+        out.flag(rel, kind);
+        return Ok(());
+    }
+    if entry.oversized(limits) {
+        let message = match entry.compressed {
+            Some(compressed) => format!(
+                "skipped: entry expands to {} bytes from {compressed} (size or compression ratio limit)",
+                entry.declared
+            ),
+            None => format!(
+                "skipped: entry is {} bytes, over the file size limit",
+                entry.declared
+            ),
+        };
+        out.flag(rel.clone(), "archive-bomb");
+        out.errors.push(ScanError { path: rel, message });
+        return Ok(());
+    }
+    let buf = match entry.read() {
+        Ok(Some(buf)) => buf,
+        Ok(None) => {
+            out.flag(rel, "archive-bomb");
+            return Ok(());
+        }
+        Err(Error::Read(e)) => return Err(Stop(format!("{rel}: {}", io_message(&e)))),
+        Err(e) => {
+            if matches!(
+                e,
+                Error::Total {
+                    format: Format::Tar,
+                    ..
+                }
+            ) {
+                out.flag(rel, "archive-bomb");
+            }
+            return Err(e.into());
+        }
+    };
+    let size = buf.len() as u64;
+    out.entries.push(Entry {
+        rel,
+        source: Source::Memory(Arc::from(buf)),
+        size,
+    });
+    Ok(())
+}
+
+/// What stops reading an archive: its message, as the scan reports it.
+struct Stop(String);
+
+impl From<skillseal_archive::Error> for Stop {
+    fn from(e: skillseal_archive::Error) -> Stop {
+        Stop(stop_message(e))
+    }
+}
+
+impl Listing {
+    fn flag(&mut self, rel: String, kind: &'static str) {
+        self.flags.push(Flag { rel, kind });
+    }
 }
 
 /// A path inside an archive, normalised, or why it is refused.
@@ -99,182 +219,6 @@ fn clean_path(raw: &str) -> Result<String, &'static str> {
 fn flag_path(raw: &str) -> String {
     // Keep the offending name visible but inert: no leading `/`.
     raw.replace('\\', "/").trim_start_matches('/').to_string()
-}
-
-fn read_zip(bytes: &[u8], limits: &Limits, out: &mut Listing) -> Result<(), String> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| format!("not a readable zip archive: {e}"))?;
-    if zip.len() > limits.max_archive_entries {
-        return Err(format!(
-            "archive has {} entries, over the limit of {}",
-            zip.len(),
-            limits.max_archive_entries
-        ));
-    }
-    let mut total = 0u64;
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).map_err(|e| format!("entry {i}: {e}"))?;
-        let raw = f.name().to_string();
-        if f.is_dir() {
-            continue;
-        }
-        let rel = match clean_path(&raw) {
-            Ok(r) => r,
-            Err(kind) => {
-                out.flags.push(Flag {
-                    rel: flag_path(&raw),
-                    kind,
-                });
-                continue;
-            }
-        };
-        if f.is_symlink() {
-            out.flags.push(Flag {
-                rel,
-                kind: "archive-link",
-            });
-            continue;
-        }
-        let declared = f.size();
-        let compressed = f.compressed_size().max(1);
-        if declared > limits.max_file_size
-            || (declared > 1 << 20 && declared / compressed > limits.max_compression_ratio)
-        {
-            out.flags.push(Flag {
-                rel: rel.clone(),
-                kind: "archive-bomb",
-            });
-            out.errors.push(ScanError {
-                path: rel,
-                message: format!("skipped: entry expands to {declared} bytes from {compressed} (size or compression ratio limit)"),
-            });
-            continue;
-        }
-        let mut buf = Vec::with_capacity(declared.min(1 << 20) as usize);
-        (&mut f)
-            .take(limits.max_file_size + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("{rel}: {}", io_message(&e)))?;
-        if buf.len() as u64 > limits.max_file_size {
-            out.flags.push(Flag {
-                rel: rel.clone(),
-                kind: "archive-bomb",
-            });
-            continue;
-        }
-        total += buf.len() as u64;
-        if total > limits.max_archive_total {
-            return Err(format!(
-                "archive expands past the limit of {} bytes",
-                limits.max_archive_total
-            ));
-        }
-        let size = buf.len() as u64;
-        out.entries.push(Entry {
-            rel,
-            source: Source::Memory(Arc::from(buf)),
-            size,
-        });
-    }
-    Ok(())
-}
-
-fn read_tar<R: Read>(
-    reader: R,
-    compressed: u64,
-    limits: &Limits,
-    out: &mut Listing,
-) -> Result<(), String> {
-    let mut ar = tar::Archive::new(reader);
-    let entries = ar
-        .entries()
-        .map_err(|e| format!("not a readable tar archive: {}", io_message(&e)))?;
-    let mut total = 0u64;
-    let max_total = limits.max_archive_total.min(
-        compressed
-            .saturating_mul(limits.max_compression_ratio)
-            .max(8 << 20),
-    );
-    for (n, entry) in entries.enumerate() {
-        if n >= limits.max_archive_entries {
-            return Err(format!(
-                "archive has more than {} entries",
-                limits.max_archive_entries
-            ));
-        }
-        let mut entry = entry.map_err(|e| format!("corrupt tar entry {n}: {}", io_message(&e)))?;
-        let raw = String::from_utf8_lossy(&entry.path_bytes()).to_string();
-        let kind = entry.header().entry_type();
-        if kind.is_dir()
-            || kind.is_pax_global_extensions()
-            || kind.is_pax_local_extensions()
-            || kind.is_gnu_longname()
-            || kind.is_gnu_longlink()
-        {
-            continue;
-        }
-        let rel = match clean_path(&raw) {
-            Ok(r) => r,
-            Err(k) => {
-                out.flags.push(Flag {
-                    rel: flag_path(&raw),
-                    kind: k,
-                });
-                continue;
-            }
-        };
-        if kind.is_symlink() || kind.is_hard_link() {
-            out.flags.push(Flag {
-                rel,
-                kind: "archive-link",
-            });
-            continue;
-        }
-        if !kind.is_file()
-            && kind != tar::EntryType::Continuous
-            && kind != tar::EntryType::GNUSparse
-        {
-            out.flags.push(Flag {
-                rel,
-                kind: "special-file",
-            });
-            continue;
-        }
-        let declared = entry.size();
-        if declared > limits.max_file_size {
-            out.flags.push(Flag {
-                rel: rel.clone(),
-                kind: "archive-bomb",
-            });
-            out.errors.push(ScanError {
-                path: rel,
-                message: format!("skipped: entry is {declared} bytes, over the file size limit"),
-            });
-            continue;
-        }
-        let mut buf = Vec::with_capacity(declared.min(1 << 20) as usize);
-        (&mut entry)
-            .take(limits.max_file_size + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("{rel}: {}", io_message(&e)))?;
-        total += buf.len() as u64;
-        if total > max_total {
-            out.flags.push(Flag {
-                rel: rel.clone(),
-                kind: "archive-bomb",
-            });
-            return Err(format!(
-                "archive expands past {max_total} bytes (size or compression ratio limit)"
-            ));
-        }
-        let size = buf.len() as u64;
-        out.entries.push(Entry {
-            rel,
-            source: Source::Memory(Arc::from(buf)),
-            size,
-        });
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,8 +1,6 @@
 //! Reading a package someone else made, trusting nothing: the registry
 //! checks every upload with [`inspect`] before it stores or scans it.
 
-use std::io::Read;
-
 use sha2::{Digest as _, Sha256};
 
 use crate::{Limits, MANIFEST_FORMAT, MANIFEST_PATH, Manifest, archive, valid_name};
@@ -70,52 +68,71 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Manifest, InspectError> 
     unpack(bytes, limits).map(|(manifest, _)| manifest)
 }
 
+/// The archive reader's limits for a package read under `limits`: one
+/// more entry than files (the manifest), and a package's stricter ratio.
+/// The decompressed tar stream is bounded first (see [`unpack`]), so the
+/// reader's total limit is that bound and never the one that stops it.
+fn archive_limits(limits: &Limits, stream_cap: u64) -> skillseal_archive::Limits {
+    skillseal_archive::Limits {
+        max_entries: limits.max_files + 1,
+        max_file_bytes: limits.max_file_bytes,
+        max_total_bytes: stream_cap,
+        max_ratio: MAX_RATIO,
+    }
+}
+
+impl From<skillseal_archive::Error> for InspectError {
+    fn from(e: skillseal_archive::Error) -> Self {
+        use skillseal_archive::Error as E;
+        match e {
+            E::TooManyEntries { limit, .. } => InspectError::TooManyEntries(limit - 1),
+            E::Total { limit, .. } => InspectError::TooLarge(limit),
+            E::NotTar(e) | E::TarEntry(_, e) | E::Read(e) => InspectError::Format(e.to_string()),
+            E::NotZip(e) | E::ZipEntry(_, e) => InspectError::Format(e.to_string()),
+        }
+    }
+}
+
 /// [`inspect`], also returning each file's contents in the manifest's
 /// order: what an installer writes, after every check has passed.
 pub fn unpack(bytes: &[u8], limits: &Limits) -> Result<(Manifest, Vec<Vec<u8>>), InspectError> {
+    // The whole tar stream is decompressed (within a bound) and its ratio
+    // checked before any entry is looked at, so a bomb is refused as one
+    // whatever its entries hold.
     let cap = limits.max_total_bytes + (limits.max_files as u64 + 1) * 1024 + (1 << 20);
-    let mut raw = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .take(cap + 1)
-        .read_to_end(&mut raw)
-        .map_err(|e| InspectError::Format(e.to_string()))?;
-    if raw.len() as u64 > cap {
-        return Err(InspectError::TooLarge(cap));
-    }
-    let ratio = raw.len() as u64 / (bytes.len() as u64).max(1);
-    if ratio > MAX_RATIO && raw.len() > (1 << 20) {
+    let raw = skillseal_archive::gunzip(bytes, cap)
+        .map_err(|e| InspectError::Format(e.to_string()))?
+        .map_err(InspectError::TooLarge)?;
+    let archive_limits = archive_limits(limits, cap);
+    if let Some(ratio) = archive_limits.ratio_exceeded(raw.len() as u64, bytes.len() as u64) {
         return Err(InspectError::Ratio(ratio));
     }
 
-    let mut tar = tar::Archive::new(raw.as_slice());
-    let entries = tar
-        .entries()
-        .map_err(|e| InspectError::Format(e.to_string()))?;
     let mut files: Vec<(String, Vec<u8>, bool)> = Vec::new();
-    for (i, entry) in entries.enumerate() {
-        if i > limits.max_files {
-            return Err(InspectError::TooManyEntries(limits.max_files));
-        }
-        let mut entry = entry.map_err(|e| InspectError::Format(e.to_string()))?;
-        let path = entry.path_bytes().iter().copied().collect::<Vec<u8>>();
-        let path = String::from_utf8(path)
-            .map_err(|e| InspectError::Path(String::from_utf8_lossy(e.as_bytes()).into_owned()))?;
-        if entry.header().entry_type() != tar::EntryType::Regular {
-            return Err(InspectError::EntryType(path));
-        }
-        if !safe_path(&path) {
-            return Err(InspectError::Path(path));
-        }
-        if entry.size() > limits.max_file_bytes {
-            return Err(InspectError::FileTooLarge(path, limits.max_file_bytes));
-        }
-        let executable = entry.header().mode().is_ok_and(|m| m & 0o111 != 0);
-        let mut data = Vec::new();
-        entry
-            .read_to_end(&mut data)
-            .map_err(|e| InspectError::Format(e.to_string()))?;
-        files.push((path, data, executable));
-    }
+    skillseal_archive::read_tar(
+        raw.as_slice(),
+        raw.len() as u64,
+        &archive_limits,
+        |mut entry| {
+            let path = String::from_utf8(std::mem::take(&mut entry.raw_path)).map_err(|e| {
+                InspectError::Path(String::from_utf8_lossy(e.as_bytes()).into_owned())
+            })?;
+            if entry.kind != (skillseal_archive::Kind::File { regular: true }) {
+                return Err(InspectError::EntryType(path));
+            }
+            if !safe_path(&path) {
+                return Err(InspectError::Path(path));
+            }
+            if entry.oversized(&archive_limits) {
+                return Err(InspectError::FileTooLarge(path, limits.max_file_bytes));
+            }
+            let data = entry
+                .read()?
+                .ok_or_else(|| InspectError::FileTooLarge(path.clone(), limits.max_file_bytes))?;
+            files.push((path, data, entry.executable));
+            Ok(())
+        },
+    )?;
 
     let Some((first, json, _)) = files.first() else {
         return Err(InspectError::NoManifest);
