@@ -10,6 +10,7 @@
 //! verdict is first computed without inline suppressions, and when that is
 //! `block` they are ignored.
 
+use crate::text::LineIndex;
 use crate::{Assessment, assess};
 use regex::Regex;
 use serde::Deserialize;
@@ -151,6 +152,7 @@ fn positions(text: &str, policy: &Policy) -> BTreeMap<String, (usize, usize)> {
         .chain(&policy.allow_hosts)
         .chain(&policy.disable)
         .chain(policy.severity.keys());
+    let lines = LineIndex::new(text);
     let mut out = BTreeMap::new();
     for value in values {
         let quoted = [format!("\"{value}\""), format!("'{value}'")];
@@ -170,9 +172,9 @@ fn positions(text: &str, policy: &Policy) -> BTreeMap<String, (usize, usize)> {
                     })
             });
         if let Some(at) = found {
-            let line = text[..at].matches('\n').count() + 1;
-            let column = text[..at].rfind('\n').map_or(at, |n| at - n - 1) + 1;
-            out.entry(value.clone()).or_insert((line, column));
+            let (line, column) = lines.position(at);
+            out.entry(value.clone())
+                .or_insert((line as usize, column as usize));
         }
     }
     out

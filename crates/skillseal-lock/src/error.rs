@@ -12,12 +12,10 @@ pub struct ParseError {
 impl ParseError {
     /// An error at byte `offset` of `text`.
     pub(crate) fn at(text: &str, offset: usize, message: impl Into<String>) -> ParseError {
-        let before = &text[..offset.min(text.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let (line, column) = skillseal_model::LineIndex::new(text).position(offset);
         ParseError {
-            line: Some(line),
-            column: Some(column),
+            line: Some(line as usize),
+            column: Some(column as usize),
             message: message.into(),
         }
     }

@@ -10,6 +10,7 @@ mod digest;
 mod names;
 mod report;
 mod severity;
+mod text;
 
 pub use capability::{Capability, FileKind, Role};
 pub use category::{Category, CategoryKind};
@@ -20,6 +21,7 @@ pub use report::{
     SkillReport, SuppressedBy, Suppression, Verdict,
 };
 pub use severity::Severity;
+pub use text::LineIndex;
 
 /// The largest file a skill may hold, in bytes: `skillseal pack` refuses a
 /// larger one, a registry refuses a package with one, and the scanner skips

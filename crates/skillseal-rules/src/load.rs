@@ -2,7 +2,7 @@ use crate::schema::Rule;
 use include_dir::{Dir, include_dir};
 use regex::RegexSet;
 use sha2::{Digest as _, Sha256};
-use skillseal_model::{Category, Digest};
+use skillseal_model::{Category, Digest, LineIndex};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -285,19 +285,11 @@ fn collect_embedded(dir: &Dir<'_>, out: &mut Vec<(String, String)>) {
     }
 }
 
-fn line_col(text: &str, offset: usize) -> (u32, u32) {
-    let offset = offset.min(text.len());
-    let before = &text[..text.floor_char_boundary(offset)];
-    let line = before.matches('\n').count() as u32 + 1;
-    let col = before.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
-    (line, col)
-}
-
 fn parse_rule(path: &str, text: &str) -> Result<Rule, RuleError> {
     let mut rule: Rule = toml::from_str(text).map_err(|e| {
         let (line, column) = match e.span() {
             Some(span) => {
-                let (l, c) = line_col(text, span.start);
+                let (l, c) = LineIndex::new(text).position(span.start);
                 (Some(l), Some(c))
             }
             None => (None, None),
