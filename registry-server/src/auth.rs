@@ -134,7 +134,19 @@ pub async fn create_token(
     scopes: &[Scope],
     expires_at: Option<i64>,
 ) -> Result<(String, Secret), sqlx::Error> {
-    create_token_under(None, db, actor, name, scopes, expires_at).await
+    let new = NewToken {
+        name,
+        scopes,
+        expires_at,
+    };
+    create_token_under(None, db, actor, &new).await
+}
+
+/// What a token is made with: its name, scopes and expiry.
+pub(crate) struct NewToken<'a> {
+    pub name: &'a str,
+    pub scopes: &'a [Scope],
+    pub expires_at: Option<i64>,
 }
 
 /// [`create_token`] under `lock`, a server's write lock.
@@ -142,10 +154,13 @@ pub(crate) async fn create_token_under(
     lock: Option<&tokio::sync::Mutex<()>>,
     db: &AnyPool,
     actor: &str,
-    name: &str,
-    scopes: &[Scope],
-    expires_at: Option<i64>,
+    new: &NewToken<'_>,
 ) -> Result<(String, Secret), sqlx::Error> {
+    let NewToken {
+        name,
+        scopes,
+        expires_at,
+    } = *new;
     let (id, secret) = tokens::generate();
     let token = store::tokens::Token {
         id: id.clone(),

@@ -43,8 +43,12 @@ pub async fn create(
         .expires_in_days
         .map(|d| store::now() + d.clamp(1, 3650) * 86_400);
     let lock = Some(&reg.write_lock);
-    let (id, secret) =
-        auth::create_token_under(lock, &reg.db, &c.name, &new.name, &scopes, expires).await?;
+    let request = auth::NewToken {
+        name: &new.name,
+        scopes: &scopes,
+        expires_at: expires,
+    };
+    let (id, secret) = auth::create_token_under(lock, &reg.db, &c.name, &request).await?;
     let token = json!({
         "id": id, "name": new.name, "scopes": scopes, "expires_at": expires,
         "token": secret.expose(),
