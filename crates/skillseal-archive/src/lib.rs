@@ -105,6 +105,28 @@ pub enum Error {
     Total { format: Format, limit: u64 },
 }
 
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::NotZip(e) => write!(f, "not a readable zip archive: {e}"),
+            Error::ZipEntry(i, e) => write!(f, "entry {i}: {e}"),
+            Error::NotTar(e) => write!(f, "not a readable tar archive: {e}"),
+            Error::TarEntry(i, e) => write!(f, "corrupt tar entry {i}: {e}"),
+            Error::TooManyEntries {
+                count: Some(count),
+                limit,
+            } => write!(f, "archive has {count} entries, over the limit of {limit}"),
+            Error::TooManyEntries { count: None, limit } => {
+                write!(f, "archive has more than {limit} entries")
+            }
+            Error::Read(e) => write!(f, "{e}"),
+            Error::Total { limit, .. } => write!(f, "archive expands past {limit} bytes"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
 /// One entry, as the visitor sees it.
 pub struct Entry<'r> {
     /// Its position in the archive, from 0.

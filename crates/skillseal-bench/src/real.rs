@@ -228,52 +228,73 @@ fn write_entry(dest: &Path, rel: &Path, r: &mut dyn Read) -> Result<u64, String>
 pub fn unpack(archive: &Path, dest: &Path) -> Result<Unpacked, String> {
     std::fs::create_dir_all(dest).map_err(|e| format!("{}: {e}", dest.display()))?;
     let mut u = Unpacked::default();
-    let file = std::fs::File::open(archive).map_err(|e| format!("{}: {e}", archive.display()))?;
+    let bytes = std::fs::read(archive).map_err(|e| format!("{}: {e}", archive.display()))?;
+    // Regular files at relative paths are written; directories skipped;
+    // links, devices, other paths refused (pax headers and GNU long names
+    // are read by `tar` itself).
+    let mut visit = |mut entry: skillseal_archive::Entry<'_>| -> Result<(), Unreadable> {
+        use std::os::unix::ffi::OsStrExt as _;
+        if entry.kind == skillseal_archive::Kind::Directory {
+            return Ok(());
+        }
+        let rel = safe_rel(Path::new(std::ffi::OsStr::from_bytes(&entry.raw_path)));
+        match rel {
+            Some(rel) if entry.kind == (skillseal_archive::Kind::File { regular: true }) => {
+                let data = entry.read()?.unwrap_or_default();
+                u.bytes +=
+                    write_entry(dest, &rel, &mut data.as_slice()).map_err(Unreadable::Other)?;
+                u.files += 1;
+            }
+            _ => u.refused += 1,
+        }
+        Ok(())
+    };
     let name = archive.to_string_lossy();
     if name.ends_with(".whl") || name.ends_with(".zip") {
-        let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
-            .map_err(|e| format!("{}: {e}", archive.display()))?;
-        for i in 0..zip.len() {
-            let mut entry = zip
-                .by_index(i)
-                .map_err(|e| format!("{}: entry {i}: {e}", archive.display()))?;
-            if entry.is_dir() {
-                continue;
-            }
-            let rel = safe_rel(Path::new(entry.name()));
-            match rel {
-                Some(rel) if entry.is_file() && !entry.is_symlink() => {
-                    u.bytes += write_entry(dest, &rel, &mut entry)?;
-                    u.files += 1;
-                }
-                _ => u.refused += 1,
-            }
-        }
+        skillseal_archive::read_zip(&bytes, &TRUSTED, &mut visit)
     } else {
-        let gz = flate2::read::GzDecoder::new(std::io::BufReader::new(file));
-        let mut ar = tar::Archive::new(gz);
-        for entry in ar
-            .entries()
-            .map_err(|e| format!("{}: {e}", archive.display()))?
-        {
-            let mut entry = entry.map_err(|e| format!("{}: {e}", archive.display()))?;
-            let kind = entry.header().entry_type();
-            if kind.is_dir() {
-                continue;
-            }
-            let rel = entry.path().ok().and_then(|p| safe_rel(&p));
-            match rel {
-                Some(rel) if kind.is_file() => {
-                    u.bytes += write_entry(dest, &rel, &mut entry)?;
-                    u.files += 1;
-                }
-                // pax headers and GNU long names are read by `tar` itself
-                _ => u.refused += 1,
-            }
-        }
+        let gz = flate2::read::GzDecoder::new(bytes.as_slice());
+        skillseal_archive::read_tar(gz, bytes.len() as u64, &TRUSTED, &mut visit)
     }
+    .map_err(|e| match e {
+        Unreadable::Archive(skillseal_archive::Error::ZipEntry(i, e)) => {
+            format!("{}: entry {i}: {e}", archive.display())
+        }
+        Unreadable::Archive(
+            skillseal_archive::Error::NotTar(e)
+            | skillseal_archive::Error::TarEntry(_, e)
+            | skillseal_archive::Error::Read(e),
+        ) => format!("{}: {e}", archive.display()),
+        Unreadable::Archive(skillseal_archive::Error::NotZip(e)) => {
+            format!("{}: {e}", archive.display())
+        }
+        Unreadable::Archive(e) => format!("{}: {e}", archive.display()),
+        Unreadable::Other(message) => message,
+    })?;
     Ok(u)
 }
+
+/// Why an archive could not be unpacked.
+enum Unreadable {
+    Archive(skillseal_archive::Error),
+    /// Writing a file (the message names it).
+    Other(String),
+}
+
+impl From<skillseal_archive::Error> for Unreadable {
+    fn from(e: skillseal_archive::Error) -> Self {
+        Unreadable::Archive(e)
+    }
+}
+
+/// The pinned packages come from PyPI and npm at fixed versions: read
+/// whole, with limits no real package reaches.
+const TRUSTED: skillseal_archive::Limits = skillseal_archive::Limits {
+    max_entries: usize::MAX,
+    max_file_bytes: 1 << 40,
+    max_total_bytes: 1 << 40,
+    max_ratio: 1 << 20,
+};
 
 /// Download and unpack every package that is not unpacked yet; the input
 /// folders, in list order. A package unpacks into `NAME.partial` first and
