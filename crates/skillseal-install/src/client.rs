@@ -225,12 +225,7 @@ mod tests {
 
     use super::*;
     use crate::registry::Named;
-
-    const A: &str = "skillseal_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-
-    fn url(text: &str) -> Url {
-        Url::parse(text).unwrap()
-    }
+    use crate::registry::tests::{A, url};
 
     #[test]
     fn a_client_with_a_token_for_plain_http_elsewhere_is_never_built() {

@@ -249,12 +249,13 @@ pub fn auth_for(registry: &Registry) -> Result<Auth> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    const A: &str = "skillseal_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    /// A token of the right form.
+    pub(crate) const A: &str = "skillseal_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
-    fn url(text: &str) -> Url {
+    pub(crate) fn url(text: &str) -> Url {
         Url::parse(text).unwrap()
     }
 

@@ -105,10 +105,6 @@ impl Registry {
             .insert((name.into(), v.clone(), "bundle".into()), p.bundle.clone());
         self
     }
-
-    fn boxed(self) -> Option<Box<dyn Remote>> {
-        Some(Box::new(self))
-    }
 }
 
 impl Remote for Registry {
@@ -183,6 +179,13 @@ impl Setup {
         Cache::at(self.dir.path().join("cache"))
     }
 
+    /// The checker of `project` (this setup's), asking `registry`
+    /// (`None`: offline), with this setup's cache.
+    fn checker<'p>(&self, project: &'p Project, registry: Option<Registry>) -> Checker<'p> {
+        let remote = registry.map(|r| Box::new(r) as Box<dyn Remote>);
+        Checker::with_remote(project, &rules(), remote, self.cache()).unwrap()
+    }
+
     fn installed(&self, name: &str) -> PathBuf {
         self.dir.path().join("skills").join(name)
     }
@@ -241,9 +244,7 @@ fn a_signed_package_passes_every_check_and_is_cached_for_offline_use() {
     let v1 = publish("hello", "1.0.0", RUNS, &team);
     let setup = Setup::new(&[&team], &[("hello", "^1")], false);
     let project = setup.project();
-    let registry = Registry::default().with("hello", &v1);
-    let checker =
-        Checker::with_remote(&project, &rules(), registry.boxed(), setup.cache()).unwrap();
+    let checker = setup.checker(&project, Some(Registry::default().with("hello", &v1)));
     let checked = check_pin(&checker, "hello", &v1).unwrap();
     let l = &checked.locked;
     assert_eq!((l.name.as_str(), l.version.as_str()), ("hello", "1.0.0"));
@@ -256,7 +257,7 @@ fn a_signed_package_passes_every_check_and_is_cached_for_offline_use() {
 
     // Offline, the same check runs from the cache alone; what is not
     // cached is an error that says so.
-    let offline = Checker::with_remote(&project, &rules(), None, setup.cache()).unwrap();
+    let offline = setup.checker(&project, None);
     let again = check_pin(&offline, "hello", &v1).unwrap().locked;
     // Offline, the registry recorded is the lock's (none here).
     assert_eq!(again.registry, "");
@@ -290,8 +291,7 @@ fn bytes_that_are_not_the_pinned_ones_are_refused_and_never_cached() {
         ("hello".into(), "1.0.0".into(), "package".into()),
         evil.package.clone(),
     );
-    let checker =
-        Checker::with_remote(&project, &rules(), registry.boxed(), setup.cache()).unwrap();
+    let checker = setup.checker(&project, Some(registry));
     match refusal(check_pin(&checker, "hello", &v1)) {
         r @ Refusal::DigestMismatch { .. } => {
             let text = r.to_string();
@@ -322,9 +322,7 @@ fn a_package_that_names_another_skill_or_version_is_refused() {
     let other = publish("other", "1.0.0", QUIET, &team);
     let setup = Setup::new(&[&team], &[("hello", "^1")], false);
     let project = setup.project();
-    let registry = Registry::default().with("hello", &other);
-    let checker =
-        Checker::with_remote(&project, &rules(), registry.boxed(), setup.cache()).unwrap();
+    let checker = setup.checker(&project, Some(Registry::default().with("hello", &other)));
     match refusal(check_pin(&checker, "hello", &other)) {
         Refusal::OtherPackage { found_name, .. } => assert_eq!(found_name, "other"),
         r => panic!("{r:?}"),
@@ -337,9 +335,7 @@ fn only_a_signer_skillseal_toml_trusts_is_accepted() {
     let v1 = publish("hello", "1.0.0", QUIET, &stranger);
     let setup = Setup::new(&[&team], &[("hello", "^1")], false);
     let project = setup.project();
-    let registry = Registry::default().with("hello", &v1);
-    let checker =
-        Checker::with_remote(&project, &rules(), registry.boxed(), setup.cache()).unwrap();
+    let checker = setup.checker(&project, Some(Registry::default().with("hello", &v1)));
     match refusal(check_pin(&checker, "hello", &v1)) {
         Refusal::Untrusted { failures, .. } => assert_eq!(failures.len(), 1, "{failures:?}"),
         r => panic!("{r:?}"),
@@ -348,9 +344,7 @@ fn only_a_signer_skillseal_toml_trusts_is_accepted() {
     // Nobody trusted at all: the refusal says how to trust someone.
     let nobody = Setup::new(&[], &[("hello", "^1")], false);
     let project = nobody.project();
-    let registry = Registry::default().with("hello", &v1);
-    let checker =
-        Checker::with_remote(&project, &rules(), registry.boxed(), nobody.cache()).unwrap();
+    let checker = nobody.checker(&project, Some(Registry::default().with("hello", &v1)));
     let r = refusal(check_pin(&checker, "hello", &v1));
     assert!(matches!(r, Refusal::NoTrustedSigner { .. }), "{r:?}");
     assert!(r.to_string().contains("add a [[trust]] entry"), "{r}");
@@ -362,9 +356,7 @@ fn a_trusted_signer_other_than_the_locked_one_is_refused() {
     let v1 = publish("hello", "1.0.0", QUIET, &other);
     let setup = Setup::new(&[&team, &other], &[("hello", "^1")], false);
     let project = setup.project();
-    let registry = Registry::default().with("hello", &v1);
-    let checker =
-        Checker::with_remote(&project, &rules(), registry.boxed(), setup.cache()).unwrap();
+    let checker = setup.checker(&project, Some(Registry::default().with("hello", &v1)));
     let p = &v1.pin;
     let e = checker.check(
         "hello",
@@ -391,9 +383,7 @@ fn a_blocked_package_is_refused_by_the_project_policy() {
     let v1 = publish("hello", "1.0.0", RUNS, &team);
     let setup = Setup::new(&[&team], &[("hello", "^1")], true);
     let project = setup.project();
-    let registry = Registry::default().with("hello", &v1);
-    let checker =
-        Checker::with_remote(&project, &rules(), registry.boxed(), setup.cache()).unwrap();
+    let checker = setup.checker(&project, Some(Registry::default().with("hello", &v1)));
     let checked = check_pin(&checker, "hello", &v1).unwrap();
     assert_eq!(checked.locked.verdict, "block");
     let e = checked.refuse_blocked().unwrap_err();
@@ -417,9 +407,7 @@ fn install_writes_the_lock_and_verify_finds_changed_files() {
     let v1 = publish("hello", "1.0.0", QUIET, &team);
     let setup = Setup::new(&[&team], &[("hello", "^1")], false);
     let project = setup.project();
-    let registry = Registry::default().with("hello", &v1);
-    let checker =
-        Checker::with_remote(&project, &rules(), registry.boxed(), setup.cache()).unwrap();
+    let checker = setup.checker(&project, Some(Registry::default().with("hello", &v1)));
     let mut seen = Seen::default();
     assert_eq!(ops::install::run(&checker, &mut seen).unwrap(), 1);
     assert_eq!(seen.0, ["checked hello"]);
@@ -431,7 +419,7 @@ fn install_writes_the_lock_and_verify_finds_changed_files() {
     // `verify`, offline, from the cache the install filled.
     let project = setup.project();
     ops::install::require_locked(&project).unwrap();
-    let offline = Checker::with_remote(&project, &rules(), None, setup.cache()).unwrap();
+    let offline = setup.checker(&project, None);
     assert_eq!(ops::verify::run(&offline, &mut Seen::default()).unwrap(), 0);
     std::fs::write(&script, RUNS).unwrap();
     std::fs::create_dir(setup.dir.path().join("skills/mine")).unwrap();
@@ -484,9 +472,7 @@ fn capabilities_beyond_the_lock_are_refused_on_install() {
     // The lock was written when the scan found nothing to run programs.
     setup.lock(vec![locked("hello", &v1, &[])]);
     let project = setup.project();
-    let registry = Registry::default().with("hello", &v1);
-    let checker =
-        Checker::with_remote(&project, &rules(), registry.boxed(), setup.cache()).unwrap();
+    let checker = setup.checker(&project, Some(Registry::default().with("hello", &v1)));
     match refusal(ops::install::run(&checker, &mut Seen::default())) {
         Refusal::CapabilitiesGrew { grown, .. } => {
             assert!(grown.contains(&"process-exec".to_string()), "{grown:?}");
@@ -502,17 +488,13 @@ fn a_yanked_locked_version_stays_installed_with_a_warning() {
     let mut v1 = publish("hello", "1.0.0", QUIET, &team);
     let setup = Setup::new(&[&team], &[("hello", "^1")], false);
     let project = setup.project();
-    let registry = Registry::default().with("hello", &v1);
-    let checker =
-        Checker::with_remote(&project, &rules(), registry.boxed(), setup.cache()).unwrap();
+    let checker = setup.checker(&project, Some(Registry::default().with("hello", &v1)));
     ops::install::run(&checker, &mut Seen::default()).unwrap();
     let lock_before = std::fs::read(setup.dir.path().join("skillseal.lock")).unwrap();
 
     v1.pin.yanked = true;
     let project = setup.project();
-    let registry = Registry::default().with("hello", &v1);
-    let checker =
-        Checker::with_remote(&project, &rules(), registry.boxed(), setup.cache()).unwrap();
+    let checker = setup.checker(&project, Some(Registry::default().with("hello", &v1)));
     let mut seen = Seen::default();
     assert_eq!(ops::install::run(&checker, &mut seen).unwrap(), 1);
     assert_eq!(seen.0, ["yanked hello 1.0.0"]);
@@ -530,15 +512,14 @@ fn update_refuses_a_new_signer_unless_allowed() {
     let v2 = publish("hello", "1.1.0", QUIET, &other);
     let setup = Setup::new(&[&team, &other], &[("hello", "^1")], false);
     let project = setup.project();
-    let registry = Registry::default().with("hello", &v1);
-    let checker =
-        Checker::with_remote(&project, &rules(), registry.boxed(), setup.cache()).unwrap();
+    let checker = setup.checker(&project, Some(Registry::default().with("hello", &v1)));
     ops::install::run(&checker, &mut Seen::default()).unwrap();
 
     let project = setup.project();
-    let registry = Registry::default().with("hello", &v1).with("hello", &v2);
-    let checker =
-        Checker::with_remote(&project, &rules(), registry.boxed(), setup.cache()).unwrap();
+    let checker = setup.checker(
+        &project,
+        Some(Registry::default().with("hello", &v1).with("hello", &v2)),
+    );
     let names = ops::update::select(&project, None).unwrap();
     let mut seen = Seen::default();
     let r = refusal(ops::update::plan(&checker, &names, false, &mut seen));

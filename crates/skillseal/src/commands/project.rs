@@ -7,7 +7,7 @@ use std::io::{BufRead as _, IsTerminal as _, Write};
 
 use anyhow::{Result, bail};
 use skillseal_install::ops::{self, verify::Problem};
-use skillseal_install::{Checked, Checker, Event, Reporter};
+use skillseal_install::{Checked, Checker, Event, Project, Reporter};
 use skillseal_model::Finding;
 
 use crate::config::{load_project, load_rules};
@@ -65,15 +65,8 @@ pub struct UpdateArgs {
 pub fn add(args: AddArgs, out: &mut impl Write, err: &mut impl Write) -> Result<ExitCode> {
     let (name, requirement) = ops::add::parse_spec(&args.spec)?;
     let project = load_project()?;
-    let rules = load_rules(None)?;
     let mut shown = Shown { out, err };
-    let checker = Checker::new(
-        &project,
-        &rules,
-        args.registry.as_deref(),
-        false,
-        &mut shown,
-    )?;
+    let checker = checker(&project, args.registry.as_deref(), false, &mut shown)?;
     let checked = ops::add::resolve(&checker, &name, requirement.as_deref())?;
     let version = checked.locked.version.clone();
     summary(shown.out, &checked)?;
@@ -97,15 +90,8 @@ pub fn install(args: InstallArgs, out: &mut impl Write, err: &mut impl Write) ->
     if args.locked {
         ops::install::require_locked(&project)?;
     }
-    let rules = load_rules(None)?;
     let mut shown = Shown { out, err };
-    let checker = Checker::new(
-        &project,
-        &rules,
-        args.registry.as_deref(),
-        args.offline,
-        &mut shown,
-    )?;
+    let checker = checker(&project, args.registry.as_deref(), args.offline, &mut shown)?;
     let installed = ops::install::run(&checker, &mut shown)?;
     writeln!(
         shown.out,
@@ -120,9 +106,8 @@ pub fn install(args: InstallArgs, out: &mut impl Write, err: &mut impl Write) ->
 pub fn verify(args: VerifyArgs, out: &mut impl Write, err: &mut impl Write) -> Result<ExitCode> {
     let project = load_project()?;
     project.require_lock()?;
-    let rules = load_rules(None)?;
     let mut shown = Shown { out, err };
-    let checker = Checker::new(&project, &rules, None, args.offline, &mut shown)?;
+    let checker = checker(&project, None, args.offline, &mut shown)?;
     let problems = ops::verify::run(
         &checker,
         &mut Verified {
@@ -152,15 +137,8 @@ pub fn verify(args: VerifyArgs, out: &mut impl Write, err: &mut impl Write) -> R
 pub fn update(args: UpdateArgs, out: &mut impl Write, err: &mut impl Write) -> Result<ExitCode> {
     let project = load_project()?;
     let names = ops::update::select(&project, args.name.as_deref())?;
-    let rules = load_rules(None)?;
     let mut shown = Shown { out, err };
-    let checker = Checker::new(
-        &project,
-        &rules,
-        args.registry.as_deref(),
-        false,
-        &mut shown,
-    )?;
+    let checker = checker(&project, args.registry.as_deref(), false, &mut shown)?;
     let updates = ops::update::plan(&checker, &names, args.allow_signer_change, &mut shown)?;
     if updates.is_empty() {
         return Ok(ExitCode::Clean);
@@ -171,6 +149,18 @@ pub fn update(args: UpdateArgs, out: &mut impl Write, err: &mut impl Write) -> R
     }
     ops::update::apply(&project, updates, &mut shown)?;
     Ok(ExitCode::Clean)
+}
+
+/// The checker of `project` with the built-in rules (the registry is
+/// `--registry`'s, else skillseal.toml's; none when `offline`).
+fn checker<'p>(
+    project: &'p Project,
+    registry: Option<&str>,
+    offline: bool,
+    reporter: &mut dyn Reporter,
+) -> Result<Checker<'p>> {
+    let rules = load_rules(None)?;
+    Ok(Checker::new(project, &rules, registry, offline, reporter)?)
 }
 
 fn plural(n: usize) -> &'static str {
