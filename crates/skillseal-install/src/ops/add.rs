@@ -3,6 +3,7 @@
 
 use crate::checker::{Checked, Checker};
 use crate::error::{Context as _, Error, Result};
+use crate::project::Project;
 use crate::stage::{install_staged, refuse_unmanaged};
 
 /// `NAME` or `NAME@REQUIREMENT`.
@@ -34,12 +35,7 @@ pub fn resolve(checker: &Checker<'_>, name: &str, requirement: Option<&str>) -> 
 /// Installs `checked` and pins it: `[skills] name = requirement` (`^` of
 /// its version without one) in skillseal.toml, its entry in the lock.
 /// Returns the requirement written.
-pub fn apply(
-    checker: &Checker<'_>,
-    checked: &Checked,
-    requirement: Option<String>,
-) -> Result<String> {
-    let project = checker.project;
+pub fn apply(project: &Project, checked: &Checked, requirement: Option<String>) -> Result<String> {
     let name = &checked.locked.name;
     refuse_unmanaged(project, &[checked])?;
     install_staged(&project.install_dir(), &[checked], &[])?;

@@ -75,7 +75,7 @@ pub fn add(args: AddArgs, out: &mut impl Write, err: &mut impl Write) -> Result<
         writeln!(shown.err, "nothing changed")?;
         return Ok(ExitCode::Usage);
     }
-    let requirement = ops::add::apply(&checker, &checked, requirement)?;
+    let requirement = ops::add::apply(&project, &checked, requirement)?;
     writeln!(
         shown.out,
         "added {name} {version} ({requirement}) into {}/{name}",
