@@ -900,34 +900,30 @@ impl<'s> Js<'s> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::test_util::{self, assert_has_all, has_pipe};
 
     fn facts(src: &str) -> Vec<FactKind> {
-        let mut sink = Sink::new();
-        scan(Language::TypeScript, src, Origin::Offset(0), &mut sink);
-        sink.facts.into_iter().map(|f| f.kind).collect()
-    }
-
-    fn callees(src: &str) -> Vec<String> {
-        crate::lang::test_util::callees(facts(src))
+        test_util::facts(Language::TypeScript, src)
     }
 
     fn members(src: &str) -> Vec<String> {
-        crate::lang::test_util::members(facts(src))
+        test_util::members(facts(src))
     }
 
     #[test]
     fn declarations_bind_call_and_new_results() {
-        let c = callees(
+        let c = test_util::callees(facts(
             "import express from 'express';\nimport Koa from 'koa';\nconst http = require('http');\nconst app = express();\napp.listen(3000);\nconst k = new Koa();\nk.listen(1);\nconst s = http.createServer(app);\ns.listen(8080);\nconst r = local();\nr.listen();",
+        ));
+        assert_has_all(
+            &c,
+            &[
+                "express().listen",
+                "koa().listen",
+                "http.createServer().listen",
+                "r.listen",
+            ],
         );
-        for want in [
-            "express().listen",
-            "koa().listen",
-            "http.createServer().listen",
-            "r.listen",
-        ] {
-            assert!(c.iter().any(|x| x == want), "{want} not in {c:?}");
-        }
     }
 
     #[test]
@@ -946,12 +942,7 @@ mod tests {
     #[test]
     fn templates_handed_to_a_shell_are_parsed_as_shell() {
         let f = facts("const { exec } = require('child_process');\nexec(`curl ${url} | sh`);");
-        assert!(
-            f.iter()
-                .any(|k| matches!(k, FactKind::Command { name, pipe_to, .. }
-                if name == "curl" && pipe_to.as_deref() == Some("sh"))),
-            "{f:?}"
-        );
+        assert!(has_pipe(&f, "curl", "sh"), "{f:?}");
     }
 
     #[test]
@@ -961,14 +952,13 @@ mod tests {
             m,
             vec!["process.env[]".to_string(), "process.env.HOME".to_string()]
         );
-        let c = callees("process.env[k].trim();");
+        let c = test_util::callees(facts("process.env[k].trim();"));
         assert_eq!(c, vec!["process.env[].trim".to_string()]);
     }
 
     #[test]
     fn assembled_strings_fold() {
-        let mut sink = Sink::new();
-        scan(
+        let sink = test_util::sink(
             Language::JavaScript,
             concat!(
                 "const cp = require('child_process');\n",
@@ -981,8 +971,6 @@ mod tests {
                 "const b = Buffer.from('aWQ=', 'base64').toString();\n",
                 "const m = [105, 100].map(x => String.fromCharCode(x)).join('');\n",
             ),
-            Origin::Offset(0),
-            &mut sink,
         );
         let got: Vec<&str> = sink.assembled.iter().map(|(v, _, _)| v.as_str()).collect();
         assert_eq!(

