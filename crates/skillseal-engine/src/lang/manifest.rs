@@ -321,6 +321,17 @@ fn flatten(
         offsets.insert(key.to_string(), at);
         at
     };
+    // A key fact at the line of the path's last key; returns where it is.
+    let mut key_fact = |path: &str, value: String, sink: &mut Sink| -> usize {
+        let last = path.rsplit('.').next().unwrap_or(path);
+        let at = offset_of(last);
+        let end = src[at..range.1.max(at)]
+            .find('\n')
+            .map_or(range.1.max(at), |e| at + e);
+        let key = format!("{prefix}{path}");
+        sink.push(origin, lang, at, end, FactKind::Key { key, value });
+        at
+    };
     while let Some((path, v, depth)) = stack.pop() {
         if out.len() >= MAX_KEYS || depth > MAX_DEPTH || crate::budget::tick() {
             break;
@@ -335,21 +346,7 @@ fn flatten(
         };
         match v {
             _ if empty && !path.is_empty() => {
-                let last = path.rsplit('.').next().unwrap_or(&path);
-                let at = offset_of(last);
-                let end = src[at..range.1.max(at)]
-                    .find('\n')
-                    .map_or(range.1.max(at), |e| at + e);
-                sink.push(
-                    origin,
-                    lang,
-                    at,
-                    end,
-                    FactKind::Key {
-                        key: format!("{prefix}{path}"),
-                        value: String::new(),
-                    },
-                );
+                key_fact(&path, String::new(), sink);
             }
             Value::Object(map) => {
                 for (k, child) in map.iter().rev() {
@@ -372,21 +369,7 @@ fn flatten(
                     Value::String(s) => s.clone(),
                     other => other.to_string(),
                 };
-                let last = path.rsplit('.').next().unwrap_or(&path);
-                let at = offset_of(last);
-                let end = src[at..range.1.max(at)]
-                    .find('\n')
-                    .map_or(range.1.max(at), |e| at + e);
-                sink.push(
-                    origin,
-                    lang,
-                    at,
-                    end,
-                    FactKind::Key {
-                        key: format!("{prefix}{path}"),
-                        value: value.clone(),
-                    },
-                );
+                let at = key_fact(&path, value.clone(), sink);
                 out.push((path, value, at));
             }
         }
