@@ -38,6 +38,20 @@ pub fn scan_source(lang: Language, src: &str, origin: Origin, sink: &mut Sink) {
     sink.depth -= 1;
 }
 
+/// Code found in a string of another language (a script handed to a
+/// shell, `node -e '…'`), each parsed as its language and reported at the
+/// string's span.
+pub(crate) fn scan_nested(
+    nested: impl IntoIterator<Item = (Language, String, usize, usize)>,
+    origin: Origin,
+    sink: &mut Sink,
+) {
+    for (lang, code, start, end) in nested {
+        let (s, e) = origin.map(start, end);
+        scan_source(lang, &code, Origin::Fixed(s, e), sink);
+    }
+}
+
 /// A process started from an argument vector (`subprocess.run(["curl",
 /// …])`, `spawn("curl", [...])`) as the shell command fact it amounts to.
 /// `args` are literal values or source text; `literal_arg(i)` gives the
