@@ -16,7 +16,9 @@ mod test_util;
 pub mod ts;
 
 use crate::facts::{FactKind, Origin, Sink};
+use foldhash::HashMap;
 use skillseal_model::Language;
+use tree_sitter::Node;
 
 /// Parse `src` as `lang` and emit its facts. Languages without a code
 /// frontend emit nothing here.
@@ -36,6 +38,47 @@ pub fn scan_source(lang: Language, src: &str, origin: Origin, sink: &mut Sink) {
         _ => {}
     }
     sink.depth -= 1;
+}
+
+/// Where a tree-sitter frontend's walk puts what it finds: facts, and the
+/// strings handed to a shell, parsed as shell once the walk is done.
+pub(crate) struct Out<'k> {
+    pub origin: Origin,
+    pub sink: &'k mut Sink,
+    /// Strings run by a shell, with their spans.
+    pub shell: Vec<(String, usize, usize)>,
+}
+
+impl<'k> Out<'k> {
+    pub fn new(origin: Origin, sink: &'k mut Sink) -> Self {
+        Out {
+            origin,
+            sink,
+            shell: Vec::new(),
+        }
+    }
+
+    /// A fact at `n`'s span.
+    pub fn push(&mut self, lang: Language, n: Node<'_>, kind: FactKind) {
+        (self.sink).push(self.origin, lang, n.start_byte(), n.end_byte(), kind);
+    }
+
+    /// Parse the strings handed to a shell.
+    pub fn finish(self) {
+        let shell = self.shell.into_iter();
+        let nested = shell.map(|(code, start, end)| (Language::Shell, code, start, end));
+        scan_nested(nested, self.origin, self.sink);
+    }
+}
+
+/// The module path a name is bound to (`from os import environ as e`: `e`
+/// is `os.environ`), as the member path a read of the name reports; not a
+/// module itself, nor a call's result.
+pub(crate) fn alias_path(aliases: &HashMap<String, String>, name: &str) -> Option<String> {
+    aliases
+        .get(name)
+        .filter(|t| t.contains('.') && !t.contains("()"))
+        .cloned()
 }
 
 /// Code found in a string of another language (a script handed to a
