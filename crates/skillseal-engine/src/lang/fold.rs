@@ -294,6 +294,25 @@ pub trait Folder {
     }
 }
 
+/// The [`Folder`] accessors of a frontend struct with a `src: &str` and a
+/// `consts: HashMap<String, String>` field.
+macro_rules! folder_fields {
+    () => {
+        fn src(&self) -> &str {
+            self.src
+        }
+
+        fn consts(&self) -> &foldhash::HashMap<String, String> {
+            &self.consts
+        }
+
+        fn consts_mut(&mut self) -> &mut foldhash::HashMap<String, String> {
+            &mut self.consts
+        }
+    };
+}
+pub(crate) use folder_fields;
+
 /// The name at the base of a chain of member accesses (`a` in `a.b[c].d`),
 /// when the chain is nothing else.
 pub fn base_name<'t>(n: Node<'t>, members: &[&str]) -> Option<Node<'t>> {

@@ -293,6 +293,14 @@ fn key_offset(src: &str, from: usize, to: usize, key: &str) -> Option<usize> {
     None
 }
 
+/// Where `key` is written in `range`, to the end of its line (the start of
+/// `range` when it is not found).
+fn key_line(src: &str, range: (usize, usize), key: &str) -> (usize, usize) {
+    let at = key_offset(src, range.0, range.1, key).unwrap_or(range.0);
+    let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
+    (at, end)
+}
+
 /// Emit `Key` facts for a JSON value flattened to dotted paths, and hand
 /// each scalar to `each` (for further parsing).
 fn flatten(
@@ -440,30 +448,18 @@ pub fn front_matter_facts(src: &str, fm: &FrontMatter, origin: Origin, sink: &mu
             .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
         if is_download && !pinned {
             let url = entry.get("url").and_then(Value::as_str).unwrap_or("");
-            let at = key_offset(src, range.0, range.1, "install").unwrap_or(range.0);
-            let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
-            sink.push(
-                origin,
-                Language::Yaml,
-                at,
-                end,
-                FactKind::Key {
-                    key: "front-matter:openclaw.install.download-without-sha256".into(),
-                    value: url.to_string(),
-                },
-            );
+            let (at, end) = key_line(src, range, "install");
+            let key = FactKind::Key {
+                key: "front-matter:openclaw.install.download-without-sha256".into(),
+                value: url.to_string(),
+            };
+            sink.push(origin, Language::Yaml, at, end, key);
         }
     }
     if let Some(desc) = &manifest.description {
-        let at = key_offset(src, range.0, range.1, "description").unwrap_or(range.0);
-        let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
-        sink.push(
-            origin,
-            Language::Markdown,
-            at,
-            end,
-            FactKind::Text { text: desc.clone() },
-        );
+        let (at, end) = key_line(src, range, "description");
+        let text = FactKind::Text { text: desc.clone() };
+        sink.push(origin, Language::Markdown, at, end, text);
     }
 }
 

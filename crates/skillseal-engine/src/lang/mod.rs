@@ -43,6 +43,8 @@ pub fn scan_source(lang: Language, src: &str, origin: Origin, sink: &mut Sink) {
 /// Where a tree-sitter frontend's walk puts what it finds: facts, and the
 /// strings handed to a shell, parsed as shell once the walk is done.
 pub(crate) struct Out<'k> {
+    /// The language the facts are reported in.
+    pub lang: Language,
     pub origin: Origin,
     pub sink: &'k mut Sink,
     /// Strings run by a shell, with their spans.
@@ -50,8 +52,9 @@ pub(crate) struct Out<'k> {
 }
 
 impl<'k> Out<'k> {
-    pub fn new(origin: Origin, sink: &'k mut Sink) -> Self {
+    pub fn new(lang: Language, origin: Origin, sink: &'k mut Sink) -> Self {
         Out {
+            lang,
             origin,
             sink,
             shell: Vec::new(),
@@ -59,8 +62,8 @@ impl<'k> Out<'k> {
     }
 
     /// A fact at `n`'s span.
-    pub fn push(&mut self, lang: Language, n: Node<'_>, kind: FactKind) {
-        (self.sink).push(self.origin, lang, n.start_byte(), n.end_byte(), kind);
+    pub fn push(&mut self, n: Node<'_>, kind: FactKind) {
+        (self.sink).push(self.origin, self.lang, n.start_byte(), n.end_byte(), kind);
     }
 
     /// Parse the strings handed to a shell.

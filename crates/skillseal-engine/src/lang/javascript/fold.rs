@@ -6,7 +6,6 @@
 use super::{GLOBALS, Js, module_name};
 use crate::lang::fold::{self, Folder, Literal, MAX_SEGMENTS, Path, Syntax};
 use crate::lang::{ts, unescape};
-use foldhash::HashMap;
 use tree_sitter::Node;
 
 impl Folder for Js<'_> {
@@ -22,17 +21,7 @@ impl Folder for Js<'_> {
         members: &["member_expression", "subscript_expression"],
     };
 
-    fn src(&self) -> &str {
-        self.src
-    }
-
-    fn consts(&self) -> &HashMap<String, String> {
-        &self.consts
-    }
-
-    fn consts_mut(&mut self) -> &mut HashMap<String, String> {
-        &mut self.consts
-    }
+    fold::folder_fields!();
 
     fn string_literal(&self, n: Node<'_>) -> Option<Literal> {
         match ts::kind(n) {

@@ -45,7 +45,7 @@ pub fn scan(lang: Language, src: &str, origin: Origin, sink: &mut Sink) {
         aliases: HashMap::default(),
         consts: HashMap::default(),
     };
-    let mut out = Out::new(origin, sink);
+    let mut out = Out::new(Language::JavaScript, origin, sink);
     ts::walk(&tree, |node, ctx| {
         js.visit(node, ctx, &mut out);
         true
@@ -98,10 +98,6 @@ impl<'s> Js<'s> {
         ts::text(n, self.src)
     }
 
-    fn push(out: &mut Out<'_>, n: Node<'_>, kind: FactKind) {
-        out.push(Language::JavaScript, n, kind);
-    }
-
     fn visit(&mut self, node: Node<'_>, ctx: &Ctx<'_>, out: &mut Out<'_>) {
         match ctx.kind {
             "import_statement" => self.import(node, out),
@@ -130,7 +126,7 @@ impl<'s> Js<'s> {
             "identifier" => self.identifier(node, ctx, out),
             "string" | "template_string" if ctx.parent_kind() != "import_statement" => {
                 let value = self.string_value(node);
-                Self::push(out, node, FactKind::Str { value });
+                out.push(node, FactKind::Str { value });
             }
             _ => {}
         }
@@ -152,7 +148,7 @@ impl<'s> Js<'s> {
                     .insert(self.text(id).to_string(), module.clone());
             }
         }
-        Self::push(out, node, FactKind::Import { module });
+        out.push(node, FactKind::Import { module });
     }
 
     /// `const x = …`, `let {a, b: c} = …`: flows, constants, and names
@@ -181,7 +177,7 @@ impl<'s> Js<'s> {
         {
             for (key, at) in self.pattern_keys(name) {
                 let path = format!("{base}.{key}");
-                Self::push(out, at, FactKind::Member { path });
+                out.push(at, FactKind::Member { path });
             }
         }
     }
@@ -232,7 +228,7 @@ impl<'s> Js<'s> {
             && let Some(Arg::Literal(m)) = args.first()
         {
             let module = module_name(m);
-            Self::push(out, node, FactKind::Import { module });
+            out.push(node, FactKind::Import { module });
         }
         // A template with `${...}` is a dynamic argument but still
         // shell code, its substitutions kept as written.
@@ -276,10 +272,10 @@ impl<'s> Js<'s> {
         Self::push_call(out, node, callee, args);
     }
 
+    /// A call fact (JavaScript has no keyword arguments).
     fn push_call(out: &mut Out<'_>, node: Node<'_>, callee: String, args: Vec<Arg>) {
         let kwargs = Vec::new();
-        Self::push(
-            out,
+        out.push(
             node,
             FactKind::Call {
                 callee,
@@ -301,7 +297,7 @@ impl<'s> Js<'s> {
             return;
         }
         if let Some(path) = self.resolve_known(node) {
-            Self::push(out, node, FactKind::Member { path });
+            out.push(node, FactKind::Member { path });
         }
     }
 
@@ -324,7 +320,7 @@ impl<'s> Js<'s> {
             return;
         }
         if let Some(path) = alias_path(&self.aliases, self.text(node)) {
-            Self::push(out, node, FactKind::Member { path });
+            out.push(node, FactKind::Member { path });
         }
     }
 

@@ -5,7 +5,6 @@
 use super::{Py, has_interpolation};
 use crate::lang::fold::{self, Folder, Literal, MAX_SEGMENTS, Path, Syntax};
 use crate::lang::{ts, unescape};
-use foldhash::HashMap;
 use tree_sitter::Node;
 
 impl Folder for Py<'_> {
@@ -21,17 +20,7 @@ impl Folder for Py<'_> {
         members: &["attribute"],
     };
 
-    fn src(&self) -> &str {
-        self.src
-    }
-
-    fn consts(&self) -> &HashMap<String, String> {
-        &self.consts
-    }
-
-    fn consts_mut(&mut self) -> &mut HashMap<String, String> {
-        &mut self.consts
-    }
+    fold::folder_fields!();
 
     /// A string: an f-string with `{placeholders}` is a template; a string
     /// or concatenation without is its value.

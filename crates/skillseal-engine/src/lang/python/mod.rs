@@ -38,7 +38,7 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
         consts: HashMap::default(),
         own_files: HashSet::default(),
     };
-    let mut out = Out::new(origin, sink);
+    let mut out = Out::new(Language::Python, origin, sink);
     ts::walk(&tree, |node, ctx| {
         py.visit(node, ctx, &mut out);
         true
@@ -99,10 +99,6 @@ impl<'s> Py<'s> {
         ts::text(n, self.src)
     }
 
-    fn push(out: &mut Out<'_>, n: Node<'_>, kind: FactKind) {
-        out.push(Language::Python, n, kind);
-    }
-
     fn visit(&mut self, node: Node<'_>, ctx: &Ctx<'_>, out: &mut Out<'_>) {
         match ctx.kind {
             "import_statement" => self.import(node, out),
@@ -125,7 +121,7 @@ impl<'s> Py<'s> {
             "string" => self.string(node, ctx, out),
             "concatenated_string" => {
                 let value = self.literal(node);
-                Self::push(out, node, FactKind::Str { value });
+                out.push(node, FactKind::Str { value });
             }
             _ => {}
         }
@@ -152,7 +148,7 @@ impl<'s> Py<'s> {
                 _ => continue,
             };
             self.aliases.insert(alias.0, alias.1);
-            Self::push(out, child, FactKind::Import { module });
+            out.push(child, FactKind::Import { module });
         }
     }
 
@@ -165,7 +161,7 @@ impl<'s> Py<'s> {
         let import = FactKind::Import {
             module: module.clone(),
         };
-        Self::push(out, node, import);
+        out.push(node, import);
         let mut cursor = node.walk();
         for child in node.children_by_field_name("name", &mut cursor) {
             let (name, alias) = match ts::kind(child) {
@@ -256,7 +252,7 @@ impl<'s> Py<'s> {
         if matches!(callee.as_str(), "__import__" | "importlib.import_module")
             && let Some(Arg::Literal(m)) = args.first()
         {
-            Self::push(out, node, FactKind::Import { module: m.clone() });
+            out.push(node, FactKind::Import { module: m.clone() });
         }
         let first_arg = ts::field(node, "arguments").and_then(|a| a.named_child(0));
         if runs_shell(&callee, &kwargs)
@@ -301,7 +297,7 @@ impl<'s> Py<'s> {
             args,
             kwargs,
         };
-        Self::push(out, node, call);
+        out.push(node, call);
     }
 
     /// `os.environ`: a member path rooted in an import.
@@ -313,7 +309,7 @@ impl<'s> Py<'s> {
             return;
         }
         if let Some(path) = self.resolve_known(node) {
-            Self::push(out, node, FactKind::Member { path });
+            out.push(node, FactKind::Member { path });
         }
     }
 
@@ -337,7 +333,7 @@ impl<'s> Py<'s> {
             Some(k) => format!("{base}.{k}"),
             None => format!("{base}[]"),
         };
-        Self::push(out, node, FactKind::Member { path });
+        out.push(node, FactKind::Member { path });
     }
 
     /// A name read (for flows), and a name bound to a module path passed on
@@ -360,7 +356,7 @@ impl<'s> Py<'s> {
             return;
         }
         if let Some(path) = alias_path(&self.aliases, self.text(node)) {
-            Self::push(out, node, FactKind::Member { path });
+            out.push(node, FactKind::Member { path });
         }
     }
 
@@ -369,7 +365,7 @@ impl<'s> Py<'s> {
             return;
         }
         let value = self.string_value(node);
-        Self::push(out, node, FactKind::Str { value });
+        out.push(node, FactKind::Str { value });
     }
 
     /// `subprocess.run(["curl", "-d", x, url])` is the shell command

