@@ -279,6 +279,23 @@ pub trait Folder {
         }
     }
 
+    /// Report each argument in a call's argument list (a keyword
+    /// argument's value) that a computed expression folds to.
+    fn record_arguments(&self, list: Node<'_>, origin: Origin, sink: &mut Sink) {
+        for a in ts::named_children(list) {
+            let a = match ts::kind(a) {
+                "keyword_argument" => match ts::field(a, "value") {
+                    Some(v) => v,
+                    None => continue,
+                },
+                _ => a,
+            };
+            if let Some(v) = self.fold(a, 0) {
+                self.record_assembled(a, &v, origin, sink);
+            }
+        }
+    }
+
     /// `name = value`: `name` now stands for what `value` folds to, or for
     /// no constant.
     fn assign_const(&mut self, name: &str, value: Node<'_>, origin: Origin, sink: &mut Sink) {

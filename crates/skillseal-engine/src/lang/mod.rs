@@ -15,7 +15,7 @@ pub mod shell;
 mod test_util;
 pub mod ts;
 
-use crate::facts::{FactKind, Origin, Sink};
+use crate::facts::{self, FactKind, Origin, Sink};
 use foldhash::HashMap;
 use skillseal_model::Language;
 use tree_sitter::Node;
@@ -66,6 +66,13 @@ impl<'k> Out<'k> {
         (self.sink).push(self.origin, self.lang, n.start_byte(), n.end_byte(), kind);
     }
 
+    /// The string at `n` is run by a shell, as `code` when known.
+    pub fn run_by_shell(&mut self, n: Node<'_>, code: Option<String>) {
+        if let Some(code) = code {
+            self.shell.push((code, n.start_byte(), n.end_byte()));
+        }
+    }
+
     /// Parse the strings handed to a shell.
     pub fn finish(self) {
         let shell = self.shell.into_iter();
@@ -100,29 +107,35 @@ pub(crate) fn scan_nested(
 
 /// A process started from an argument vector (`subprocess.run(["curl",
 /// …])`, `spawn("curl", [...])`) as the shell command fact it amounts to.
-/// `args` are literal values or source text; `literal_arg(i)` gives the
-/// `i`th argument's value and span when it is a string literal, so that a
-/// shell's `-c` script goes to the shell frontend through `shell`.
+/// `elems` are the argument nodes: `string` gives one's value when it is a
+/// string literal (the others are their source text), `script` the value
+/// of one that can be a shell's `-c` script, which then goes to the shell
+/// frontend.
 pub(crate) fn argv_command(
     program: &str,
-    args: Vec<String>,
-    literal_arg: impl Fn(usize) -> Option<(String, usize, usize)>,
+    elems: &[Node<'_>],
+    src: &str,
+    string: impl Fn(Node<'_>) -> Option<String>,
+    script: impl Fn(Node<'_>) -> Option<String>,
     span: (usize, usize),
-    origin: Origin,
-    sink: &mut Sink,
-    shell: &mut Vec<(String, usize, usize)>,
+    out: &mut Out<'_>,
 ) {
+    let args: Vec<String> = elems
+        .iter()
+        .map(|n| string(*n).unwrap_or_else(|| facts::clip(ts::text(*n, src), 200).to_string()))
+        .collect();
     let name = program.rsplit('/').next().unwrap_or(program).to_string();
     if shell::SHELLS.contains(&name.as_str())
         && let Some(i) = args
             .iter()
             .position(|a| a.starts_with('-') && a.contains('c'))
-        && let Some(script) = literal_arg(i + 1)
+        && let Some(n) = elems.get(i + 1)
+        && let Some(code) = script(*n)
     {
-        shell.push(script);
+        out.shell.push((code, n.start_byte(), n.end_byte()));
     }
-    sink.push(
-        origin,
+    out.sink.push(
+        out.origin,
         Language::Shell,
         span.0,
         span.1,

@@ -241,16 +241,10 @@ impl<'s> Js<'s> {
                 matches!(ts::kind(first), "string" | "template_string")
                     .then(|| self.string_value(first))
             });
-            if let Some(code) = code {
-                out.shell.push((code, first.start_byte(), first.end_byte()));
-            }
+            out.run_by_shell(first, code);
         }
         if let Some(list) = ts::field(node, "arguments") {
-            for a in ts::named_children(list) {
-                if let Some(v) = self.fold(a, 0) {
-                    self.record_assembled(a, &v, out.origin, out.sink);
-                }
-            }
+            self.record_arguments(list, out.origin, out.sink);
         }
         if runs_argv(&callee) {
             self.argv_command(node, out);
@@ -386,22 +380,11 @@ impl<'s> Js<'s> {
             .filter(|n| ts::kind(**n) == "array")
             .map(|a| ts::named_children(*a))
             .unwrap_or_default();
-        let args: Vec<String> = elems
-            .iter()
-            .map(|n| match ts::kind(*n) {
-                "string" | "template_string" => self.string_value(*n),
-                _ => clip(self.text(*n), 200).to_string(),
-            })
-            .collect();
-        let literal_arg = |i: usize| {
-            elems
-                .get(i)
-                .filter(|n| matches!(ts::kind(**n), "string" | "template_string"))
-                .map(|n| (self.string_value(*n), n.start_byte(), n.end_byte()))
+        let string = |n: Node<'_>| {
+            matches!(ts::kind(n), "string" | "template_string").then(|| self.string_value(n))
         };
         let span = (list.start_byte(), list.end_byte());
-        let (origin, sink, shell) = (out.origin, &mut *out.sink, &mut out.shell);
-        super::argv_command(&program, args, literal_arg, span, origin, sink, shell);
+        super::argv_command(&program, &elems, self.src, string, string, span, out);
     }
 }
 

@@ -267,23 +267,10 @@ impl<'s> Py<'s> {
                 }
                 _ => self.fold(first, 0),
             };
-            if let Some(code) = code {
-                out.shell.push((code, first.start_byte(), first.end_byte()));
-            }
+            out.run_by_shell(first, code);
         }
         if let Some(list) = ts::field(node, "arguments") {
-            for a in ts::named_children(list) {
-                let a = match ts::kind(a) {
-                    "keyword_argument" => match ts::field(a, "value") {
-                        Some(v) => v,
-                        None => continue,
-                    },
-                    _ => a,
-                };
-                if let Some(v) = self.fold(a, 0) {
-                    self.record_assembled(a, &v, out.origin, out.sink);
-                }
-            }
+            self.record_arguments(list, out.origin, out.sink);
         }
         if runs_argv(&callee)
             && let Some(list) = ts::field(node, "arguments")
@@ -378,22 +365,12 @@ impl<'s> Py<'s> {
             return;
         };
         let program = self.literal(*first);
-        let args: Vec<String> = items[1..]
-            .iter()
-            .map(|n| match ts::kind(*n) {
-                "string" | "concatenated_string" => self.literal(*n),
-                _ => clip(self.text(*n), 200).to_string(),
-            })
-            .collect();
-        let literal_arg = |i: usize| {
-            items
-                .get(i + 1)
-                .filter(|n| ts::kind(**n) == "string")
-                .map(|n| (self.literal(*n), n.start_byte(), n.end_byte()))
+        let string = |n: Node<'_>| {
+            matches!(ts::kind(n), "string" | "concatenated_string").then(|| self.literal(n))
         };
+        let script = |n: Node<'_>| (ts::kind(n) == "string").then(|| self.literal(n));
         let span = (list.start_byte(), list.end_byte());
-        let (origin, sink, shell) = (out.origin, &mut *out.sink, &mut out.shell);
-        super::argv_command(&program, args, literal_arg, span, origin, sink, shell);
+        super::argv_command(&program, &items[1..], self.src, string, script, span, out);
     }
 
     /// Record that the names assigned by `left` (a name, a tuple of names,
