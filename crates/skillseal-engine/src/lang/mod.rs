@@ -81,6 +81,28 @@ impl<'k> Out<'k> {
     }
 }
 
+/// Parse `src` as `lang` and hand every node to `visit`, with an [`Out`]
+/// for facts reported in `report_as`; the strings handed to a shell are
+/// parsed once the walk is done.
+pub(crate) fn walk_source(
+    lang: Language,
+    report_as: Language,
+    src: &str,
+    origin: Origin,
+    sink: &mut Sink,
+    mut visit: impl FnMut(Node<'_>, &ts::Ctx<'_>, &mut Out<'_>),
+) {
+    let Some(tree) = ts::parse(lang, src) else {
+        return;
+    };
+    let mut out = Out::new(report_as, origin, sink);
+    ts::walk(&tree, |node, ctx| {
+        visit(node, ctx, &mut out);
+        true
+    });
+    out.finish();
+}
+
 /// The module path a name is bound to (`from os import environ as e`: `e`
 /// is `os.environ`), as the member path a read of the name reports; not a
 /// module itself, nor a call's result.

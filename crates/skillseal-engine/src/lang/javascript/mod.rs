@@ -37,20 +37,20 @@ const GLOBALS: &[&str] = &[
 const CONTAINER_WRITES: &[&str] = &["push", "unshift", "set", "append", "add", "write", "splice"];
 
 pub fn scan(lang: Language, src: &str, origin: Origin, sink: &mut Sink) {
-    let Some(tree) = ts::parse(lang, src) else {
-        return;
-    };
     let mut js = Js {
         src,
         aliases: HashMap::default(),
         consts: HashMap::default(),
     };
-    let mut out = Out::new(Language::JavaScript, origin, sink);
-    ts::walk(&tree, |node, ctx| {
-        js.visit(node, ctx, &mut out);
-        true
-    });
-    out.finish();
+    // TypeScript and TSX report their facts as JavaScript.
+    super::walk_source(
+        lang,
+        Language::JavaScript,
+        src,
+        origin,
+        sink,
+        |node, ctx, out| js.visit(node, ctx, out),
+    );
 }
 
 fn module_name(spec: &str) -> String {

@@ -28,9 +28,6 @@ const CONTAINER_WRITES: &[&str] = &[
 ];
 
 pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
-    let Some(tree) = ts::parse(Language::Python, src) else {
-        return;
-    };
     let mut py = Py {
         src,
         aliases: HashMap::default(),
@@ -38,13 +35,11 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
         consts: HashMap::default(),
         own_files: HashSet::default(),
     };
-    let mut out = Out::new(Language::Python, origin, sink);
-    ts::walk(&tree, |node, ctx| {
-        py.visit(node, ctx, &mut out);
-        true
+    // Strings handed to a shell are shell code: parsed as such after the walk.
+    let lang = Language::Python;
+    super::walk_source(lang, lang, src, origin, sink, |node, ctx, out| {
+        py.visit(node, ctx, out)
     });
-    // Strings handed to a shell are shell code: parse them as such.
-    out.finish();
 }
 
 struct Py<'s> {
