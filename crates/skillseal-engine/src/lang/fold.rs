@@ -262,6 +262,12 @@ pub trait Folder {
             .collect()
     }
 
+    /// A list literal of character codes as its characters, one string
+    /// each (`map(chr, [...])`, `[...].map(c => String.fromCharCode(c))`).
+    fn char_items(&self, n: Node<'_>) -> Option<Vec<String>> {
+        self.int_items(n)?.into_iter().map(|c| chars([c])).collect()
+    }
+
     /// Report a folded value when the expression computes it (a literal
     /// or a name is reported where it is written).
     fn record_assembled(&self, n: Node<'_>, value: &str, origin: Origin, sink: &mut Sink) {

@@ -170,10 +170,7 @@ impl Js<'_> {
                         if !cb.contains("String.fromCharCode(") {
                             return None;
                         }
-                        self.int_items(obj)?
-                            .into_iter()
-                            .map(|c| fold::chars([c]))
-                            .collect()
+                        self.char_items(obj)
                     }
                     _ => None,
                 }

@@ -114,11 +114,7 @@ impl Py<'_> {
                     ("reversed", [x]) => {
                         Some(self.fold(*x, d)?.chars().rev().map(String::from).collect())
                     }
-                    ("map", [g, list]) if self.text(*g) == "chr" => self
-                        .int_items(*list)?
-                        .into_iter()
-                        .map(|c| fold::chars([c]))
-                        .collect(),
+                    ("map", [g, list]) if self.text(*g) == "chr" => self.char_items(*list),
                     _ => None,
                 }
             }
@@ -134,10 +130,7 @@ impl Py<'_> {
                 if self.text(body).replace(' ', "") != format!("chr({var})") {
                     return None;
                 }
-                self.int_items(list)?
-                    .into_iter()
-                    .map(|c| fold::chars([c]))
-                    .collect()
+                self.char_items(list)
             }
             _ => Some(self.fold(n, d)?.chars().map(String::from).collect()),
         }
