@@ -80,8 +80,10 @@ fn keygen_writes_private_files_and_never_overwrites_by_accident() {
     assert_eq!(flag.status.code(), Some(2));
 }
 
-#[test]
-fn pack_sign_verify_and_every_kind_of_tampering_is_caught() {
+/// A folder holding `skillseal.key`/`.pub` (P-256, [`PASSWORD`]) and the
+/// weather sample packed as `w.skill.tgz` and signed into
+/// `w.skill.tgz.sigstore.json`, as `keygen`, `pack` and `sign` leave them.
+fn signed_package() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let sample = repo().join("samples/benign/weather-forecast");
@@ -92,16 +94,40 @@ fn pack_sign_verify_and_every_kind_of_tampering_is_caught() {
         &["pack", sample.to_str().unwrap(), "-o", "w.skill.tgz"],
     );
     assert_eq!(packed.status.code(), Some(0), "{}", stderr(&packed));
-
     let signed = run(
         d,
         Some(PASSWORD),
         &["sign", "w.skill.tgz", "--key", "skillseal.key"],
     );
     assert_eq!(signed.status.code(), Some(0), "{}", stderr(&signed));
-    let bundle_path = d.join("w.skill.tgz.sigstore.json");
+    dir
+}
+
+/// A second key pair, `other.key`/`.pub`, Ed25519, password `x`.
+fn ed25519_key(d: &Path) {
+    let args = [
+        "keygen",
+        "--output-key-prefix",
+        "other",
+        "--algorithm",
+        "ed25519",
+    ];
+    assert_eq!(run(d, Some("x"), &args).status.code(), Some(0));
+}
+
+fn verify(d: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["verify-signature", "w.skill.tgz"];
+    args.extend_from_slice(extra);
+    run(d, None, &args)
+}
+
+#[test]
+fn sign_writes_a_v03_bundle_that_verifies_with_the_public_key() {
+    let dir = signed_package();
+    let d = dir.path();
     let bundle: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&bundle_path).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(d.join("w.skill.tgz.sigstore.json")).unwrap())
+            .unwrap();
     assert_eq!(
         bundle["mediaType"],
         "application/vnd.dev.sigstore.bundle.v0.3+json"
@@ -112,40 +138,36 @@ fn pack_sign_verify_and_every_kind_of_tampering_is_caught() {
         "SHA2_256"
     );
 
-    let ok = run(
-        d,
-        None,
-        &["verify-signature", "w.skill.tgz", "--key", "skillseal.pub"],
-    );
+    let ok = verify(d, &["--key", "skillseal.pub"]);
     assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
     assert!(
         stdout(&ok).contains("signed by key sha256:"),
         "{}",
         stdout(&ok)
     );
+}
 
+#[test]
+fn a_flipped_bit_in_the_package_or_the_signature_fails_verification() {
+    let dir = signed_package();
+    let d = dir.path();
     let package = std::fs::read(d.join("w.skill.tgz")).unwrap();
+    let bundle_path = d.join("w.skill.tgz.sigstore.json");
     let original_bundle = std::fs::read(&bundle_path).unwrap();
-    // A byte of the package, then a byte of the bundle's signature.
-    for (file, offset) in [
+    let signature_at = String::from_utf8(original_bundle.clone())
+        .unwrap()
+        .find("\"signature\": \"")
+        .unwrap()
+        + 20;
+    for (file, at) in [
         ("w.skill.tgz", package.len() / 2),
-        ("w.skill.tgz.sigstore.json", 0),
+        ("w.skill.tgz.sigstore.json", signature_at),
     ] {
         let path = d.join(file);
         let mut bytes = std::fs::read(&path).unwrap();
-        let at = if offset == 0 {
-            let text = String::from_utf8(bytes.clone()).unwrap();
-            text.find("\"signature\": \"").unwrap() + 20
-        } else {
-            offset
-        };
         bytes[at] ^= 0x01;
         std::fs::write(&path, &bytes).unwrap();
-        let bad = run(
-            d,
-            None,
-            &["verify-signature", "w.skill.tgz", "--key", "skillseal.pub"],
-        );
+        let bad = verify(d, &["--key", "skillseal.pub"]);
         assert_eq!(bad.status.code(), Some(1), "{file}: {}", stdout(&bad));
         assert!(
             stderr(&bad).contains("verification failed"),
@@ -155,37 +177,27 @@ fn pack_sign_verify_and_every_kind_of_tampering_is_caught() {
         std::fs::write(d.join("w.skill.tgz"), &package).unwrap();
         std::fs::write(&bundle_path, &original_bundle).unwrap();
     }
+}
 
-    // Another key: refused, naming the check.
-    assert_eq!(
-        run(
-            d,
-            Some("x"),
-            &[
-                "keygen",
-                "--output-key-prefix",
-                "other",
-                "--algorithm",
-                "ed25519"
-            ]
-        )
-        .status
-        .code(),
-        Some(0)
-    );
-    let other = run(
-        d,
-        None,
-        &["verify-signature", "w.skill.tgz", "--key", "other.pub"],
-    );
+#[test]
+fn another_key_is_refused_naming_the_policy_check() {
+    let dir = signed_package();
+    ed25519_key(dir.path());
+    let other = verify(dir.path(), &["--key", "other.pub"]);
     assert_eq!(other.status.code(), Some(1));
     assert!(
         stderr(&other).contains("verification policy"),
         "{}",
         stderr(&other)
     );
+}
 
-    // Wrong password: a clear error, and the old bundle is left as it was.
+#[test]
+fn a_wrong_password_is_a_clear_error_and_leaves_the_old_bundle() {
+    let dir = signed_package();
+    let d = dir.path();
+    let bundle_path = d.join("w.skill.tgz.sigstore.json");
+    let original_bundle = std::fs::read(&bundle_path).unwrap();
     let wrong = run(
         d,
         Some("not it"),
@@ -199,41 +211,31 @@ fn pack_sign_verify_and_every_kind_of_tampering_is_caught() {
     );
     assert!(!stderr(&wrong).contains("not it"));
     assert_eq!(std::fs::read(&bundle_path).unwrap(), original_bundle);
+}
 
-    // Ed25519 keys sign and verify too.
-    let ed = run(
-        d,
-        Some("x"),
-        &[
-            "sign",
-            "w.skill.tgz",
-            "--key",
-            "other.key",
-            "--bundle",
-            "ed.json",
-        ],
-    );
+#[test]
+fn ed25519_keys_sign_and_verify() {
+    let dir = signed_package();
+    let d = dir.path();
+    ed25519_key(d);
+    let args = [
+        "sign",
+        "w.skill.tgz",
+        "--key",
+        "other.key",
+        "--bundle",
+        "ed.json",
+    ];
+    let ed = run(d, Some("x"), &args);
     assert_eq!(ed.status.code(), Some(0), "{}", stderr(&ed));
-    let ed_ok = run(
-        d,
-        None,
-        &[
-            "verify-signature",
-            "w.skill.tgz",
-            "--bundle",
-            "ed.json",
-            "--key",
-            "other.pub",
-        ],
-    );
+    let ed_ok = verify(d, &["--bundle", "ed.json", "--key", "other.pub"]);
     assert_eq!(ed_ok.status.code(), Some(0), "{}", stderr(&ed_ok));
+}
 
-    // The private key where the public key belongs.
-    let swapped = run(
-        d,
-        None,
-        &["verify-signature", "w.skill.tgz", "--key", "skillseal.key"],
-    );
+#[test]
+fn a_private_key_where_the_public_key_belongs_is_a_usage_error() {
+    let dir = signed_package();
+    let swapped = verify(dir.path(), &["--key", "skillseal.key"]);
     assert_eq!(swapped.status.code(), Some(2));
     assert!(
         stderr(&swapped).contains("expected a `PUBLIC KEY` PEM block"),

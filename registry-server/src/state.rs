@@ -1,6 +1,6 @@
 //! The registry's state: the database, the blob store, the scanner and
 //! its rules, the caches and the write lock, opened once and shared by
-//! every request; and the staging of a package for the publish scan.
+//! every request.
 
 use std::sync::Arc;
 

@@ -729,56 +729,74 @@ fn weather_variant(dir: &Path, version: &str, edit: impl Fn(String) -> String) -
     to
 }
 
-/// The lockfile issue end to end: a project adds a signed skill from the
-/// real registry, a second clean checkout installs exactly it with
-/// `--locked`, `verify` catches files changed on disk, hand-edited and
-/// lying locks are refused with nothing changed, a new version that
-/// starts running processes (which the project's policy denies) is
-/// refused on update, and so is a new signer until it is allowed.
-#[test]
-fn a_project_pins_installs_verifies_and_updates_its_skills() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    let publisher = root.join("publisher");
-    let project = root.join("project");
-    let checkout = root.join("checkout");
-    for d in [&publisher, &project, &checkout] {
-        std::fs::create_dir_all(d).unwrap();
-    }
-    let server = Server::start(&root.join("data"), None);
-    let admin = server.admin.clone().unwrap();
-    let url = server.url.clone();
-    keygen(&publisher);
-    ok(skillseal(
-        &publisher,
-        None,
-        &["keygen", "--output-key-prefix", "other"],
-    ));
-    let sample = repo().join("samples/benign/weather-forecast");
-    let publish = |dir: &Path, key: &str| {
-        ok(publish_with_key(
-            &publisher,
-            Some(&admin),
-            &url,
-            dir.to_str().unwrap(),
-            key,
-        ))
-    };
-    publish(&sample, "skillseal.key");
+/// A registry with the weather sample published by `publisher` (keys
+/// `skillseal` and `other`), and two project folders, `project` and a
+/// clean `checkout`, whose `skillseal.toml` names the registry, trusts
+/// both keys and denies skills that run processes. Each project has its
+/// own HOME, so its own package cache.
+struct Projects {
+    dir: tempfile::TempDir,
+    server: Server,
+    admin: String,
+    publisher: PathBuf,
+    project: PathBuf,
+    checkout: PathBuf,
+}
 
-    // The project trusts the team's key and another, and denies skills
-    // that run processes.
-    let manifest = format!(
-        "[registry]\nurl = \"{url}\"\n\n[[trust]]\nkey = \"team.pub\"\n\n[[trust]]\nkey = \"other.pub\"\n\n\
-         [policy]\ndeny-capabilities = [\"process-exec\"]\n"
-    );
-    for d in [&project, &checkout] {
-        std::fs::write(d.join("skillseal.toml"), &manifest).unwrap();
-        std::fs::copy(publisher.join("skillseal.pub"), d.join("team.pub")).unwrap();
-        std::fs::copy(publisher.join("other.pub"), d.join("other.pub")).unwrap();
+impl Projects {
+    fn new() -> Projects {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let publisher = root.join("publisher");
+        let project = root.join("project");
+        let checkout = root.join("checkout");
+        for d in [&publisher, &project, &checkout] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        let server = Server::start(&root.join("data"), None);
+        let admin = server.admin.clone().unwrap();
+        keygen(&publisher);
+        ok(skillseal(
+            &publisher,
+            None,
+            &["keygen", "--output-key-prefix", "other"],
+        ));
+        let url = &server.url;
+        let manifest = format!(
+            "[registry]\nurl = \"{url}\"\n\n[[trust]]\nkey = \"team.pub\"\n\n[[trust]]\nkey = \"other.pub\"\n\n\
+             [policy]\ndeny-capabilities = [\"process-exec\"]\n"
+        );
+        for d in [&project, &checkout] {
+            std::fs::write(d.join("skillseal.toml"), &manifest).unwrap();
+            std::fs::copy(publisher.join("skillseal.pub"), d.join("team.pub")).unwrap();
+            std::fs::copy(publisher.join("other.pub"), d.join("other.pub")).unwrap();
+        }
+        let p = Projects {
+            dir,
+            server,
+            admin,
+            publisher,
+            project,
+            checkout,
+        };
+        p.publish(&weather_sample(), "skillseal.key");
+        p
     }
-    // Each project has its own HOME, so its own package cache.
-    let run = |d: &Path, args: &[&str]| {
+
+    /// [`Projects::new`], then `add weather-forecast --yes` in `project`,
+    /// its manifest and lock copied to `checkout`, and `install --locked`
+    /// there.
+    fn installed() -> Projects {
+        let p = Projects::new();
+        ok(p.run(&p.project, &["add", "weather-forecast", "--yes"]));
+        for file in ["skillseal.toml", "skillseal.lock"] {
+            std::fs::copy(p.project.join(file), p.checkout.join(file)).unwrap();
+        }
+        ok(p.run(&p.checkout, &["install", "--locked"]));
+        p
+    }
+
+    fn run(&self, d: &Path, args: &[&str]) -> Output {
         Command::new(skillseal_bin())
             .args(args)
             .current_dir(d)
@@ -788,52 +806,86 @@ fn a_project_pins_installs_verifies_and_updates_its_skills() {
             .stdin(Stdio::null())
             .output()
             .unwrap()
-    };
+    }
 
-    // add: resolve, verify, show, install, record.
-    let no_terminal = run(&project, &["add", "weather-forecast"]);
-    assert_eq!(
-        no_terminal.status.code(),
-        Some(2),
-        "{}",
-        stderr(&no_terminal)
-    );
-    assert!(
-        stderr(&no_terminal).contains("--yes"),
-        "{}",
-        stderr(&no_terminal)
-    );
-    assert!(!project.join("skillseal.lock").exists());
-    // A folder skillseal did not install is never replaced.
-    let own = project.join("skills/weather-forecast");
+    fn publish(&self, skill: &Path, key: &str) {
+        ok(publish_with_key(
+            &self.publisher,
+            Some(&self.admin),
+            &self.server.url,
+            skill.to_str().unwrap(),
+            key,
+        ));
+    }
+
+    /// Yanks or unyanks a version with the admin token.
+    fn admin_post(&self, version: &str, action: &str) {
+        let r = http()
+            .post(format!(
+                "{}/api/v1/skills/weather-forecast/{version}/{action}",
+                self.server.url
+            ))
+            .bearer_auth(&self.admin)
+            .send()
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{action} {version}");
+    }
+
+    /// Publishes 2.2.0, which starts running processes: the registry
+    /// accepts it (its policy allows that), the projects' policy does not.
+    fn publish_process_exec_version(&self) {
+        let v220 = weather_variant(self.dir.path(), "2.2.0", |s| {
+            s.replace("import sys\n", "import subprocess\nimport sys\n").replace(
+                "    r.raise_for_status()\n",
+                "    r.raise_for_status()\n    subprocess.run([\"notify-send\", \"weather\"], check=False)\n",
+            )
+        });
+        self.publish(&v220, "skillseal.key");
+    }
+
+    fn lock(&self, d: &Path) -> String {
+        std::fs::read_to_string(d.join("skillseal.lock")).unwrap()
+    }
+}
+
+fn weather_sample() -> PathBuf {
+    repo().join("samples/benign/weather-forecast")
+}
+
+fn assert_contains(haystack: &str, needle: &str) {
+    assert!(haystack.contains(needle), "{needle} in\n{haystack}");
+}
+
+#[test]
+fn add_needs_yes_without_a_terminal_and_never_replaces_a_foreign_folder() {
+    let p = Projects::new();
+    let no_terminal = p.run(&p.project, &["add", "weather-forecast"]);
+    assert_eq!(no_terminal.status.code(), Some(2));
+    assert_contains(&stderr(&no_terminal), "--yes");
+    assert!(!p.project.join("skillseal.lock").exists());
+
+    let own = p.project.join("skills/weather-forecast");
     std::fs::create_dir_all(&own).unwrap();
     std::fs::write(own.join("mine.md"), "my own notes\n").unwrap();
-    let clash = run(&project, &["add", "weather-forecast", "--yes"]);
+    let clash = p.run(&p.project, &["add", "weather-forecast", "--yes"]);
     assert_eq!(clash.status.code(), Some(2), "{}", stderr(&clash));
-    assert!(
-        stderr(&clash).contains("does not know it"),
-        "{}",
-        stderr(&clash)
-    );
+    assert_contains(&stderr(&clash), "does not know it");
     assert!(own.join("mine.md").exists());
-    std::fs::remove_dir_all(&own).unwrap();
-    let added = ok(run(&project, &["add", "weather-forecast", "--yes"]));
-    assert!(
-        stdout(&added).contains("capabilities: env-read"),
-        "{}",
-        stdout(&added)
-    );
-    assert!(
-        stdout(&added).contains("added weather-forecast 2.1.0 (^2.1.0)"),
-        "{}",
-        stdout(&added)
-    );
-    let installed = project.join("skills/weather-forecast");
+    assert!(!p.project.join("skillseal.lock").exists());
+}
+
+#[test]
+fn add_verifies_installs_and_pins_the_skill() {
+    let p = Projects::new();
+    let added = ok(p.run(&p.project, &["add", "weather-forecast", "--yes"]));
+    assert_contains(&stdout(&added), "capabilities: env-read");
+    assert_contains(&stdout(&added), "added weather-forecast 2.1.0 (^2.1.0)");
+    let installed = p.project.join("skills/weather-forecast");
     assert_eq!(
         std::fs::read(installed.join("scripts/weather.py")).unwrap(),
-        std::fs::read(sample.join("scripts/weather.py")).unwrap()
+        std::fs::read(weather_sample().join("scripts/weather.py")).unwrap()
     );
-    let lock = std::fs::read_to_string(project.join("skillseal.lock")).unwrap();
+    let lock = p.lock(&p.project);
     for needle in [
         "version = 1",
         "name = \"weather-forecast\"",
@@ -842,51 +894,32 @@ fn a_project_pins_installs_verifies_and_updates_its_skills() {
         "capabilities = [",
         "rules-digest = \"sha256:",
     ] {
-        assert!(lock.contains(needle), "{needle} in\n{lock}");
+        assert_contains(&lock, needle);
     }
-    let toml_now = std::fs::read_to_string(project.join("skillseal.toml")).unwrap();
-    assert!(
-        toml_now.contains("weather-forecast = \"^2.1.0\""),
-        "{toml_now}"
-    );
-    assert!(
-        toml_now.contains("deny-capabilities"),
-        "the rest of the file is kept"
-    );
+    let toml_now = std::fs::read_to_string(p.project.join("skillseal.toml")).unwrap();
+    assert_contains(&toml_now, "weather-forecast = \"^2.1.0\"");
+    assert_contains(&toml_now, "deny-capabilities");
+}
 
-    // A second, clean checkout installs exactly the lock.
-    std::fs::copy(
-        project.join("skillseal.toml"),
-        checkout.join("skillseal.toml"),
-    )
-    .unwrap();
-    std::fs::copy(
-        project.join("skillseal.lock"),
-        checkout.join("skillseal.lock"),
-    )
-    .unwrap();
-    ok(run(&checkout, &["install", "--locked"]));
-    let copy = checkout.join("skills/weather-forecast");
+#[test]
+fn a_clean_checkout_installs_exactly_the_lock_and_verify_names_every_change() {
+    let p = Projects::installed();
+    let copy = p.checkout.join("skills/weather-forecast");
     assert_eq!(
         std::fs::read(copy.join("SKILL.md")).unwrap(),
-        std::fs::read(sample.join("SKILL.md")).unwrap()
+        std::fs::read(weather_sample().join("SKILL.md")).unwrap()
     );
-    let verified = ok(run(&checkout, &["verify"]));
-    assert!(
-        stdout(&verified).contains("verified 1 skill"),
-        "{}",
-        stdout(&verified)
-    );
+    let verified = ok(p.run(&p.checkout, &["verify"]));
+    assert_contains(&stdout(&verified), "verified 1 skill");
 
-    // Files changed on disk after install.
     let script = copy.join("scripts/weather.py");
     let mut text = std::fs::read_to_string(&script).unwrap();
     text.push_str("\nimport os; os.system('true')\n");
     std::fs::write(&script, text).unwrap();
     std::fs::write(copy.join("extra.sh"), "echo hi\n").unwrap();
     std::fs::remove_file(copy.join("SKILL.md")).unwrap();
-    std::fs::create_dir_all(checkout.join("skills/stowaway")).unwrap();
-    let caught = run(&checkout, &["verify"]);
+    std::fs::create_dir_all(p.checkout.join("skills/stowaway")).unwrap();
+    let caught = p.run(&p.checkout, &["verify"]);
     assert_eq!(caught.status.code(), Some(1), "{}", stdout(&caught));
     for needle in [
         "modified  scripts/weather.py",
@@ -894,35 +927,38 @@ fn a_project_pins_installs_verifies_and_updates_its_skills() {
         "removed   SKILL.md",
         "stowaway: in skills/ but not in skillseal.lock",
     ] {
-        assert!(
-            stdout(&caught).contains(needle),
-            "{needle} in\n{}",
-            stdout(&caught)
-        );
+        assert_contains(&stdout(&caught), needle);
     }
-    std::fs::remove_dir(checkout.join("skills/stowaway")).unwrap();
-    // What an interrupted install left behind is swept up the next time.
-    let leftover = checkout.join("skills/.skillseal-staging-crashed");
+}
+
+#[test]
+fn install_sweeps_up_what_an_interrupted_install_left() {
+    let p = Projects::installed();
+    let leftover = p.checkout.join("skills/.skillseal-staging-crashed");
     std::fs::create_dir_all(leftover.join("weather-forecast")).unwrap();
     let two_days_ago = std::time::SystemTime::now() - Duration::from_secs(2 * 24 * 3600);
     std::fs::File::open(&leftover)
         .unwrap()
         .set_modified(two_days_ago)
         .unwrap();
-    ok(run(&checkout, &["install", "--locked", "--offline"]));
+    ok(p.run(&p.checkout, &["install", "--locked", "--offline"]));
     assert!(!leftover.exists());
-    ok(run(&checkout, &["verify"]));
+    ok(p.run(&p.checkout, &["verify"]));
+}
 
-    // Locks that are wrong: refused with the reason, nothing on disk changes.
-    let lock_path = checkout.join("skillseal.lock");
-    let good = std::fs::read_to_string(&lock_path).unwrap();
+#[test]
+fn wrong_locks_are_refused_with_the_reason_and_nothing_changes() {
+    let p = Projects::installed();
+    let copy = p.checkout.join("skills/weather-forecast");
+    let lock_path = p.checkout.join("skillseal.lock");
+    let good = p.lock(&p.checkout);
     let digest_line = good.lines().find(|l| l.starts_with("digest = ")).unwrap();
     let bundle_line = good
         .lines()
         .find(|l| l.starts_with("bundle-digest = "))
         .unwrap();
     let zeros = format!("\"sha256:{}\"", "0".repeat(64));
-    let fresh = checkout.join(".home");
+    let fresh = p.checkout.join(".home");
     for (edited, code, needle) in [
         (
             good.replace("version = \"2.1.0\"", "version = \"^2.1\""),
@@ -955,166 +991,116 @@ fn a_project_pins_installs_verifies_and_updates_its_skills() {
         std::fs::write(&lock_path, &edited).unwrap();
         let _ = std::fs::remove_dir_all(&fresh);
         let before = std::fs::read(copy.join("scripts/weather.py")).unwrap();
-        let refused = run(&checkout, &["install", "--locked"]);
+        let refused = p.run(&p.checkout, &["install", "--locked"]);
         assert_eq!(
             refused.status.code(),
             Some(code),
             "{needle}: {}",
             stderr(&refused)
         );
-        assert!(
-            stderr(&refused).contains(needle),
-            "{needle} in {}",
-            stderr(&refused)
-        );
+        assert_contains(&stderr(&refused), needle);
         assert_eq!(
             std::fs::read(copy.join("scripts/weather.py")).unwrap(),
             before
         );
         assert_eq!(std::fs::read_to_string(&lock_path).unwrap(), edited);
     }
-    std::fs::write(&lock_path, &good).unwrap();
-    let wants_more = std::fs::read_to_string(checkout.join("skillseal.toml")).unwrap()
-        + "other-skill = \"^1\"\n";
-    std::fs::write(checkout.join("skillseal.toml"), wants_more).unwrap();
-    let differs = run(&checkout, &["install", "--locked"]);
-    assert_eq!(differs.status.code(), Some(1));
-    assert!(
-        stderr(&differs).contains("+ other-skill ^1: in skillseal.toml, not in skillseal.lock"),
-        "{}",
-        stderr(&differs)
-    );
-    std::fs::copy(
-        project.join("skillseal.toml"),
-        checkout.join("skillseal.toml"),
-    )
-    .unwrap();
+}
 
-    // A new version that starts running processes: the registry accepts it
-    // (its policy allows that), the project's policy does not.
-    let v220 = weather_variant(root, "2.2.0", |s| {
-        s.replace("import sys\n", "import subprocess\nimport sys\n").replace(
-            "    r.raise_for_status()\n",
-            "    r.raise_for_status()\n    subprocess.run([\"notify-send\", \"weather\"], check=False)\n",
-        )
-    });
-    publish(&v220, "skillseal.key");
-    let locked_before = std::fs::read_to_string(project.join("skillseal.lock")).unwrap();
-    let refused = run(&project, &["update", "--yes"]);
+#[test]
+fn install_locked_refuses_a_manifest_that_wants_more_than_the_lock() {
+    let p = Projects::installed();
+    let manifest = p.checkout.join("skillseal.toml");
+    let wants_more = std::fs::read_to_string(&manifest).unwrap() + "other-skill = \"^1\"\n";
+    std::fs::write(&manifest, wants_more).unwrap();
+    let differs = p.run(&p.checkout, &["install", "--locked"]);
+    assert_eq!(differs.status.code(), Some(1));
+    assert_contains(
+        &stderr(&differs),
+        "+ other-skill ^1: in skillseal.toml, not in skillseal.lock",
+    );
+}
+
+#[test]
+fn update_refuses_a_version_the_project_policy_denies_and_skips_yanked_ones() {
+    let p = Projects::installed();
+    p.publish_process_exec_version();
+    let locked_before = p.lock(&p.project);
+    let refused = p.run(&p.project, &["update", "--yes"]);
     assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
-    assert!(
-        stdout(&refused).contains("weather-forecast 2.1.0 -> 2.2.0"),
-        "{}",
-        stdout(&refused)
-    );
-    assert!(
-        stdout(&refused).contains("+ capability process-exec"),
-        "{}",
-        stdout(&refused)
-    );
-    assert!(
-        stdout(&refused).contains("+ finding"),
-        "{}",
-        stdout(&refused)
-    );
-    assert!(
-        stderr(&refused).contains("blocked by the local scan"),
-        "{}",
-        stderr(&refused)
-    );
-    assert_eq!(
-        std::fs::read_to_string(project.join("skillseal.lock")).unwrap(),
-        locked_before
-    );
+    assert_contains(&stdout(&refused), "weather-forecast 2.1.0 -> 2.2.0");
+    assert_contains(&stdout(&refused), "+ capability process-exec");
+    assert_contains(&stdout(&refused), "+ finding");
+    assert_contains(&stderr(&refused), "blocked by the local scan");
+    assert_eq!(p.lock(&p.project), locked_before);
 
     // Yanked: never chosen.
-    let yank = http()
-        .post(format!("{url}/api/v1/skills/weather-forecast/2.2.0/yank"))
-        .bearer_auth(&admin)
-        .send()
-        .unwrap();
-    assert_eq!(yank.status().as_u16(), 200);
-    let current = ok(run(&project, &["update", "--yes"]));
-    assert!(
-        stdout(&current).contains("2.1.0: up to date"),
-        "{}",
-        stdout(&current)
-    );
+    p.admin_post("2.2.0", "yank");
+    let current = ok(p.run(&p.project, &["update", "--yes"]));
+    assert_contains(&stdout(&current), "2.1.0: up to date");
     // A locked version that is yanked later still installs, with a warning.
-    let toggle = |action: &str| {
-        let r = http()
-            .post(format!(
-                "{url}/api/v1/skills/weather-forecast/2.1.0/{action}"
-            ))
-            .bearer_auth(&admin)
-            .send()
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 200, "{action}");
-    };
-    toggle("yank");
-    let warned = ok(run(&checkout, &["install", "--locked"]));
-    assert!(
-        stderr(&warned).contains("2.1.0 is yanked"),
-        "{}",
-        stderr(&warned)
-    );
-    toggle("unyank");
+    p.admin_post("2.1.0", "yank");
+    let _ = std::fs::remove_dir_all(p.checkout.join(".home"));
+    let warned = ok(p.run(&p.checkout, &["install", "--locked"]));
+    assert_contains(&stderr(&warned), "2.1.0 is yanked");
+}
 
-    // The owner registers another signer, who signs 2.3.0: refused until
-    // the change is allowed by name.
-    let other = std::fs::read_to_string(publisher.join("other.pub")).unwrap();
+#[test]
+fn update_refuses_a_new_signer_until_the_change_is_allowed_by_name() {
+    let p = Projects::installed();
+    let other = std::fs::read_to_string(p.publisher.join("other.pub")).unwrap();
     let register = http()
-        .post(format!("{url}/api/v1/skills/weather-forecast/signers"))
-        .bearer_auth(&admin)
+        .post(format!(
+            "{}/api/v1/skills/weather-forecast/signers",
+            p.server.url
+        ))
+        .bearer_auth(&p.admin)
         .header("content-type", "application/json")
         .body(serde_json::json!({"key": {"public_key": other}}).to_string())
         .send()
         .unwrap();
     assert_eq!(register.status().as_u16(), 204);
-    let v230 = weather_variant(root, "2.3.0", |s| s);
-    publish(&v230, "other.key");
-    let refused = run(&project, &["update", "--yes"]);
+    let v230 = weather_variant(p.dir.path(), "2.3.0", |s| s);
+    p.publish(&v230, "other.key");
+    let locked_before = p.lock(&p.project);
+    let refused = p.run(&p.project, &["update", "--yes"]);
     assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
-    assert!(
-        stderr(&refused).contains("the signer changed"),
-        "{}",
-        stderr(&refused)
-    );
-    assert_eq!(
-        std::fs::read_to_string(project.join("skillseal.lock")).unwrap(),
-        locked_before
-    );
-    let allowed = ok(run(&project, &["update", "--yes", "--allow-signer-change"]));
-    assert!(
-        stdout(&allowed).contains("updated weather-forecast to 2.3.0"),
-        "{}",
-        stdout(&allowed)
-    );
-    let lock = std::fs::read_to_string(project.join("skillseal.lock")).unwrap();
-    assert!(lock.contains("version = \"2.3.0\""), "{lock}");
-    assert_ne!(lock, locked_before);
-    ok(run(&project, &["verify"]));
+    assert_contains(&stderr(&refused), "the signer changed");
+    assert_eq!(p.lock(&p.project), locked_before);
 
-    // A skill dropped from skillseal.toml is uninstalled and unlocked.
-    let manifest_path = checkout.join("skillseal.toml");
+    let allowed = ok(p.run(&p.project, &["update", "--yes", "--allow-signer-change"]));
+    assert_contains(&stdout(&allowed), "updated weather-forecast to 2.3.0");
+    assert_contains(&p.lock(&p.project), "version = \"2.3.0\"");
+    ok(p.run(&p.project, &["verify"]));
+}
+
+#[test]
+fn a_skill_dropped_from_the_manifest_is_uninstalled_and_unlocked() {
+    let p = Projects::installed();
+    let manifest_path = p.checkout.join("skillseal.toml");
     let without = std::fs::read_to_string(&manifest_path)
         .unwrap()
         .replace("weather-forecast = \"^2.1.0\"\n", "");
     std::fs::write(&manifest_path, without).unwrap();
-    ok(run(&checkout, &["install"]));
-    assert!(!checkout.join("skills/weather-forecast").exists());
-    let emptied = std::fs::read_to_string(checkout.join("skillseal.lock")).unwrap();
+    ok(p.run(&p.checkout, &["install"]));
+    assert!(!p.checkout.join("skills/weather-forecast").exists());
+    let emptied = p.lock(&p.checkout);
     assert!(!emptied.contains("[[skill]]"), "{emptied}");
-    ok(run(&checkout, &["verify"]));
+    ok(p.run(&p.checkout, &["verify"]));
+}
 
-    // Scan a registry package without installing it.
-    let scanned = run(&project, &["scan", "weather-forecast@2.2.0"]);
-    assert!(stdout(&scanned).contains("EXEC001"), "{}", stdout(&scanned));
-    assert!(
-        stdout(&scanned).contains("weather-forecast@2.2.0/scripts/weather.py"),
-        "reported as named, not as a temporary file: {}",
-        stdout(&scanned)
+#[test]
+fn scan_name_at_version_scans_a_registry_package_without_installing_it() {
+    let p = Projects::new();
+    p.publish_process_exec_version();
+    let scanned = p.run(&p.project, &["scan", "weather-forecast@2.2.0"]);
+    assert_contains(&stdout(&scanned), "EXEC001");
+    assert_contains(
+        &stdout(&scanned),
+        "weather-forecast@2.2.0/scripts/weather.py",
     );
+    assert!(!p.project.join("skills").exists());
+    assert!(!p.project.join("skillseal.lock").exists());
 }
 
 /// A plain TCP listener on loopback that records each request's line and
@@ -1380,18 +1366,13 @@ fn a_project_naming_another_registry_never_receives_the_token() {
 /// checked against the registry first), `logout` removes it, and the old
 /// unbound `token = …` is refused with the way out.
 #[test]
-fn login_binds_a_token_to_one_registry_and_logout_removes_it() {
+fn login_refuses_a_token_it_cannot_use_and_stores_nothing() {
     let (_dir, data, work) = scratch();
     let w = work.as_path();
     let server = Server::start(&data, None);
     let admin = server.admin.clone().unwrap();
     let url = server.url.as_str();
-    let origin = url.to_string();
     let file = credentials_file(w);
-    keygen(w);
-    let sample = repo().join("samples/benign/weather-forecast");
-    let sample = sample.to_str().unwrap();
-
     // Never as an argument; never empty; only a skillseal token.
     let argument = skillseal_with(w, &[], None, &["login", "--registry", url, &admin]);
     assert_eq!(argument.status.code(), Some(2));
@@ -1424,11 +1405,20 @@ fn login_binds_a_token_to_one_registry_and_logout_removes_it() {
         stderr(&refused)
     );
     assert!(!file.exists());
+}
 
-    // The old format: refused, with the way out.
-    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-    std::fs::write(&file, format!("token = \"{admin}\"\n")).unwrap();
-    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+#[test]
+fn login_replaces_the_old_format_and_binds_the_token_to_one_origin() {
+    let (_dir, data, work) = scratch();
+    let w = work.as_path();
+    let server = Server::start(&data, None);
+    let admin = server.admin.clone().unwrap();
+    let url = server.url.as_str();
+    let origin = url.to_string();
+    let file = credentials_file(w);
+    keygen(w);
+    let sample = repo().join("samples/benign/weather-forecast");
+    let sample = sample.to_str().unwrap();
     let publish = [
         "publish",
         sample,
@@ -1437,6 +1427,10 @@ fn login_binds_a_token_to_one_registry_and_logout_removes_it() {
         "--registry",
         url,
     ];
+    // The old format: refused, with the way out.
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, format!("token = \"{admin}\"\n")).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
     let legacy = skillseal_with(w, &[], None, &publish);
     assert_eq!(legacy.status.code(), Some(2));
     assert!(
@@ -1500,7 +1494,34 @@ fn login_binds_a_token_to_one_registry_and_logout_removes_it() {
         "{}",
         stderr(&other_origin)
     );
+}
 
+#[test]
+fn logout_removes_that_origins_token_only() {
+    let (_dir, data, work) = scratch();
+    let w = work.as_path();
+    let server = Server::start(&data, None);
+    let admin = server.admin.clone().unwrap();
+    let url = server.url.as_str();
+    let origin = url.to_string();
+    let file = credentials_file(w);
+    keygen(w);
+    let sample = repo().join("samples/benign/weather-forecast");
+    let sample = sample.to_str().unwrap();
+    let publish = [
+        "publish",
+        sample,
+        "--key",
+        "skillseal.key",
+        "--registry",
+        url,
+    ];
+    ok(skillseal_with(
+        w,
+        &[],
+        Some(&format!("{admin}\n")),
+        &["login", "--registry", url],
+    ));
     // A second token for another origin sits beside it.
     let second = create_token(&data, None, "ci", "publish:*");
     std::fs::write(

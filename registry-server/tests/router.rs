@@ -319,13 +319,91 @@ async fn publish_read_pin_download_yank() {
     }
 }
 
-/// Hostile uploads and requests: each refused with its own error code,
-/// each refusal audited, nothing stored.
+/// A `.tar.gz` of raw entries, written header by header so that paths
+/// `tar::Builder` would refuse (`..`) and links can be made.
+fn tar_gz(entries: &[(&str, tar::EntryType, &[u8])]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::default(),
+    ));
+    for (path, kind, data) in entries {
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(*kind);
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.as_old_mut().name[..path.len()].copy_from_slice(path.as_bytes());
+        h.set_cksum();
+        builder.append(&h, *data).unwrap();
+    }
+    builder.into_inner().unwrap().finish().unwrap()
+}
+
+/// A publish body for `package` bytes, truly signed by `key`.
+fn body_for(package: &[u8], key: &skillseal_sign::SigningKey, public_pem: &str) -> Value {
+    let bundle = skillseal_sign::sign(package, key).unwrap().to_json();
+    json!({"package": base64::engine::general_purpose::STANDARD.encode(package),
+           "digest": skillseal_registry::blobs::digest_of(package), "bundle": bundle,
+           "signer": {"key": {"public_key": public_pem}}})
+}
+
+/// One refused request: what it is, the status and error code it gets,
+/// and whether the refusal is written to the audit log.
+struct Refusal<'a> {
+    what: &'a str,
+    request: Call<'a>,
+    status: StatusCode,
+    code: &'a str,
+    audited: bool,
+}
+
+fn refusal<'a>(
+    what: &'a str,
+    request: Call<'a>,
+    status: StatusCode,
+    code: &'a str,
+    audited: bool,
+) -> Refusal<'a> {
+    Refusal {
+        what,
+        request,
+        status,
+        code,
+        audited,
+    }
+}
+
+/// Sends each request and checks its refusal: the status and code, that
+/// nothing was stored, and that the audit log grew only for refusals past
+/// the hardening layer (an authenticated caller naming a valid name and
+/// version); the rest are only logged.
+async fn assert_refused(env: &Env, cases: Vec<Refusal<'_>>) {
+    let audit_len = || async {
+        store::audit_entries(&env.reg.db, 0, 1000)
+            .await
+            .unwrap()
+            .len()
+    };
+    let mut audited = audit_len().await;
+    for case in cases {
+        let what = case.what;
+        let (got, v) = case.request.send(&env.reg).await;
+        assert_eq!(
+            (got, v["error"]["code"].as_str().unwrap_or("")),
+            (case.status, case.code),
+            "{what}: {v}"
+        );
+        assert_eq!(versions(&env.reg).await, 0, "{what}: something was stored");
+        audited += usize::from(case.audited);
+        assert_eq!(audit_len().await, audited, "{what}");
+    }
+}
+
+/// Requests refused by who sends them, where from, or what they name,
+/// before the package is looked at.
 #[tokio::test(flavor = "multi_thread")]
-async fn hostile_publishes_are_refused_each_with_its_own_error() {
+async fn hostile_requests_are_refused_each_with_its_own_error() {
     for env in backends().await {
-        let k = key();
-        let good = signed("benign/weather-forecast", "1.0.0", &k);
+        let good = signed("benign/weather-forecast", "1.0.0", &key());
         let (_, narrow) = auth::create_token(
             &env.reg.db,
             "test",
@@ -335,44 +413,104 @@ async fn hostile_publishes_are_refused_each_with_its_own_error() {
         )
         .await
         .unwrap();
+        let url = "/api/v1/skills/weather-forecast/1.0.0";
+        let put = |uri| call("PUT", uri).json(body(&good, true));
+        let admin = |uri| put(uri).token(&env.admin);
+        use StatusCode as S;
+        let cases = vec![
+            refusal(
+                "no token",
+                put(url),
+                S::UNAUTHORIZED,
+                "unauthenticated",
+                false,
+            ),
+            refusal(
+                "unknown token",
+                put(url).token("skillseal_nope"),
+                S::UNAUTHORIZED,
+                "unauthenticated",
+                false,
+            ),
+            refusal(
+                "wrong scope",
+                put(url).token(narrow.expose()),
+                S::FORBIDDEN,
+                "forbidden",
+                true,
+            ),
+            refusal(
+                "bad name",
+                admin("/api/v1/skills/Weather_Forecast/1.0.0"),
+                S::BAD_REQUEST,
+                "bad_name",
+                false,
+            ),
+            refusal(
+                "range version",
+                admin("/api/v1/skills/weather-forecast/%5E1.0"),
+                S::BAD_REQUEST,
+                "bad_version",
+                false,
+            ),
+            refusal(
+                "other version in URL",
+                admin("/api/v1/skills/weather-forecast/1.0.1"),
+                S::UNPROCESSABLE_ENTITY,
+                "name_mismatch",
+                true,
+            ),
+            refusal(
+                "cross-origin",
+                admin(url).header("origin", "https://attacker.example.invalid"),
+                S::FORBIDDEN,
+                "cross_origin",
+                false,
+            ),
+            refusal(
+                "cross-site fetch",
+                admin(url).header("sec-fetch-site", "cross-site"),
+                S::FORBIDDEN,
+                "cross_origin",
+                false,
+            ),
+            refusal(
+                "unknown host",
+                admin(url).header("host", "attacker.example.invalid"),
+                S::MISDIRECTED_REQUEST,
+                "bad_host",
+                false,
+            ),
+            refusal(
+                "token in query",
+                admin("/api/v1/skills/weather-forecast/1.0.0?token=x"),
+                S::BAD_REQUEST,
+                "bad_query",
+                false,
+            ),
+        ];
+        assert_refused(&env, cases).await;
+    }
+}
 
-        let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
-        let tar_gz = |entries: &[(&str, tar::EntryType, &[u8])]| {
-            let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
-                Vec::new(),
-                flate2::Compression::default(),
-            ));
-            for (path, kind, data) in entries {
-                let mut h = tar::Header::new_gnu();
-                h.set_entry_type(*kind);
-                h.set_size(data.len() as u64);
-                h.set_mode(0o644);
-                h.as_old_mut().name[..path.len()].copy_from_slice(path.as_bytes());
-                h.set_cksum();
-                builder.append(&h, *data).unwrap();
-            }
-            builder.into_inner().unwrap().finish().unwrap()
-        };
+/// Packages refused for what they hold or how they are signed: each with
+/// its own error code, each refusal audited, nothing stored, and the
+/// blocked package's scan report kept.
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_packages_are_refused_audited_and_never_stored() {
+    for env in backends().await {
+        let k = key();
+        let good = signed("benign/weather-forecast", "1.0.0", &k);
         let manifest = br#"{"format":1,"name":"weather-forecast","version":"1.0.0","files":[]}"#;
         let reg_file = tar::EntryType::Regular;
-        let with_package = |bytes: Vec<u8>| {
-            let bundle = skillseal_sign::sign(&bytes, &k).unwrap().to_json();
-            json!({"package": b64(&bytes), "digest": skillseal_registry::blobs::digest_of(&bytes), "bundle": bundle,
-                   "signer": {"key": {"public_key": good.public_pem}}})
+        let archive = |name: &str, kind, data: &[u8]| {
+            let package = tar_gz(&[
+                (".skillseal/manifest.json", reg_file, manifest),
+                (name, kind, data),
+            ]);
+            body_for(&package, &k, &good.public_pem)
         };
-        let traversal = with_package(tar_gz(&[
-            (".skillseal/manifest.json", reg_file, manifest),
-            ("../../etc/cron.d/x", reg_file, b"x"),
-        ]));
-        let link = with_package(tar_gz(&[
-            (".skillseal/manifest.json", reg_file, manifest),
-            ("SKILL.md", tar::EntryType::Symlink, b""),
-        ]));
         let zeros = vec![0u8; 40 << 20];
-        let bomb = with_package(tar_gz(&[
-            (".skillseal/manifest.json", reg_file, manifest),
-            ("z", reg_file, &zeros),
-        ]));
         // One file just over the shared per-file limit, incompressible (a
         // package `skillseal pack` refuses to make).
         let mut state = 0x9e37_79b9_7f4a_7c15_u64;
@@ -384,174 +522,70 @@ async fn hostile_publishes_are_refused_each_with_its_own_error() {
                 state as u8
             })
             .collect();
-        let oversized = with_package(tar_gz(&[
-            (".skillseal/manifest.json", reg_file, manifest),
-            ("data.bin", reg_file, &noise),
-        ]));
         let mut wrong_digest = body(&good, true);
         wrong_digest["digest"] = json!(format!("sha256:{}", "0".repeat(64)));
-        let other = signed("benign/weather-forecast", "1.0.0", &key());
         let mut bad_signature = body(&good, true);
-        bad_signature["bundle"] = json!(other.bundle);
+        bad_signature["bundle"] = json!(signed("benign/weather-forecast", "1.0.0", &key()).bundle);
         let malicious = signed("malicious/actions-workflow-lint", "0.9.0", &k);
 
         let url = "/api/v1/skills/weather-forecast/1.0.0";
-        let cases: Vec<(&str, Call<'_>, StatusCode, &str)> = vec![
-            (
-                "no token",
-                call("PUT", url).json(body(&good, true)),
-                StatusCode::UNAUTHORIZED,
-                "unauthenticated",
-            ),
-            (
-                "unknown token",
-                call("PUT", url)
-                    .token("skillseal_nope")
-                    .json(body(&good, true)),
-                StatusCode::UNAUTHORIZED,
-                "unauthenticated",
-            ),
-            (
-                "wrong scope",
-                call("PUT", url)
-                    .token(narrow.expose())
-                    .json(body(&good, true)),
-                StatusCode::FORBIDDEN,
-                "forbidden",
-            ),
-            (
-                "bad name",
-                call("PUT", "/api/v1/skills/Weather_Forecast/1.0.0")
-                    .token(&env.admin)
-                    .json(body(&good, true)),
-                StatusCode::BAD_REQUEST,
-                "bad_name",
-            ),
-            (
-                "range version",
-                call("PUT", "/api/v1/skills/weather-forecast/%5E1.0")
-                    .token(&env.admin)
-                    .json(body(&good, true)),
-                StatusCode::BAD_REQUEST,
-                "bad_version",
-            ),
-            (
+        let put = |v: Value| call("PUT", url).token(&env.admin).json(v);
+        use StatusCode as S;
+        let cases = vec![
+            refusal(
                 "traversal",
-                call("PUT", url).token(&env.admin).json(traversal),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                put(archive("../../etc/cron.d/x", reg_file, b"x")),
+                S::UNPROCESSABLE_ENTITY,
                 "bad_archive",
+                true,
             ),
-            (
+            refusal(
                 "link",
-                call("PUT", url).token(&env.admin).json(link),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                put(archive("SKILL.md", tar::EntryType::Symlink, b"")),
+                S::UNPROCESSABLE_ENTITY,
                 "bad_archive",
+                true,
             ),
-            (
+            refusal(
                 "bomb",
-                call("PUT", url).token(&env.admin).json(bomb),
-                StatusCode::PAYLOAD_TOO_LARGE,
+                put(archive("z", reg_file, &zeros)),
+                S::PAYLOAD_TOO_LARGE,
                 "over_limit",
+                true,
             ),
-            (
-                "other version in URL",
-                call("PUT", "/api/v1/skills/weather-forecast/1.0.1")
-                    .token(&env.admin)
-                    .json(body(&good, true)),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "name_mismatch",
-            ),
-            (
+            refusal(
                 "file over the limit",
-                call("PUT", url).token(&env.admin).json(oversized),
-                StatusCode::PAYLOAD_TOO_LARGE,
+                put(archive("data.bin", reg_file, &noise)),
+                S::PAYLOAD_TOO_LARGE,
                 "over_limit",
+                true,
             ),
-            (
+            refusal(
                 "digest",
-                call("PUT", url).token(&env.admin).json(wrong_digest),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                put(wrong_digest),
+                S::UNPROCESSABLE_ENTITY,
                 "digest_mismatch",
+                true,
             ),
-            (
+            refusal(
                 "bad signature",
-                call("PUT", url).token(&env.admin).json(bad_signature),
-                StatusCode::FORBIDDEN,
+                put(bad_signature),
+                S::FORBIDDEN,
                 "bad_signature",
+                true,
             ),
-            (
+            refusal(
                 "malicious",
                 call("PUT", "/api/v1/skills/actions-workflow-lint/0.9.0")
                     .token(&env.admin)
                     .json(body(&malicious, true)),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                S::UNPROCESSABLE_ENTITY,
                 "blocked_by_scan",
-            ),
-            (
-                "cross-origin",
-                call("PUT", url)
-                    .token(&env.admin)
-                    .header("origin", "https://attacker.example.invalid")
-                    .json(body(&good, true)),
-                StatusCode::FORBIDDEN,
-                "cross_origin",
-            ),
-            (
-                "cross-site fetch",
-                call("PUT", url)
-                    .token(&env.admin)
-                    .header("sec-fetch-site", "cross-site")
-                    .json(body(&good, true)),
-                StatusCode::FORBIDDEN,
-                "cross_origin",
-            ),
-            (
-                "unknown host",
-                call("PUT", url)
-                    .token(&env.admin)
-                    .header("host", "attacker.example.invalid")
-                    .json(body(&good, true)),
-                StatusCode::MISDIRECTED_REQUEST,
-                "bad_host",
-            ),
-            (
-                "token in query",
-                call("PUT", "/api/v1/skills/weather-forecast/1.0.0?token=x")
-                    .token(&env.admin)
-                    .json(body(&good, true)),
-                StatusCode::BAD_REQUEST,
-                "bad_query",
+                true,
             ),
         ];
-        let mut audited = 2; // the two tokens' creation
-        for (what, request, status, code) in cases {
-            let (got, v) = request.send(&env.reg).await;
-            assert_eq!(
-                (got, v["error"]["code"].as_str().unwrap_or("")),
-                (status, code),
-                "{what}: {v}"
-            );
-            assert_eq!(versions(&env.reg).await, 0, "{what}: something was stored");
-            // Refusals past the hardening layer are audited with their
-            // reason, when an authenticated caller named a valid name and
-            // version; the rest are only logged.
-            if ![
-                "no token",
-                "unknown token",
-                "bad name",
-                "range version",
-                "cross-origin",
-                "cross-site fetch",
-                "unknown host",
-                "token in query",
-            ]
-            .contains(&what)
-            {
-                audited += 1;
-            }
-            let entries = store::audit_entries(&env.reg.db, 0, 1000).await.unwrap();
-            assert_eq!(entries.len(), audited, "{what}");
-        }
+        assert_refused(&env, cases).await;
+
         let entries = store::audit_entries(&env.reg.db, 0, 1000).await.unwrap();
         let blocked = entries
             .iter()
@@ -562,27 +596,26 @@ async fn hostile_publishes_are_refused_each_with_its_own_error() {
             env.reg.blobs.get(report).unwrap().is_some(),
             "the refused package's report is kept"
         );
+    }
+}
 
-        // The good package is accepted afterwards; a second signer is refused.
-        let (status, v) = call("PUT", url)
-            .token(&env.admin)
-            .json(body(&good, true))
-            .send(&env.reg)
-            .await;
+/// Once a skill is published with one key, a version signed by another
+/// is refused, whether or not the body names its signer.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_version_signed_by_a_second_key_is_refused() {
+    for env in backends().await {
+        let good = signed("benign/weather-forecast", "1.0.0", &key());
+        let (status, v) = publish_as_admin(&env, &good, "1.0.0", true).await;
         assert_eq!(status, StatusCode::CREATED, "{v}");
         let swapped = signed("benign/weather-forecast", "1.0.1", &key());
-        let (status, v) = publish_as_admin(&env, &swapped, "1.0.1", true).await;
-        assert_eq!(
-            (status, v["error"]["code"].clone()),
-            (StatusCode::FORBIDDEN, json!("bad_signature")),
-            "{v}"
-        );
-        let (status, v) = publish_as_admin(&env, &swapped, "1.0.1", false).await;
-        assert_eq!(
-            (status, v["error"]["code"].clone()),
-            (StatusCode::FORBIDDEN, json!("bad_signature")),
-            "{v}"
-        );
+        for with_signer in [true, false] {
+            let (status, v) = publish_as_admin(&env, &swapped, "1.0.1", with_signer).await;
+            assert_eq!(
+                (status, v["error"]["code"].clone()),
+                (StatusCode::FORBIDDEN, json!("bad_signature")),
+                "with signer {with_signer}: {v}"
+            );
+        }
         assert_eq!(versions(&env.reg).await, 1);
     }
 }

@@ -251,14 +251,20 @@ fn scan_skills(
 
     // One task per file across all skills: workers read, scan and drop one
     // file at a time, with at most `max_bytes_in_flight` bytes of source
-    // (and so of syntax trees) held at once.
+    // (and so of syntax trees) held at once. The largest files go first:
+    // a large file's tree is then built on a heap that many small files
+    // have not yet fragmented (the peak is the largest file alone, not it
+    // on top of what the allocator keeps from earlier files), and the
+    // small files fill the workers at the end instead of one large file
+    // running on alone.
     let in_flight = inflight::InFlight::new(limits.max_bytes_in_flight);
-    let tasks: Vec<(usize, usize)> = skills
+    let mut tasks: Vec<(usize, usize)> = skills
         .iter()
         .enumerate()
         .flat_map(|(si, s)| (0..s.files.len()).map(move |fi| (si, fi)))
         .collect();
-    let results: Vec<(usize, usize, FileResult)> = tasks
+    tasks.sort_by_key(|&(si, fi)| std::cmp::Reverse(skills[si].files[fi].2));
+    let mut results: Vec<(usize, usize, FileResult)> = tasks
         .par_iter()
         .map(|&(si, fi)| {
             let skill = &skills[si];
@@ -284,6 +290,8 @@ fn scan_skills(
             (si, fi, out)
         })
         .collect();
+    // Back in discovery order, so the report does not depend on sizes.
+    results.sort_unstable_by_key(|&(si, fi, _)| (si, fi));
 
     let mut per_skill: Vec<(
         Vec<Finding>,

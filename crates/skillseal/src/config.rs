@@ -1,9 +1,11 @@
-//! What the commands read before they start: the rules and the project's
-//! `skillseal.toml`.
+//! What the commands read before they start: the rules, the project's
+//! `skillseal.toml`, and the registry with the token bound to it.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use skillseal_install::{Client, Project, Registry};
 use skillseal_rules::RuleSet;
 
 /// The built-in rules, plus every `*.toml` rule under `extra`.
@@ -25,4 +27,37 @@ pub fn find_project_file() -> Result<Option<PathBuf>> {
         .ancestors()
         .map(|d| d.join("skillseal.toml"))
         .find(|p| p.is_file()))
+}
+
+/// The project of the nearest `skillseal.toml`: it and its lock.
+pub fn load_project() -> Result<Project> {
+    let path = find_project_file()?.context(
+        "no skillseal.toml in this folder or a parent: create one with a [registry] url \
+         and the [[trust]] signers (see the README)",
+    )?;
+    Ok(Project::load(&path)?)
+}
+
+/// `--registry`, else `[registry] url` of the nearest skillseal.toml.
+pub fn registry(flag: Option<&str>) -> Result<Registry> {
+    let project_file = match flag {
+        Some(_) => None,
+        None => find_project_file()?,
+    };
+    Ok(skillseal_install::registry::choose_registry(
+        flag,
+        project_file.as_deref(),
+    )?)
+}
+
+/// A client of `registry` with the token bound to it, if any (`required`:
+/// an error without one); a note about `SKILLSEAL_TOKEN` goes to `err`.
+pub fn connect(registry: &Registry, required: bool, err: &mut dyn Write) -> Result<Client> {
+    let auth = skillseal_install::registry::auth_for(registry)?;
+    if let Some(note) = &auth.note {
+        writeln!(err, "{note}")?;
+    }
+    Ok(skillseal_install::client::connect(
+        registry, auth.token, required,
+    )?)
 }

@@ -6,13 +6,10 @@
 //! command is a module under [`commands`]. Only this binary prints. Exit
 //! codes are defined in [`exit`] and nowhere else.
 
-mod client;
 mod commands;
 mod config;
-mod credentials;
 mod exit;
 mod output;
-mod project;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -97,22 +94,11 @@ fn main() {
         Ok(code) => code,
         // The reader went away (`skillseal scan | head`): stop quietly,
         // as `cat` and `rg` do.
-        Err(e)
-            if e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) =>
-        {
-            ExitCode::Clean
-        }
+        Err(e) if exit::is_broken_pipe(&e) => ExitCode::Clean,
         Err(e) => {
             let mut err = anstream::stderr();
             let _ = writeln!(err, "error: {e:#}");
-            if e.chain().any(|c| c.is::<project::Refusal>()) {
-                ExitCode::Findings
-            } else {
-                ExitCode::Usage
-            }
+            exit::for_error(&e)
         }
     };
     std::process::exit(code as i32);

@@ -3,9 +3,20 @@
 //! frontends fold such expressions to the value they will have, bounded
 //! by [`MAX_DEPTH`] nodes of nesting and [`MAX_LEN`] bytes, so the rules
 //! see `curl … | bash` where the code spells `'hsab | ' + …` backwards.
+//!
+//! The value helpers below serve every frontend. The tree-sitter frontends
+//! (Python, JavaScript) also share the walk itself: a [`Folder`] names its
+//! grammar's nodes in a [`Syntax`] table and folds what only it has (its
+//! calls, Python's `s[::-1]`); names bound to constants, parentheses, `+`,
+//! templates and lists are folded here, once. [`Path`] and [`base_name`]
+//! are the shared half of resolving a dotted name through aliases.
 
+use super::{ts, unescape};
+use crate::facts::{Origin, Sink};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use foldhash::HashMap;
+use tree_sitter::Node;
 
 /// Nesting followed when folding one expression.
 pub const MAX_DEPTH: usize = 24;
@@ -130,6 +141,270 @@ pub fn format_positional(template: &str, args: &[String]) -> Option<String> {
     }
     out.push_str(rest);
     Some(out)
+}
+
+/// Segments followed along one dotted path (`a.b.c`, `f().g`).
+pub const MAX_SEGMENTS: usize = 32;
+
+/// What a tree-sitter grammar calls the nodes a [`Folder`] reads.
+pub struct Syntax {
+    /// `a + b` (its `operator` field is `+`).
+    pub binary: &'static str,
+    /// List literals whose elements fold one by one.
+    pub lists: &'static [&'static str],
+    /// The string kind that holds substitutions (an f-string, a template).
+    pub template: &'static str,
+    /// A template's literal text.
+    pub fragment: &'static str,
+    /// A template's substitution, and the field of its expression (its
+    /// first named child when `None`).
+    pub substitution: &'static str,
+    pub substitution_field: Option<&'static str>,
+    /// Template children that carry no text (its quotes).
+    pub template_delimiters: &'static [&'static str],
+    /// Expressions whose value is reported where it is written (literals
+    /// and names), so folding them assembles nothing.
+    pub written: &'static [&'static str],
+    /// Member accesses a dotted path goes through to its base (their
+    /// `object` field).
+    pub members: &'static [&'static str],
+}
+
+/// A string literal as folding sees it.
+pub enum Literal {
+    /// A literal with no substitution: its value.
+    Value(String),
+    /// A template whose substitutions fold one by one.
+    Template,
+}
+
+/// A frontend that folds expressions (see the module documentation).
+pub trait Folder {
+    /// The grammar's node names.
+    const SYNTAX: Syntax;
+
+    /// The source the nodes are in.
+    fn src(&self) -> &str;
+    /// Names last assigned a string that folds to a constant.
+    fn consts(&self) -> &HashMap<String, String>;
+    fn consts_mut(&mut self) -> &mut HashMap<String, String>;
+    /// `n` as a string literal, or `None` when it is not one.
+    fn string_literal(&self, n: Node<'_>) -> Option<Literal>;
+    /// What only this grammar folds (its calls...), `d` levels deep.
+    fn fold_other(&self, n: Node<'_>, d: usize) -> Option<String>;
+
+    /// The string an expression evaluates to, when it is built from
+    /// literals and names bound to them.
+    fn fold(&self, n: Node<'_>, depth: usize) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let d = depth + 1;
+        match self.string_literal(n) {
+            Some(Literal::Value(v)) => return Some(v),
+            Some(Literal::Template) => return self.fold_template(n, d),
+            None => {}
+        }
+        match ts::kind(n) {
+            "identifier" => self.consts().get(ts::text(n, self.src())).cloned(),
+            "parenthesized_expression" => self.fold(n.named_child(0)?, d),
+            k if k == Self::SYNTAX.binary => {
+                if ts::text(ts::field(n, "operator")?, self.src()) != "+" {
+                    return None;
+                }
+                let l = self.fold(ts::field(n, "left")?, d)?;
+                let r = self.fold(ts::field(n, "right")?, d)?;
+                concat([l, r])
+            }
+            _ => self.fold_other(n, d),
+        }
+    }
+
+    /// A template's text with each substitution folded.
+    fn fold_template(&self, n: Node<'_>, d: usize) -> Option<String> {
+        let syntax = &Self::SYNTAX;
+        let mut parts = Vec::new();
+        for c in ts::named_children(n) {
+            let kind = ts::kind(c);
+            if kind == syntax.fragment {
+                parts.push(ts::text(c, self.src()).to_string());
+            } else if kind == "escape_sequence" {
+                parts.push(unescape(ts::text(c, self.src())));
+            } else if kind == syntax.substitution {
+                let expr = match syntax.substitution_field {
+                    Some(f) => ts::field(c, f),
+                    None => c.named_child(0),
+                };
+                parts.push(self.fold(expr?, d)?);
+            } else if !syntax.template_delimiters.contains(&kind) {
+                return None;
+            }
+        }
+        concat(parts)
+    }
+
+    /// Each element of a list literal, folded.
+    fn fold_elements(&self, n: Node<'_>, d: usize) -> Option<Vec<String>> {
+        ts::named_children(n)
+            .into_iter()
+            .map(|c| self.fold(c, d))
+            .collect()
+    }
+
+    /// A list literal of integer literals.
+    fn int_items(&self, n: Node<'_>) -> Option<Vec<u32>> {
+        if !Self::SYNTAX.lists.contains(&ts::kind(n)) {
+            return None;
+        }
+        ts::named_children(n)
+            .into_iter()
+            .map(|c| int(ts::text(c, self.src())))
+            .collect()
+    }
+
+    /// A list literal of character codes as its characters, one string
+    /// each (`map(chr, [...])`, `[...].map(c => String.fromCharCode(c))`).
+    fn char_items(&self, n: Node<'_>) -> Option<Vec<String>> {
+        self.int_items(n)?.into_iter().map(|c| chars([c])).collect()
+    }
+
+    /// Report a folded value when the expression computes it (a literal
+    /// or a name is reported where it is written).
+    fn record_assembled(&self, n: Node<'_>, value: &str, origin: Origin, sink: &mut Sink) {
+        let syntax = &Self::SYNTAX;
+        let kind = ts::kind(n);
+        let computed = if kind == syntax.template {
+            ts::named_children(n)
+                .iter()
+                .any(|c| ts::kind(*c) == syntax.substitution)
+        } else {
+            !syntax.written.contains(&kind)
+        };
+        if computed {
+            sink.assembled(origin, value.to_string(), n.start_byte(), n.end_byte());
+        }
+    }
+
+    /// Report each argument in a call's argument list (a keyword
+    /// argument's value) that a computed expression folds to.
+    fn record_arguments(&self, list: Node<'_>, origin: Origin, sink: &mut Sink) {
+        for a in ts::named_children(list) {
+            let a = match ts::kind(a) {
+                "keyword_argument" => match ts::field(a, "value") {
+                    Some(v) => v,
+                    None => continue,
+                },
+                _ => a,
+            };
+            if let Some(v) = self.fold(a, 0) {
+                self.record_assembled(a, &v, origin, sink);
+            }
+        }
+    }
+
+    /// `name = value`: `name` now stands for what `value` folds to, or for
+    /// no constant.
+    fn assign_const(&mut self, name: &str, value: Node<'_>, origin: Origin, sink: &mut Sink) {
+        match self.fold(value, 0) {
+            Some(v) => {
+                self.record_assembled(value, &v, origin, sink);
+                self.consts_mut().insert(name.to_string(), v);
+            }
+            None => {
+                self.consts_mut().remove(name);
+            }
+        }
+    }
+}
+
+/// The [`Folder`] accessors of a frontend struct with a `src: &str` and a
+/// `consts: HashMap<String, String>` field.
+macro_rules! folder_fields {
+    () => {
+        fn src(&self) -> &str {
+            self.src
+        }
+
+        fn consts(&self) -> &foldhash::HashMap<String, String> {
+            &self.consts
+        }
+
+        fn consts_mut(&mut self) -> &mut foldhash::HashMap<String, String> {
+            &mut self.consts
+        }
+    };
+}
+pub(crate) use folder_fields;
+
+/// The name at the base of a chain of member accesses (`a` in `a.b[c].d`),
+/// when the chain is nothing else.
+pub fn base_name<'t>(n: Node<'t>, members: &[&str]) -> Option<Node<'t>> {
+    let mut base = n;
+    for _ in 0..MAX_SEGMENTS {
+        match ts::kind(base) {
+            k if members.contains(&k) => base = ts::field(base, "object")?,
+            "identifier" => break,
+            _ => return None,
+        }
+    }
+    (ts::kind(base) == "identifier").then_some(base)
+}
+
+/// A dotted path read from its end back to its base, as resolving walks
+/// an expression: `a.b().c` is read `c`, `b` called, `a`.
+#[derive(Default)]
+pub struct Path {
+    /// Segments, last first.
+    segs: Vec<String>,
+    /// Whether the next segment read is called.
+    called: bool,
+}
+
+impl Path {
+    /// A member segment (`.name`), written `name()` when it is called.
+    pub fn member(&mut self, mut name: String) {
+        if std::mem::take(&mut self.called) {
+            name.push_str("()");
+        }
+        self.segs.push(name);
+    }
+
+    /// What is read next is called; `false` when it already is (`f()()`).
+    pub fn call(&mut self) -> bool {
+        !std::mem::replace(&mut self.called, true)
+    }
+
+    /// Whether what is read next is called.
+    pub fn called(&self) -> bool {
+        self.called
+    }
+
+    /// Whether no segment has been read.
+    pub fn is_empty(&self) -> bool {
+        self.segs.is_empty()
+    }
+
+    /// The path from `base`, the name it starts at (`name()` when called).
+    pub fn named(mut self, base: &str) -> String {
+        let mut base = base.to_string();
+        if self.called {
+            base.push_str("()");
+        }
+        self.segs.push(base);
+        self.finish()
+    }
+
+    /// The path from `root`, a module a loader call names (never called).
+    pub fn rooted(mut self, root: String) -> String {
+        self.segs.push(root);
+        self.finish()
+    }
+
+    /// The path as read so far, joined with dots.
+    pub fn finish(mut self) -> String {
+        self.segs.reverse();
+        self.segs.join(".")
+    }
 }
 
 #[cfg(test)]

@@ -15,8 +15,10 @@ pub mod shell;
 mod test_util;
 pub mod ts;
 
-use crate::facts::{FactKind, Origin, Sink};
+use crate::facts::{self, FactKind, Origin, Sink};
+use foldhash::HashMap;
 use skillseal_model::Language;
+use tree_sitter::Node;
 
 /// Parse `src` as `lang` and emit its facts. Languages without a code
 /// frontend emit nothing here.
@@ -38,31 +40,124 @@ pub fn scan_source(lang: Language, src: &str, origin: Origin, sink: &mut Sink) {
     sink.depth -= 1;
 }
 
-/// A process started from an argument vector (`subprocess.run(["curl",
-/// …])`, `spawn("curl", [...])`) as the shell command fact it amounts to.
-/// `args` are literal values or source text; `literal_arg(i)` gives the
-/// `i`th argument's value and span when it is a string literal, so that a
-/// shell's `-c` script goes to the shell frontend through `shell`.
-pub(crate) fn argv_command(
-    program: &str,
-    args: Vec<String>,
-    literal_arg: impl Fn(usize) -> Option<(String, usize, usize)>,
-    span: (usize, usize),
+/// Where a tree-sitter frontend's walk puts what it finds: facts, and the
+/// strings handed to a shell, parsed as shell once the walk is done.
+pub(crate) struct Out<'k> {
+    /// The language the facts are reported in.
+    pub lang: Language,
+    pub origin: Origin,
+    pub sink: &'k mut Sink,
+    /// Strings run by a shell, with their spans.
+    pub shell: Vec<(String, usize, usize)>,
+}
+
+impl<'k> Out<'k> {
+    pub fn new(lang: Language, origin: Origin, sink: &'k mut Sink) -> Self {
+        Out {
+            lang,
+            origin,
+            sink,
+            shell: Vec::new(),
+        }
+    }
+
+    /// A fact at `n`'s span.
+    pub fn push(&mut self, n: Node<'_>, kind: FactKind) {
+        (self.sink).push(self.origin, self.lang, n.start_byte(), n.end_byte(), kind);
+    }
+
+    /// The string at `n` is run by a shell, as `code` when known.
+    pub fn run_by_shell(&mut self, n: Node<'_>, code: Option<String>) {
+        if let Some(code) = code {
+            self.shell.push((code, n.start_byte(), n.end_byte()));
+        }
+    }
+
+    /// Parse the strings handed to a shell.
+    pub fn finish(self) {
+        let shell = self.shell.into_iter();
+        let nested = shell.map(|(code, start, end)| (Language::Shell, code, start, end));
+        scan_nested(nested, self.origin, self.sink);
+    }
+}
+
+/// Parse `src` as `lang` and hand every node to `visit`, with an [`Out`]
+/// for facts reported in `report_as`; the strings handed to a shell are
+/// parsed once the walk is done.
+pub(crate) fn walk_source(
+    lang: Language,
+    report_as: Language,
+    src: &str,
     origin: Origin,
     sink: &mut Sink,
-    shell: &mut Vec<(String, usize, usize)>,
+    mut visit: impl FnMut(Node<'_>, &ts::Ctx<'_>, &mut Out<'_>),
 ) {
+    let Some(tree) = ts::parse(lang, src) else {
+        return;
+    };
+    let mut out = Out::new(report_as, origin, sink);
+    ts::walk(&tree, |node, ctx| {
+        visit(node, ctx, &mut out);
+        true
+    });
+    out.finish();
+}
+
+/// The module path a name is bound to (`from os import environ as e`: `e`
+/// is `os.environ`), as the member path a read of the name reports; not a
+/// module itself, nor a call's result.
+pub(crate) fn alias_path(aliases: &HashMap<String, String>, name: &str) -> Option<String> {
+    aliases
+        .get(name)
+        .filter(|t| t.contains('.') && !t.contains("()"))
+        .cloned()
+}
+
+/// Code found in a string of another language (a script handed to a
+/// shell, `node -e '…'`), each parsed as its language and reported at the
+/// string's span.
+pub(crate) fn scan_nested(
+    nested: impl IntoIterator<Item = (Language, String, usize, usize)>,
+    origin: Origin,
+    sink: &mut Sink,
+) {
+    for (lang, code, start, end) in nested {
+        let (s, e) = origin.map(start, end);
+        scan_source(lang, &code, Origin::Fixed(s, e), sink);
+    }
+}
+
+/// A process started from an argument vector (`subprocess.run(["curl",
+/// …])`, `spawn("curl", [...])`) as the shell command fact it amounts to.
+/// `elems` are the argument nodes: `string` gives one's value when it is a
+/// string literal (the others are their source text), `script` the value
+/// of one that can be a shell's `-c` script, which then goes to the shell
+/// frontend.
+pub(crate) fn argv_command(
+    program: &str,
+    elems: &[Node<'_>],
+    src: &str,
+    string: impl Fn(Node<'_>) -> Option<String>,
+    script: impl Fn(Node<'_>) -> Option<String>,
+    span: (usize, usize),
+    out: &mut Out<'_>,
+) {
+    let args: Vec<String> = elems
+        .iter()
+        .map(|n| string(*n).unwrap_or_else(|| facts::clip(ts::text(*n, src), 200).to_string()))
+        .collect();
     let name = program.rsplit('/').next().unwrap_or(program).to_string();
     if shell::SHELLS.contains(&name.as_str())
         && let Some(i) = args
             .iter()
             .position(|a| a.starts_with('-') && a.contains('c'))
-        && let Some(script) = literal_arg(i + 1)
+        && let Some(n) = elems.get(i + 1)
+        && let Some(code) = script(*n)
     {
-        shell.push(script);
+        out.shell.push((code, n.start_byte(), n.end_byte()));
     }
-    sink.push(
-        origin,
+    out.sink.push(
+        out.origin,
         Language::Shell,
         span.0,
         span.1,

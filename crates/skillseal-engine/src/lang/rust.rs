@@ -291,6 +291,34 @@ impl<'s> Visitor<'_, 's> {
         }
     }
 
+    /// A call fact: string literal arguments are their values, others
+    /// their source text.
+    fn call<'e>(
+        &mut self,
+        span: Span,
+        callee: String,
+        args: impl IntoIterator<Item = &'e syn::Expr>,
+    ) {
+        let args = args
+            .into_iter()
+            .map(|a| match a {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Arg::Literal(s.value()),
+                other => Arg::Dynamic(self.excerpt(other)),
+            })
+            .collect();
+        self.push(
+            span,
+            FactKind::Call {
+                callee,
+                args,
+                kwargs: Vec::new(),
+            },
+        );
+    }
+
     fn excerpt(&self, e: &syn::Expr) -> String {
         let (a, b) = span_range(self.lines, syn::spanned::Spanned::span(e));
         clip(self.src.get(a..b).unwrap_or(""), 200).to_string()
@@ -370,26 +398,7 @@ impl<'ast> Visit<'ast> for Visitor<'_, '_> {
     fn visit_expr_call(&mut self, node: &'ast syn::ExprCall) {
         if let syn::Expr::Path(p) = &*node.func {
             let callee = self.path_name(&p.path);
-            let args = node
-                .args
-                .iter()
-                .map(|a| match a {
-                    syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(s),
-                        ..
-                    }) => Arg::Literal(s.value()),
-                    other => Arg::Dynamic(self.excerpt(other)),
-                })
-                .collect();
-            let span = syn::spanned::Spanned::span(node);
-            self.push(
-                span,
-                FactKind::Call {
-                    callee,
-                    args,
-                    kwargs: Vec::new(),
-                },
-            );
+            self.call(syn::spanned::Spanned::span(node), callee, &node.args);
         }
         syn::visit::visit_expr_call(self, node);
     }
@@ -433,26 +442,7 @@ impl<'ast> Visit<'ast> for Visitor<'_, '_> {
                 self.shell_script(c, &chain);
             }
             let callee = format!("{base}().{}", node.method);
-            let args = node
-                .args
-                .iter()
-                .map(|a| match a {
-                    syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(s),
-                        ..
-                    }) => Arg::Literal(s.value()),
-                    other => Arg::Dynamic(self.excerpt(other)),
-                })
-                .collect();
-            let span = syn::spanned::Spanned::span(node);
-            self.push(
-                span,
-                FactKind::Call {
-                    callee,
-                    args,
-                    kwargs: Vec::new(),
-                },
-            );
+            self.call(syn::spanned::Spanned::span(node), callee, &node.args);
         }
         syn::visit::visit_expr_method_call(self, node);
     }
@@ -486,9 +476,7 @@ mod tests {
     use super::*;
 
     fn facts(src: &str) -> Vec<FactKind> {
-        let mut sink = Sink::new();
-        scan(src, Origin::Offset(0), &mut sink);
-        sink.facts.into_iter().map(|f| f.kind).collect()
+        crate::lang::test_util::facts(Language::Rust, src)
     }
 
     fn has_call(facts: &[FactKind], want: &str) -> bool {

@@ -1,13 +1,13 @@
 //! `skillseal login` and `skillseal logout`: store or remove the token for
-//! one registry in the credentials file ([`crate::credentials`]).
+//! one registry in the credentials file (`skillseal_install::credentials`).
 
 use std::io::{BufRead as _, IsTerminal as _, Read as _, Write};
 
 use anyhow::{Context, Result, bail};
 
-use crate::client::{self, Named, Registry, Token};
-use crate::credentials::{path, read_existing, store, with_token, without_token};
 use crate::exit::ExitCode;
+use skillseal_install::credentials::{path, read_existing, store, with_token, without_token};
+use skillseal_install::registry::{self, Named, Registry, Token};
 
 #[derive(clap::Args, Debug)]
 pub struct LoginArgs {
@@ -52,7 +52,7 @@ fn read_token(origin: &str) -> Result<Token> {
              (it is never taken from an argument)"
         );
     }
-    if !client::looks_like_token(token) {
+    if !registry::looks_like_token(token) {
         bail!("that is not a skillseal token (`skillseal_` and 43 more characters)");
     }
     Ok(Token::new(token.to_string()))
@@ -67,19 +67,22 @@ pub fn login(args: LoginArgs, out: &mut impl Write, err: &mut impl Write) -> Res
     registry.may_carry_token()?;
     let token = read_token(&registry.origin)?;
     if !args.no_verify {
-        let client = client::Client::new(&registry, Some(Token::new(token.expose().into())))?;
-        if let Err(e) = client.check_token() {
-            return match e.downcast_ref::<client::Refused>() {
-                Some(refused) => {
-                    writeln!(
-                        err,
-                        "error: the registry at {} refused the token: {refused}; nothing stored",
-                        registry.origin
-                    )?;
-                    Ok(ExitCode::Findings)
-                }
-                None => Err(e.context("cannot check the token (--no-verify stores it unchecked)")),
-            };
+        let client =
+            skillseal_install::Client::new(&registry, Some(Token::new(token.expose().into())))?;
+        match client.check_token() {
+            Ok(()) => {}
+            Err(skillseal_install::Error::Registry(refused)) => {
+                writeln!(
+                    err,
+                    "error: the registry at {} refused the token: {refused}; nothing stored",
+                    registry.origin
+                )?;
+                return Ok(ExitCode::Findings);
+            }
+            Err(e) => {
+                return Err(anyhow::Error::new(e)
+                    .context("cannot check the token (--no-verify stores it unchecked)"));
+            }
         }
     }
     let path = path()?;
@@ -105,7 +108,7 @@ pub fn login(args: LoginArgs, out: &mut impl Write, err: &mut impl Write) -> Res
 /// `skillseal logout --registry URL`: remove the stored token for that
 /// origin; nothing to remove is not an error.
 pub fn logout(args: LogoutArgs, out: &mut impl Write, err: &mut impl Write) -> Result<ExitCode> {
-    let origin = client::origin(&args.registry)?;
+    let origin = registry::origin(&args.registry)?;
     let path = path()?;
     let text = read_existing(&path)?;
     let (text, removed) = without_token(&text, &origin, &path)?;
@@ -119,11 +122,11 @@ pub fn logout(args: LogoutArgs, out: &mut impl Write, err: &mut impl Write) -> R
     } else {
         writeln!(out, "no token stored for {origin} in {}", path.display())?;
     }
-    if std::env::var_os(client::TOKEN_VAR).is_some_and(|v| !v.is_empty()) {
+    if std::env::var_os(registry::TOKEN_VAR).is_some_and(|v| !v.is_empty()) {
         writeln!(
             err,
             "note: {} is still set in this environment",
-            client::TOKEN_VAR
+            registry::TOKEN_VAR
         )?;
     }
     Ok(ExitCode::Clean)

@@ -2,7 +2,7 @@
 //!
 //! The registry URL comes from `--registry` or the `[registry] url` of the
 //! nearest skillseal.toml; the token is the one bound to that registry
-//! (see [`crate::client`]), never an argument.
+//! (see `skillseal_install::registry`), never an argument.
 
 use std::path::PathBuf;
 
@@ -47,8 +47,8 @@ pub fn run(
     out: &mut impl std::io::Write,
     err: &mut impl std::io::Write,
 ) -> Result<ExitCode> {
-    let registry = crate::client::registry(args.registry.as_deref())?;
-    let client = crate::client::connect(&registry, true, err)?;
+    let registry = crate::config::registry(args.registry.as_deref())?;
+    let client = crate::config::connect(&registry, true, err)?;
     let url = &registry.url;
     let (package, manifest) = if args.path.is_dir() {
         let pkg = skillseal_package::pack(&args.path, &Default::default())?;
@@ -120,17 +120,15 @@ pub fn run(
             )?;
             Ok(ExitCode::Clean)
         }
-        Err(e) => match e.downcast_ref::<crate::client::Refused>() {
-            Some(refused) => {
-                writeln!(
-                    err,
-                    "error: the registry refused {} {}: {refused}",
-                    manifest.name, manifest.version
-                )?;
-                Ok(ExitCode::Findings)
-            }
-            None => Err(e),
-        },
+        Err(skillseal_install::Error::Registry(refused)) => {
+            writeln!(
+                err,
+                "error: the registry refused {} {}: {refused}",
+                manifest.name, manifest.version
+            )?;
+            Ok(ExitCode::Findings)
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::ValueEnum;
-use skillseal_discover::Limits;
+use skillseal_discover::{Limits, ScanOutcome};
 use skillseal_engine::Engine;
 use skillseal_engine::policy::{Baseline, Judge, Policy};
 use skillseal_model::Severity;
@@ -102,41 +102,30 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> Result<ExitCode> {
         )),
         ..Limits::default()
     };
-    // `NAME@VERSION` arguments are registry packages, fetched first; the
-    // temporary folders live until the scan is done.
+    // `NAME@VERSION` arguments are registry packages, fetched into memory
+    // first and scanned there.
     let mut fetched = Vec::new();
     let mut paths = Vec::with_capacity(args.paths.len());
     for p in &args.paths {
-        match crate::project::fetch_for_scan(p, args.registry.as_deref(), &mut anstream::stderr())?
-        {
-            Some((dir, file)) => {
-                // Reported as the user wrote it, not as the temporary file.
-                fetched.push((dir, file.display().to_string(), p.display().to_string()));
-                paths.push(file);
-            }
+        match fetch(p, args.registry.as_deref())? {
+            Some(package) => fetched.push(package),
             None => paths.push(p.clone()),
         }
     }
     let started = Instant::now();
     let mut outcome = skillseal_discover::scan_with(&engine, &paths, &limits, &judge);
-    let elapsed = started.elapsed();
-    for (_, temporary, shown) in &fetched {
-        let relabel = |path: &mut String| {
-            if let Some(rest) = path.strip_prefix(temporary.as_str()) {
-                *path = format!("{shown}{rest}");
-            }
-        };
-        outcome
-            .report
-            .skills
-            .iter_mut()
-            .for_each(|s| relabel(&mut s.path));
-        outcome
-            .report
-            .errors
-            .iter_mut()
-            .for_each(|e| relabel(&mut e.path));
+    for package in &fetched {
+        let scanned = package.scan(&engine, &limits, &judge);
+        outcome.report.skills.extend(scanned.report.skills);
+        outcome.report.errors.extend(scanned.report.errors);
+        outcome.stats += scanned.stats;
     }
+    if !fetched.is_empty() {
+        outcome.report.skills.sort_by(|a, b| a.path.cmp(&b.path));
+        outcome.report.errors.sort();
+        outcome.report.errors.dedup();
+    }
+    let elapsed = started.elapsed();
     let report = &outcome.report;
 
     let rendered = match args.format {
@@ -195,6 +184,62 @@ pub fn run(args: ScanArgs, color: ColorChoice) -> Result<ExitCode> {
             FailOn::Never => None,
         },
     ))
+}
+
+/// A registry package named on the command line as `NAME@VERSION`.
+struct Fetched {
+    /// As the user wrote it: how the package's skills are reported.
+    shown: String,
+    /// `NAME-VERSION.skill.tgz`, the name it is scanned under (as the
+    /// registry and `install` scan it; a skill without a `name` in its
+    /// `SKILL.md` is named after it).
+    scanned_as: String,
+    bytes: Vec<u8>,
+}
+
+/// `arg` as a registry package, downloaded into memory (its digest
+/// checked against the registry's listing); `None` when `arg` names
+/// something on disk or is not of the form `NAME@VERSION`.
+fn fetch(arg: &Path, registry: Option<&str>) -> Result<Option<Fetched>> {
+    if arg.exists() {
+        return Ok(None);
+    }
+    let Some((name, version)) = arg
+        .to_str()
+        .and_then(skillseal_install::ops::fetch::parse_target)
+    else {
+        return Ok(None);
+    };
+    let registry = crate::config::registry(registry)?;
+    let client = crate::config::connect(&registry, false, &mut anstream::stderr())?;
+    let bytes = skillseal_install::ops::fetch::download(&client, name, version)?;
+    Ok(Some(Fetched {
+        shown: arg.display().to_string(),
+        scanned_as: format!("{name}-{version}.skill.tgz"),
+        bytes,
+    }))
+}
+
+impl Fetched {
+    /// The scan of the package in memory, its paths as the user wrote it.
+    fn scan(&self, engine: &Engine, limits: &Limits, judge: &Judge) -> ScanOutcome {
+        let mut outcome = skillseal_discover::scan_archive_bytes(
+            engine,
+            &self.scanned_as,
+            &self.bytes,
+            limits,
+            judge,
+        );
+        let relabel = |path: &mut String| {
+            if let Some(rest) = path.strip_prefix(self.scanned_as.as_str()) {
+                *path = format!("{}{rest}", self.shown);
+            }
+        };
+        let report = &mut outcome.report;
+        report.skills.iter_mut().for_each(|s| relabel(&mut s.path));
+        report.errors.iter_mut().for_each(|e| relabel(&mut e.path));
+        outcome
+    }
 }
 
 /// The policy (`--policy`, else the nearest `skillseal.toml`'s `[policy]`)

@@ -1,5 +1,5 @@
 //! The credentials file, written by `skillseal login` and `skillseal logout`
-//! ([`crate::commands::login`]).
+//! (in the CLI).
 //!
 //! `$SKILLSEAL_CREDENTIALS`, else `~/.config/skillseal/credentials.toml`,
 //! readable by its owner alone (mode 0600, else refused), holds one token
@@ -12,7 +12,7 @@
 //!
 //! Keys are compared by their normalised origin (`scheme://host[:port]`,
 //! host lowercased, default port dropped, path ignored), so a token goes
-//! to that origin and no other ([`crate::client`] decides). A top-level
+//! to that origin and no other ([`crate::registry`] decides). A top-level
 //! `token = …` (the old format, bound to nothing) is refused with the way
 //! out rather than ignored: a token the user believes is in use but is
 //! silently dropped turns into puzzling 401s, and guessing a registry for
@@ -24,18 +24,18 @@ use std::collections::BTreeMap;
 use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
-use crate::client::{self, Token};
+use crate::error::{Context as _, Error, Result};
+use crate::registry::{self, Token};
 
 /// `$SKILLSEAL_CREDENTIALS`, else `~/.config/skillseal/credentials.toml`.
 pub fn path() -> Result<PathBuf> {
     Ok(match std::env::var_os("SKILLSEAL_CREDENTIALS") {
         Some(p) => PathBuf::from(p),
         None => {
-            let home =
-                std::env::var_os("HOME").context("no HOME to find the credentials file in")?;
+            let home = std::env::var_os("HOME")
+                .ok_or_else(|| Error::Invalid("no HOME to find the credentials file in".into()))?;
             Path::new(&home).join(".config/skillseal/credentials.toml")
         }
     })
@@ -65,13 +65,13 @@ fn line_col(text: &str, at: usize) -> (usize, usize) {
     (line, col)
 }
 
-fn legacy_error(shown: &Path) -> anyhow::Error {
-    anyhow::anyhow!(
+fn legacy_error(shown: &Path) -> Error {
+    Error::Invalid(format!(
         "{}: a top-level `token = …` is bound to no registry, so it is never sent: run \
          `skillseal login --registry URL` for the registry it belongs to (which removes it), \
          or delete that line",
         shown.display()
-    )
+    ))
 }
 
 /// The token stored for `origin` in the file's `text` (`shown` in errors).
@@ -80,18 +80,18 @@ fn find(text: &str, origin: &str, shown: &Path) -> Result<Option<Token>> {
         // The message only: toml's own display quotes the line, which
         // may be a token.
         let (line, col) = line_col(text, e.span().map_or(0, |s| s.start));
-        anyhow::anyhow!(
+        Error::Invalid(format!(
             "{}: line {line}, column {col}: {}",
             shown.display(),
             e.message()
-        )
+        ))
     })?;
     if file.token.is_some() {
         return Err(legacy_error(shown));
     }
     let mut found = None;
     for (key, entry) in file.registries {
-        let bound = client::origin(&key).with_context(|| {
+        let bound = registry::origin(&key).context(|| {
             format!(
                 "{}: [registries.\"{key}\"] does not name a registry",
                 shown.display()
@@ -100,17 +100,17 @@ fn find(text: &str, origin: &str, shown: &Path) -> Result<Option<Token>> {
         if bound != origin {
             continue;
         }
-        if !client::looks_like_token(&entry.token) {
-            bail!(
+        if !registry::looks_like_token(&entry.token) {
+            return Err(Error::Invalid(format!(
                 "{}: the token of [registries.\"{key}\"] is not a skillseal token",
                 shown.display()
-            );
+            )));
         }
         if found.is_some() {
-            bail!(
+            return Err(Error::Invalid(format!(
                 "{}: more than one entry for {origin}: keep one",
                 shown.display()
-            );
+            )));
         }
         found = Some(Token::new(entry.token));
     }
@@ -124,18 +124,17 @@ pub fn lookup(origin: &str) -> Result<Option<Token>> {
     let meta = match std::fs::metadata(&path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        Err(e) => return Err(e).context(|| format!("cannot read {}", path.display())),
     };
     if meta.permissions().mode() & 0o077 != 0 {
-        bail!(
+        return Err(Error::Invalid(format!(
             "{} is readable by others: run `chmod 600 {}`",
             path.display(),
             path.display()
-        );
+        )));
     }
     let text = zeroize::Zeroizing::new(
-        std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?,
+        std::fs::read_to_string(&path).context(|| format!("cannot read {}", path.display()))?,
     );
     find(&text, origin, &path)
 }
@@ -143,12 +142,19 @@ pub fn lookup(origin: &str) -> Result<Option<Token>> {
 fn parse_document(text: &str, shown: &Path) -> Result<toml_edit::DocumentMut> {
     text.parse::<toml_edit::DocumentMut>().map_err(|e| {
         let (line, col) = line_col(text, e.span().map_or(0, |s| s.start));
-        anyhow::anyhow!(
+        Error::Invalid(format!(
             "{}: line {line}, column {col}: {}",
             shown.display(),
             e.message()
-        )
+        ))
     })
+}
+
+fn not_a_table(shown: &Path) -> Error {
+    Error::Invalid(format!(
+        "{}: `registries` must be a table of [registries.\"URL\"] tables",
+        shown.display()
+    ))
 }
 
 /// The `[registries]` table of `doc`, created when missing.
@@ -161,12 +167,7 @@ fn registries<'d>(
         t.set_implicit(true);
         toml_edit::Item::Table(t)
     });
-    item.as_table_mut().with_context(|| {
-        format!(
-            "{}: `registries` must be a table of [registries.\"URL\"] tables",
-            shown.display()
-        )
-    })
+    item.as_table_mut().ok_or_else(|| not_a_table(shown))
 }
 
 /// Removes every entry whose key normalises to `origin`; whether any was.
@@ -174,7 +175,7 @@ fn remove_entries(table: &mut toml_edit::Table, origin: &str) -> bool {
     let keys: Vec<String> = table
         .iter()
         .map(|(k, _)| k.to_string())
-        .filter(|k| client::origin(k).is_ok_and(|o| o == origin))
+        .filter(|k| registry::origin(k).is_ok_and(|o| o == origin))
         .collect();
     for k in &keys {
         table.remove(k);
@@ -184,12 +185,7 @@ fn remove_entries(table: &mut toml_edit::Table, origin: &str) -> bool {
 
 /// `text` with `token` stored for `origin` (replacing any entry for it and
 /// the unbound top-level `token`); whether that top-level token was there.
-pub(crate) fn with_token(
-    text: &str,
-    origin: &str,
-    token: &str,
-    shown: &Path,
-) -> Result<(String, bool)> {
+pub fn with_token(text: &str, origin: &str, token: &str, shown: &Path) -> Result<(String, bool)> {
     let mut doc = parse_document(text, shown)?;
     let legacy = doc.remove("token").is_some();
     let table = registries(&mut doc, shown)?;
@@ -201,17 +197,12 @@ pub(crate) fn with_token(
 }
 
 /// `text` without the entry for `origin`; whether there was one.
-pub(crate) fn without_token(text: &str, origin: &str, shown: &Path) -> Result<(String, bool)> {
+pub fn without_token(text: &str, origin: &str, shown: &Path) -> Result<(String, bool)> {
     let mut doc = parse_document(text, shown)?;
     let removed = match doc.get_mut("registries") {
         None => false,
         Some(item) => {
-            let table = item.as_table_mut().with_context(|| {
-                format!(
-                    "{}: `registries` must be a table of [registries.\"URL\"] tables",
-                    shown.display()
-                )
-            })?;
+            let table = item.as_table_mut().ok_or_else(|| not_a_table(shown))?;
             remove_entries(table, origin)
         }
     };
@@ -220,7 +211,7 @@ pub(crate) fn without_token(text: &str, origin: &str, shown: &Path) -> Result<(S
 
 /// Replaces the file with `text`: created 0600 (its folder 0700 when
 /// made), synced, renamed into place, the folder synced.
-pub(crate) fn store(path: &Path, text: &str) -> Result<()> {
+pub fn store(path: &Path, text: &str) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -229,22 +220,22 @@ pub(crate) fn store(path: &Path, text: &str) -> Result<()> {
         .recursive(true)
         .mode(0o700)
         .create(dir)
-        .with_context(|| format!("cannot create {}", dir.display()))?;
-    crate::output::write_atomically_with_mode(path, text.as_bytes(), 0o600)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .context(|| format!("cannot create {}", dir.display()))?;
+    crate::fs::write_atomically_with_mode(path, text.as_bytes(), 0o600)
+        .context(|| format!("cannot write {}", path.display()))?;
     std::fs::File::open(dir)
         .and_then(|d| d.sync_all())
-        .with_context(|| format!("cannot sync {}", dir.display()))
+        .context(|| format!("cannot sync {}", dir.display()))
 }
 
 /// The file's text, or empty when there is none.
-pub(crate) fn read_existing(path: &Path) -> Result<zeroize::Zeroizing<String>> {
+pub fn read_existing(path: &Path) -> Result<zeroize::Zeroizing<String>> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(zeroize::Zeroizing::new(text)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             Ok(zeroize::Zeroizing::new(String::new()))
         }
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        Err(e) => Err(e).context(|| format!("cannot read {}", path.display())),
     }
 }
 

@@ -1,5 +1,4 @@
-//! The registry's HTTP API as the CLI uses it: which registry, which token
-//! may go to it, resolving requirements to pins, and downloads.
+//! Which registry a command talks to, and which token may go to it.
 //!
 //! The registry URL comes from `--registry` or the `[registry] url` of the
 //! nearest skillseal.toml. A token is bound to a registry's origin
@@ -15,48 +14,20 @@
 //! - a token never travels over plain `http://` unless the host is
 //!   loopback (127.0.0.0/8, ::1, `localhost`): the command fails before
 //!   connecting instead;
-//! - an authenticated request follows a redirect only within its origin.
+//! - an authenticated request follows a redirect only within its origin
+//!   ([`crate::client`]).
 //!
 //! Tokens are never taken from an argument (it would show in `ps`).
 
 use std::net::IpAddr;
-use std::path::PathBuf;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
 use reqwest::Url;
-use serde::Deserialize;
-use skillseal_lock::Signer;
+
+use crate::error::{Context as _, Error, Result};
 
 /// The variable whose token goes to the registry given with `--registry`.
 pub const TOKEN_VAR: &str = "SKILLSEAL_TOKEN";
-
-/// An error the registry answered with (as opposed to not answering).
-#[derive(Debug)]
-pub struct Refused {
-    pub status: u16,
-    pub code: String,
-    pub message: String,
-}
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({}, HTTP {})", self.message, self.code, self.status)
-    }
-}
-
-impl std::error::Error for Refused {}
-
-/// One version as the registry describes it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Pin {
-    pub version: String,
-    pub digest: String,
-    pub bundle_digest: String,
-    pub signer: Signer,
-    #[serde(default)]
-    pub yanked: bool,
-}
 
 /// A registry token: never printed, wiped from memory when dropped.
 pub struct Token(zeroize::Zeroizing<String>);
@@ -131,33 +102,59 @@ impl Registry {
     }
 }
 
+/// `--registry` (`flag`), else the `[registry] url` of `project_file` (the
+/// nearest skillseal.toml, looked for only without the flag).
+pub fn choose_registry(flag: Option<&str>, project_file: Option<&Path>) -> Result<Registry> {
+    if let Some(url) = flag {
+        return Registry::new(url, Named::Flag);
+    }
+    if let Some(path) = project_file {
+        let text =
+            std::fs::read_to_string(path).context(|| format!("cannot read {}", path.display()))?;
+        let manifest = skillseal_lock::Manifest::parse(&text)
+            .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
+        if let Some(url) = manifest.registry {
+            return Registry::new(&url, Named::Project(path.to_path_buf()))
+                .context(|| format!("{}: [registry] url", path.display()));
+        }
+    }
+    Err(Error::Invalid(
+        "no registry: pass --registry URL or set `[registry] url` in skillseal.toml".into(),
+    ))
+}
+
 /// An `http`/`https` URL with a host and no user name, password, query or
 /// fragment.
 fn parse_registry_url(text: &str) -> Result<Url> {
     let url = Url::parse(text.trim())
-        .with_context(|| format!("`{text}` is not a registry URL (https://host[:port])"))?;
+        .context(|| format!("`{text}` is not a registry URL (https://host[:port])"))?;
+    let invalid = |why: &str| {
+        Err(Error::Invalid(format!(
+            "`{text}` is not a registry URL: {why}"
+        )))
+    };
     if !matches!(url.scheme(), "http" | "https") {
-        bail!("`{text}` is not a registry URL: only https:// and http:// are supported");
+        return invalid("only https:// and http:// are supported");
     }
     if url.host().is_none() {
-        bail!("`{text}` is not a registry URL: it has no host");
+        return invalid("it has no host");
     }
     if !url.username().is_empty() || url.password().is_some() {
-        bail!(
+        return Err(Error::Invalid(format!(
             "`{}`: a registry URL must not carry a user name or password; \
              store a token with `skillseal login --registry URL`",
             origin_of(&url)
-        );
+        )));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        bail!("`{text}` is not a registry URL: it has a query or fragment");
+        return invalid("it has a query or fragment");
     }
     Ok(url)
 }
 
 /// `scheme://host[:port]` of an http(s) URL: host lowercased, default port
 /// dropped, no path (the web's origin, as `Url` normalises it).
-fn origin_of(url: &Url) -> String {
+pub(crate) fn origin_of(url: &Url) -> String {
     url.origin().ascii_serialization()
 }
 
@@ -192,14 +189,14 @@ fn may_carry_token(url: &Url) -> Result<()> {
     if url.scheme() == "https" || is_loopback(url) {
         return Ok(());
     }
-    bail!(
+    Err(Error::Invalid(format!(
         "refusing to send a token to {} over plain http (anyone on the network could read it): \
          use the registry's https:// URL (plain http is allowed for 127.0.0.0/8, ::1 and \
          localhost only), or unset SKILLSEAL_TOKEN / `skillseal logout --registry {}` \
          to read anonymously",
         origin_of(url),
         origin_of(url)
-    )
+    )))
 }
 
 /// The token for a registry, and a note for standard error when
@@ -251,203 +248,14 @@ pub fn auth_for(registry: &Registry) -> Result<Auth> {
     )
 }
 
-/// A client of `registry` with the token bound to it, if any (`required`:
-/// an error without one). The note of [`Auth`] goes to `err`.
-pub fn connect(
-    registry: &Registry,
-    required: bool,
-    err: &mut dyn std::io::Write,
-) -> Result<Client> {
-    let auth = auth_for(registry)?;
-    if let Some(note) = &auth.note {
-        writeln!(err, "{note}")?;
-    }
-    if required && auth.token.is_none() {
-        bail!(
-            "no token for {origin}: run `skillseal login --registry {origin}` (stored in {}, \
-             mode 0600), or set {TOKEN_VAR} and pass --registry {origin}",
-            crate::credentials::path().map_or_else(
-                |_| "the credentials file".into(),
-                |p| p.display().to_string()
-            ),
-            origin = registry.origin,
-        );
-    }
-    Client::new(registry, auth.token)
-}
-
-/// `--registry`, else `[registry] url` of the nearest skillseal.toml.
-pub fn registry(flag: Option<&str>) -> Result<Registry> {
-    if let Some(url) = flag {
-        return Registry::new(url, Named::Flag);
-    }
-    if let Some(path) = crate::config::find_project_file()? {
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let manifest = skillseal_lock::Manifest::parse(&text)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        if let Some(url) = manifest.registry {
-            return Registry::new(&url, Named::Project(path.clone()))
-                .with_context(|| format!("{}: [registry] url", path.display()));
-        }
-    }
-    bail!("no registry: pass --registry URL or set `[registry] url` in skillseal.toml")
-}
-
-/// Whether an authenticated request may follow a redirect from `origin` to
-/// `next`: only within the origin. (reqwest alone would keep the header
-/// from https://host:8443 to http://host:8443, the same host and port.)
-fn may_follow(origin: &str, next: &Url) -> bool {
-    origin_of(next) == origin
-}
-
-/// A client of one registry.
-pub struct Client {
-    pub base: String,
-    origin: String,
-    http: reqwest::blocking::Client,
-    token: Option<Token>,
-}
-
-impl Client {
-    /// Reads send the token when there is one (private registries need it).
-    /// With a token, the transport is checked first: nothing is sent over
-    /// plain http to a host that is not loopback.
-    pub fn new(registry: &Registry, token: Option<Token>) -> Result<Client> {
-        if token.is_some() {
-            registry.may_carry_token()?;
-        }
-        let mut builder = reqwest::blocking::Client::builder().timeout(Duration::from_secs(120));
-        if token.is_some() {
-            let origin = registry.origin.clone();
-            builder = builder.redirect(reqwest::redirect::Policy::custom(move |attempt| {
-                if attempt.previous().len() > 10 {
-                    attempt.error("too many redirects")
-                } else if may_follow(&origin, attempt.url()) {
-                    attempt.follow()
-                } else {
-                    attempt.stop()
-                }
-            }));
-        }
-        if registry.is_loopback() {
-            // This machine: a proxy from the environment would carry the
-            // requests (and a token) off it.
-            builder = builder.no_proxy();
-        }
-        Ok(Client {
-            base: registry.url.clone(),
-            origin: registry.origin.clone(),
-            http: builder.build()?,
-            token,
-        })
-    }
-
-    fn send(&self, req: reqwest::blocking::RequestBuilder) -> Result<Vec<u8>> {
-        let req = match &self.token {
-            Some(t) => req.bearer_auth(t.expose()),
-            None => req,
-        };
-        let response = req
-            .send()
-            .with_context(|| format!("cannot reach the registry at {}", self.base))?;
-        let status = response.status();
-        if status.is_redirection() && self.token.is_some() {
-            let to = response
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|l| l.to_str().ok())
-                .unwrap_or("?")
-                .to_string();
-            bail!(
-                "the registry at {} redirected to {to}, another origin: not followed with a token \
-                 bound to {}",
-                self.base,
-                self.origin
-            );
-        }
-        let bytes = response
-            .bytes()
-            .with_context(|| format!("the registry at {} stopped answering", self.base))?
-            .to_vec();
-        if status.is_success() {
-            return Ok(bytes);
-        }
-        let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-        Err(Refused {
-            status: status.as_u16(),
-            code: value["error"]["code"]
-                .as_str()
-                .unwrap_or("http_error")
-                .to_string(),
-            message: value["error"]["message"].as_str().map_or_else(
-                || String::from_utf8_lossy(&bytes).into_owned(),
-                String::from,
-            ),
-        }
-        .into())
-    }
-
-    /// Asks the registry whether it accepts the token: a read with the
-    /// token is checked (a bad one is refused with 401, never ignored).
-    pub fn check_token(&self) -> Result<()> {
-        self.send(self.http.get(format!("{}/api/v1/skills", self.base)))
-            .map(drop)
-    }
-
-    /// Uploads a publish request (`PUT /api/v1/skills/NAME/VERSION`).
-    pub fn publish(&self, name: &str, version: &str, body: &serde_json::Value) -> Result<Vec<u8>> {
-        self.send(
-            self.http
-                .put(format!("{}/api/v1/skills/{name}/{version}", self.base))
-                .header("content-type", "application/json")
-                .body(serde_json::to_vec(body)?),
-        )
-    }
-
-    /// The newest version matching `requirement` (never a yanked one).
-    pub fn resolve(&self, name: &str, requirement: &str) -> Result<Pin> {
-        let body = serde_json::json!({"skills": {name: requirement}});
-        let bytes = self.send(
-            self.http
-                .post(format!("{}/api/v1/resolve", self.base))
-                .header("content-type", "application/json")
-                .body(serde_json::to_vec(&body)?),
-        )?;
-        let mut value: serde_json::Value = serde_json::from_slice(&bytes)
-            .with_context(|| format!("the registry at {} sent invalid JSON", self.base))?;
-        serde_json::from_value(value["pins"][name].take())
-            .with_context(|| format!("the registry at {} sent an invalid pin", self.base))
-    }
-
-    /// Every version of `name`, newest first.
-    pub fn versions(&self, name: &str) -> Result<Vec<Pin>> {
-        #[derive(Deserialize)]
-        struct Skill {
-            versions: Vec<Pin>,
-        }
-        let bytes = self.send(self.http.get(format!("{}/api/v1/skills/{name}", self.base)))?;
-        let skill: Skill = serde_json::from_slice(&bytes)
-            .with_context(|| format!("the registry at {} sent an invalid skill", self.base))?;
-        Ok(skill.versions)
-    }
-
-    /// `package`, `bundle` or `report` of one version.
-    pub fn download(&self, name: &str, version: &str, file: &str) -> Result<Vec<u8>> {
-        self.send(self.http.get(format!(
-            "{}/api/v1/skills/{name}/{version}/{file}",
-            self.base
-        )))
-    }
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    const A: &str = "skillseal_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    /// A token of the right form.
+    pub(crate) const A: &str = "skillseal_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
-    fn url(text: &str) -> Url {
+    pub(crate) fn url(text: &str) -> Url {
         Url::parse(text).unwrap()
     }
 
@@ -533,38 +341,6 @@ mod tests {
         ] {
             let e = may_carry_token(&url(refused)).unwrap_err();
             assert!(e.to_string().contains("plain http"), "{e}");
-        }
-    }
-
-    #[test]
-    fn a_client_with_a_token_for_plain_http_elsewhere_is_never_built() {
-        for named in [Named::Flag, Named::Project(PathBuf::from("skillseal.toml"))] {
-            let registry = Registry::new("http://skills.example.com", named).unwrap();
-            let e = Client::new(&registry, Some(Token::new(A.into())))
-                .err()
-                .unwrap();
-            assert!(e.to_string().contains("plain http"), "{e}");
-            // Without a token it may read anonymously.
-            assert!(Client::new(&registry, None).is_ok());
-        }
-    }
-
-    #[test]
-    fn redirects_are_followed_with_a_token_only_within_the_origin() {
-        let origin = "https://skills.example.com:8443";
-        assert!(may_follow(
-            origin,
-            &url("https://skills.example.com:8443/a/b")
-        ));
-        assert!(may_follow(origin, &url("https://SKILLS.example.com:8443/")));
-        for other in [
-            // The same host and port over plain http: reqwest's own rule
-            // would keep the header here.
-            "http://skills.example.com:8443/a",
-            "https://skills.example.com/a",
-            "https://cdn.example.com:8443/a",
-        ] {
-            assert!(!may_follow(origin, &url(other)), "{other}");
         }
     }
 

@@ -1,0 +1,392 @@
+//! JavaScript / TypeScript / TSX frontend (tree-sitter-javascript and
+//! tree-sitter-typescript): ES imports, `require`, destructuring aliases,
+//! resolved calls and `new` expressions, member paths, string literals.
+//! `visit` hands each node to the method named after its syntax;
+//! destructuring patterns are read in [`patterns`], folding and resolving
+//! names in [`fold`] (this grammar's half of [`super::fold::Folder`]).
+
+mod fold;
+mod patterns;
+
+use super::fold::Folder;
+use super::ts::{self, Ctx};
+use super::{Out, alias_path};
+use crate::facts::{Arg, FactKind, Origin, Sink, clip};
+use foldhash::HashMap;
+use skillseal_model::Language;
+use tree_sitter::Node;
+
+/// Globals whose member paths are worth reporting without an import.
+const GLOBALS: &[&str] = &[
+    "process",
+    "Deno",
+    "Bun",
+    "globalThis",
+    "window",
+    "global",
+    "document",
+    "navigator",
+    "require",
+    "module",
+    "WebAssembly",
+    "crypto",
+    "localStorage",
+];
+
+/// Methods that put their arguments into the object they are called on.
+const CONTAINER_WRITES: &[&str] = &["push", "unshift", "set", "append", "add", "write", "splice"];
+
+pub fn scan(lang: Language, src: &str, origin: Origin, sink: &mut Sink) {
+    let mut js = Js {
+        src,
+        aliases: HashMap::default(),
+        consts: HashMap::default(),
+    };
+    // TypeScript and TSX report their facts as JavaScript.
+    super::walk_source(
+        lang,
+        Language::JavaScript,
+        src,
+        origin,
+        sink,
+        |node, ctx, out| js.visit(node, ctx, out),
+    );
+}
+
+fn module_name(spec: &str) -> String {
+    spec.strip_prefix("node:").unwrap_or(spec).to_string()
+}
+
+/// JS calls whose first string argument is run by a shell.
+fn runs_shell(callee: &str) -> bool {
+    matches!(
+        callee,
+        "child_process.exec"
+            | "child_process.execSync"
+            | "shelljs.exec"
+            | "execa.execaCommand"
+            | "execa.command"
+            | "zx.$"
+    )
+}
+
+/// Calls that take a program name and an argument array.
+fn runs_argv(callee: &str) -> bool {
+    matches!(
+        callee,
+        "child_process.spawn"
+            | "child_process.spawnSync"
+            | "child_process.execFile"
+            | "child_process.execFileSync"
+            | "execa"
+            | "execa.execa"
+            | "execa.execaSync"
+            | "Bun.spawn"
+            | "Bun.spawnSync"
+    )
+}
+
+struct Js<'s> {
+    src: &'s str,
+    aliases: HashMap<String, String>,
+    /// Names last assigned a string that folds to a constant.
+    consts: HashMap<String, String>,
+}
+
+impl<'s> Js<'s> {
+    fn text(&self, n: Node<'_>) -> &'s str {
+        ts::text(n, self.src)
+    }
+
+    fn visit(&mut self, node: Node<'_>, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        match ctx.kind {
+            "import_statement" => self.import(node, out),
+            "variable_declarator" => self.declaration(node, out),
+            "assignment_expression" | "augmented_assignment_expression" | "for_in_statement" => {
+                self.assignment(node, ctx.kind == "assignment_expression", out)
+            }
+            "function_declaration"
+            | "function_expression"
+            | "function"
+            | "generator_function_declaration"
+            | "generator_function"
+            | "arrow_function"
+            | "method_definition" => {
+                out.sink
+                    .scope(out.origin, node.start_byte(), node.end_byte());
+            }
+            "pair" => self.mail_header(node, out),
+            "shorthand_property_identifier" => {
+                out.sink
+                    .reference(out.origin, self.text(node), node.start_byte());
+            }
+            "call_expression" => self.call(node, out),
+            "new_expression" => self.new_expression(node, out),
+            "member_expression" | "subscript_expression" => self.member(node, ctx, out),
+            "identifier" => self.identifier(node, ctx, out),
+            "string" | "template_string" if ctx.parent_kind() != "import_statement" => {
+                let value = self.string_value(node);
+                out.push(node, FactKind::Str { value });
+            }
+            _ => {}
+        }
+    }
+
+    /// `import x, {a as b}, * as ns from 'm'`, `import x = require('m')`.
+    fn import(&mut self, node: Node<'_>, out: &mut Out<'_>) {
+        let Some(source) = ts::field(node, "source") else {
+            return;
+        };
+        let module = module_name(&self.string_value(source));
+        for clause in ts::named_children(node) {
+            if ts::kind(clause) == "import_clause" {
+                self.bind_import_clause(clause, &module);
+            } else if ts::kind(clause) == "import_require_clause"
+                && let Some(id) = clause.named_child(0)
+            {
+                self.aliases
+                    .insert(self.text(id).to_string(), module.clone());
+            }
+        }
+        out.push(node, FactKind::Import { module });
+    }
+
+    /// `const x = …`, `let {a, b: c} = …`: flows, constants, and names
+    /// bound to what the value resolves to.
+    fn declaration(&mut self, node: Node<'_>, out: &mut Out<'_>) {
+        let (Some(name), Some(value)) = (ts::field(node, "name"), ts::field(node, "value")) else {
+            return;
+        };
+        // The whole declarator: `const {TOKEN} = process.env` reads
+        // the key in the pattern.
+        self.bind_flow(name, node, node.start_byte(), out);
+        if ts::kind(name) == "identifier" {
+            self.assign_const(self.text(name), value, out.origin, out.sink);
+        }
+        let Some(base) = self.resolve(value, true) else {
+            return;
+        };
+        self.bind_pattern(name, &base);
+        // `const {API_KEY, HOME: home} = process.env` reads those keys.
+        if ts::kind(name) == "object_pattern"
+            && matches!(
+                ts::kind(value),
+                "member_expression" | "subscript_expression" | "identifier"
+            )
+            && !base.contains("()")
+        {
+            for (key, at) in self.pattern_keys(name) {
+                let path = format!("{base}.{key}");
+                out.push(at, FactKind::Member { path });
+            }
+        }
+    }
+
+    /// `x = …`, `x += …`, `for (x in …)`; `plain` is a plain `=`.
+    fn assignment(&mut self, node: Node<'_>, plain: bool, out: &mut Out<'_>) {
+        if let (Some(left), Some(right)) = (ts::field(node, "left"), ts::field(node, "right")) {
+            self.bind_flow(left, right, node.start_byte(), out);
+            if plain && ts::kind(left) == "identifier" {
+                self.assign_const(self.text(left), right, out.origin, out.sink);
+            }
+        }
+    }
+
+    /// `{bcc: "…"}` (see [`super::mail_header`]).
+    fn mail_header(&self, node: Node<'_>, out: &mut Out<'_>) {
+        if let (Some(key), Some(value)) = (ts::field(node, "key"), ts::field(node, "value"))
+            && super::is_bcc(self.text(key))
+        {
+            super::mail_header(
+                Language::JavaScript,
+                self.text(key),
+                self.fold(value, 0),
+                (node.start_byte(), node.end_byte()),
+                out.origin,
+                out.sink,
+            );
+        }
+    }
+
+    fn call(&mut self, node: Node<'_>, out: &mut Out<'_>) {
+        let Some(function) = ts::field(node, "function") else {
+            return;
+        };
+        self.container_write(node, function, out);
+        let args = ts::field(node, "arguments")
+            .filter(|a| ts::kind(*a) == "arguments")
+            .map(|a| self.arguments(a))
+            .unwrap_or_default();
+        let callee = if ts::kind(function) == "import" {
+            "import".to_string()
+        } else if let Some(c) = self.resolve(function, false) {
+            c
+        } else {
+            return;
+        };
+        if matches!(callee.as_str(), "require" | "import")
+            && let Some(Arg::Literal(m)) = args.first()
+        {
+            let module = module_name(m);
+            out.push(node, FactKind::Import { module });
+        }
+        // A template with `${...}` is a dynamic argument but still
+        // shell code, its substitutions kept as written.
+        if runs_shell(&callee)
+            && let Some(first) = ts::field(node, "arguments").and_then(|a| a.named_child(0))
+        {
+            // A name or expression that folds to a string is that
+            // string; an unfolded template keeps `${...}` as written.
+            let code = self.fold(first, 0).or_else(|| {
+                matches!(ts::kind(first), "string" | "template_string")
+                    .then(|| self.string_value(first))
+            });
+            out.run_by_shell(first, code);
+        }
+        if let Some(list) = ts::field(node, "arguments") {
+            self.record_arguments(list, out.origin, out.sink);
+        }
+        if runs_argv(&callee) {
+            self.argv_command(node, out);
+        }
+        Self::push_call(out, node, callee, args);
+    }
+
+    /// `new Koa()`: a call of the constructor.
+    fn new_expression(&self, node: Node<'_>, out: &mut Out<'_>) {
+        let Some(ctor) = ts::field(node, "constructor") else {
+            return;
+        };
+        let Some(callee) = self.resolve(ctor, false) else {
+            return;
+        };
+        let args = ts::field(node, "arguments")
+            .map(|a| self.arguments(a))
+            .unwrap_or_default();
+        Self::push_call(out, node, callee, args);
+    }
+
+    /// A call fact (JavaScript has no keyword arguments).
+    fn push_call(out: &mut Out<'_>, node: Node<'_>, callee: String, args: Vec<Arg>) {
+        let kwargs = Vec::new();
+        out.push(
+            node,
+            FactKind::Call {
+                callee,
+                args,
+                kwargs,
+            },
+        );
+    }
+
+    /// `process.env.HOME`, `process.env['HOME']`: a member path rooted in
+    /// an import or a known global.
+    fn member(&self, node: Node<'_>, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        if ctx.is("member_expression", "object")
+            || ctx.is("subscript_expression", "object")
+            || ctx.is("call_expression", "function")
+            || ctx.is("new_expression", "constructor")
+            || self.is_binding_site(ctx)
+        {
+            return;
+        }
+        if let Some(path) = self.resolve_known(node) {
+            out.push(node, FactKind::Member { path });
+        }
+    }
+
+    /// A name read (for flows), and a name bound to a module path passed on
+    /// (`f(env)` after `const {env} = process`).
+    fn identifier(&self, node: Node<'_>, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        if !(ctx.field == Some("name") || ctx.parent_kind() == "formal_parameters") {
+            out.sink
+                .reference(out.origin, self.text(node), node.start_byte());
+        }
+        if !matches!(
+            ctx.parent_kind(),
+            "arguments" | "array" | "spread_element" | "pair"
+        ) && ctx.field != Some("right")
+            && ctx.field != Some("value")
+        {
+            return;
+        }
+        if ctx.parent_kind() == "variable_declarator" {
+            return;
+        }
+        if let Some(path) = alias_path(&self.aliases, self.text(node)) {
+            out.push(node, FactKind::Member { path });
+        }
+    }
+
+    /// `list.push(x)`, `form.append(k, x)`, `Object.assign(o, x)`: the
+    /// container now holds the arguments' values.
+    fn container_write(&self, call: Node<'_>, function: Node<'_>, out: &mut Out<'_>) {
+        let Some(args) = ts::field(call, "arguments") else {
+            return;
+        };
+        let span = (args.start_byte(), args.end_byte());
+        if ts::kind(function) != "member_expression" {
+            return;
+        }
+        let (Some(obj), Some(prop)) = (
+            ts::field(function, "object"),
+            ts::field(function, "property"),
+        ) else {
+            return;
+        };
+        let method = self.text(prop);
+        if ts::kind(obj) == "identifier" && CONTAINER_WRITES.contains(&method) {
+            out.sink
+                .bind(out.origin, self.text(obj), call.start_byte(), span);
+        } else if self.text(obj) == "Object"
+            && method == "assign"
+            && let Some(target) = args.named_child(0)
+            && ts::kind(target) == "identifier"
+        {
+            out.sink
+                .bind(out.origin, self.text(target), call.start_byte(), span);
+        }
+    }
+
+    fn arguments(&self, list: Node<'_>) -> Vec<Arg> {
+        ts::named_children(list)
+            .into_iter()
+            .filter(|a| ts::kind(*a) != "comment")
+            .map(|a| match ts::kind(a) {
+                "string" => Arg::Literal(self.string_value(a)),
+                "template_string" if a.named_child_count() == 0 => {
+                    Arg::Literal(self.string_value(a))
+                }
+                _ => Arg::Dynamic(clip(self.text(a), 200).to_string()),
+            })
+            .collect()
+    }
+
+    /// `spawn("curl", ["-d", x, url])` is the shell command `curl -d … url`:
+    /// a command fact for the shell rules. Strings are their values, other
+    /// elements their source text; `spawn("sh", ["-c", "…"])` hands its
+    /// script to the shell frontend.
+    fn argv_command(&self, call: Node<'_>, out: &mut Out<'_>) {
+        let Some(list) = ts::field(call, "arguments") else {
+            return;
+        };
+        let items = ts::named_children(list);
+        let Some(first) = items.first().filter(|n| ts::kind(**n) == "string") else {
+            return;
+        };
+        let program = self.string_value(*first);
+        let elems: Vec<Node<'_>> = items
+            .get(1)
+            .filter(|n| ts::kind(**n) == "array")
+            .map(|a| ts::named_children(*a))
+            .unwrap_or_default();
+        let string = |n: Node<'_>| {
+            matches!(ts::kind(n), "string" | "template_string").then(|| self.string_value(n))
+        };
+        let span = (list.start_byte(), list.end_byte());
+        super::argv_command(&program, &elems, self.src, string, string, span, out);
+    }
+}
+
+#[cfg(test)]
+mod tests;
