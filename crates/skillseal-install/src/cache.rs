@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use sha2::Digest as _;
+use skillseal_model::Digest;
 
 use crate::error::{Context as _, Error, Result};
 
@@ -37,7 +37,8 @@ impl Cache {
     }
 
     fn path(&self, digest: &str) -> Option<PathBuf> {
-        skillseal_package::valid_digest(digest).then(|| self.dir.join(&digest[7..]))
+        let digest: Digest = digest.parse().ok()?;
+        Some(self.dir.join(digest.hex()))
     }
 
     /// The bytes, if cached and still matching their digest.
@@ -57,7 +58,7 @@ impl Cache {
     }
 }
 
-/// `sha256:` and the hex of the bytes' SHA-256.
-pub fn digest_of(bytes: &[u8]) -> String {
-    format!("sha256:{}", hex::encode(sha2::Sha256::digest(bytes)))
+/// The bytes' digest (`sha256:` and the hex of their SHA-256).
+pub fn digest_of(bytes: &[u8]) -> Digest {
+    Digest::of(bytes)
 }

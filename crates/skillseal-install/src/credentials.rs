@@ -59,10 +59,8 @@ struct Entry {
 /// The line and column of a byte offset, for errors that must not quote
 /// the file (it holds secrets).
 fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let before = text.get(..at).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-    (line, col)
+    let (line, col) = skillseal_model::LineIndex::new(text).position(at);
+    (line as usize, col as usize)
 }
 
 fn legacy_error(shown: &Path) -> Error {

@@ -3,6 +3,7 @@
 //! prints after `error: `; the CLI decides the exit code from the variant.
 
 use skillseal_lock::Signer;
+use skillseal_model::Digest;
 
 /// Any error, as the source of an [`Error::Failed`].
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -95,7 +96,8 @@ pub enum Refusal {
         name: String,
         version: String,
         file: String,
-        actual: String,
+        /// Computed from the bytes served.
+        actual: Digest,
         expected: String,
         pinned_by: String,
     },
@@ -106,7 +108,8 @@ pub enum Refusal {
     ListedDigestMismatch {
         name: String,
         version: String,
-        actual: String,
+        /// Computed from the bytes served.
+        actual: Digest,
         expected: String,
     },
     /// `skillseal-package` refused the archive.

@@ -29,7 +29,7 @@ struct Published {
 }
 
 fn digest(bytes: &[u8]) -> String {
-    skillseal_install::cache::digest_of(bytes)
+    skillseal_install::cache::digest_of(bytes).to_string()
 }
 
 /// A key pair; `Signer` is how the lock names it.
