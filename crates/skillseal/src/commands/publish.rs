@@ -97,7 +97,7 @@ pub fn run(
         }
         _ => bail!("give --key KEY to sign now, or --bundle FILE with its signer"),
     };
-    let digest = format!("sha256:{}", hex::encode(sha2::Sha256::digest(&package)));
+    let digest = skillseal_model::Digest::of(&package);
     let body = serde_json::json!({
         "package": base64::engine::general_purpose::STANDARD.encode(&package),
         "digest": digest,
@@ -131,5 +131,3 @@ pub fn run(
         Err(e) => Err(e.into()),
     }
 }
-
-use sha2::Digest as _;

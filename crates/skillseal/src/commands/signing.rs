@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
+use skillseal_model::Digest;
 use skillseal_sign::{KeyAlgorithm, Password, Policy, PublicKey, Signer, SigningKey, TrustedRoot};
 
 use crate::exit::ExitCode;
@@ -183,16 +184,14 @@ pub fn sign(args: SignArgs, out: &mut impl std::io::Write) -> Result<ExitCode> {
         .with_context(|| format!("cannot write {}", path.display()))?;
     writeln!(
         out,
-        "signed {} (sha256:{}) with {}; bundle: {}",
+        "signed {} ({}) with {}; bundle: {}",
         args.file.display(),
-        hex::encode(sha2::Sha256::digest(&artifact)),
+        Digest::of(&artifact),
         key.public_key().fingerprint(),
         path.display()
     )?;
     Ok(ExitCode::Clean)
 }
-
-use sha2::Digest as _;
 
 pub fn verify(
     args: VerifyArgs,
@@ -236,9 +235,9 @@ pub fn verify(
             };
             writeln!(
                 out,
-                "verified {} (sha256:{}): signed by {signer}",
+                "verified {} ({}): signed by {signer}",
                 args.file.display(),
-                hex::encode(sha2::Sha256::digest(&artifact))
+                Digest::of(&artifact)
             )?;
             for e in &verified.log_entries {
                 let when = e
