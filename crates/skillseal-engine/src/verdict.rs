@@ -139,6 +139,15 @@ pub struct Combination {
     /// selects (a download checked against a pinned digest).
     pub unless: Option<Selector>,
     pub verdict: Verdict,
+    /// The verdict when the scope is one prose file (markdown, text): two
+    /// findings in separate blocks of a document are two examples side by
+    /// side, not one program, so most rows only ask for a review there.
+    pub in_prose: Verdict,
+    /// For a row that only asks for a review: findings that make it block
+    /// when the scope also holds one besides the pair (a download made
+    /// executable is ambiguous; from a raw IP, or in an install hook, it
+    /// is not).
+    pub corroborated_by: Option<Selector>,
     /// The reason's message; `{file}` is the file (`Scope::File`) or the
     /// program (`Pairing::NamesFile`).
     pub message: &'static str,
@@ -152,7 +161,45 @@ const fn file(a: Selector, b: Selector, message: &'static str) -> Combination {
         pairing: Pairing::Any,
         unless: None,
         verdict: Verdict::Block,
+        in_prose: Verdict::Review,
+        corroborated_by: None,
         message,
+    }
+}
+
+/// A threat indicator at `medium` or above that is not about the
+/// manifest's declarations, or an install hook: next to one, a pair that
+/// only stands in one file is no longer ambiguous.
+const CORROBORATION: Selector = Selector::any(&[
+    Is::CategoryAtLeast(Category::SuspiciousEndpoint, Severity::Medium),
+    Is::CategoryAtLeast(Category::Exfiltration, Severity::Medium),
+    Is::CategoryAtLeast(Category::Obfuscation, Severity::Medium),
+    Is::CategoryAtLeast(Category::DownloadExec, Severity::Medium),
+    Is::CategoryAtLeast(Category::Destructive, Severity::Medium),
+    Is::CategoryAtLeast(Category::HiddenText, Severity::Medium),
+    Is::CategoryAtLeast(Category::RemoteControl, Severity::Medium),
+    Is::CategoryAtLeast(Category::Persistence, Severity::Medium),
+    Is::CategoryAtLeast(Category::CryptoMining, Severity::Medium),
+    Is::CategoryAtLeast(Category::InstallHook, Severity::Medium),
+]);
+
+/// Two findings that only stand in the same file: no value path joins
+/// them (the flow rules, `EXF005`–`EXF007`, `DLX003`, `OBF002`, block
+/// when one does), so the pair asks for a review, never a block.
+const fn side_by_side(a: Selector, b: Selector, message: &'static str) -> Combination {
+    Combination {
+        verdict: Verdict::Review,
+        corroborated_by: Some(CORROBORATION),
+        ..file(a, b, message)
+    }
+}
+
+/// A file row that blocks in prose too: what it pairs is one structure
+/// wherever it stands (a line, a lure).
+const fn everywhere(c: Combination) -> Combination {
+    Combination {
+        in_prose: c.verdict,
+        ..c
     }
 }
 
@@ -164,6 +211,8 @@ const fn skill(a: Selector, b: Selector, message: &'static str) -> Combination {
         pairing: Pairing::Any,
         unless: None,
         verdict: Verdict::Block,
+        in_prose: Verdict::Block,
+        corroborated_by: None,
         message,
     }
 }
@@ -180,35 +229,35 @@ const DYNAMIC: Selector = Selector::any(&[Is::Category(Category::DynamicCode)]);
 
 /// The dangerous combinations, documented in `docs/rules.md`.
 pub const COMBINATIONS: &[Combination] = &[
-    file(
+    side_by_side(
         SECRETS,
         NETWORK,
-        "reads credentials and sends data over the network in {file}",
+        "reads credentials and uses the network in {file}, with no value path found between them",
     ),
     Combination {
         unless: Some(Selector::any_severity(&[Is::Role(Role::VerifiedDownload)])),
-        ..file(
+        ..side_by_side(
             NETWORK,
             Selector::any(&[Is::Capability(Capability::ExecFileWrite)]),
-            "downloads a file and makes it executable in {file}",
+            "downloads a file and makes a file executable in {file}",
         )
     },
-    file(
+    side_by_side(
         Selector::any_severity(&[Is::Role(Role::Decode)]),
         DYNAMIC,
-        "decodes data and runs it as code in {file}",
+        "decodes data and runs code built at run time in {file}, with no value path found between them",
     ),
     // Invisible characters in a file that also runs code built at run
     // time: the classic carrier of a smuggled payload.
-    file(
+    everywhere(file(
         Selector::any(&[Is::Category(Category::HiddenText)]),
         DYNAMIC,
         "hides characters a reviewer cannot see and runs code built at run time in {file}",
-    ),
-    file(
+    )),
+    side_by_side(
         NETWORK,
         DYNAMIC,
-        "fetches data and runs code built at run time in {file}",
+        "uses the network and runs code built at run time in {file}, with no value path found between them",
     ),
     file(
         NETWORK,
@@ -222,7 +271,7 @@ pub const COMBINATIONS: &[Combination] = &[
         "connects out and hands the connection a program's input and output in {file}",
     ),
     // A long run of spaces pushing a command or a host off-screen.
-    Combination {
+    everywhere(Combination {
         pairing: Pairing::SameLine,
         ..file(
             Selector::any(&[Is::Role(Role::OffScreen)]),
@@ -237,7 +286,7 @@ pub const COMBINATIONS: &[Combination] = &[
             },
             "hides a command or an address off-screen behind a run of spaces in {file}",
         )
-    },
+    }),
     file(
         Selector::any(&[
             Is::Category(Category::SuspiciousEndpoint),
@@ -246,7 +295,7 @@ pub const COMBINATIONS: &[Combination] = &[
         SECRETS,
         "reads credentials and names a throwaway endpoint in {file}",
     ),
-    file(
+    everywhere(file(
         Selector::any(&[Is::Role(Role::PasteStep)]),
         Selector {
             not: &[Is::Role(Role::PasteStep)],
@@ -256,7 +305,7 @@ pub const COMBINATIONS: &[Combination] = &[
             ])
         },
         "tells the user to paste a command and points at a paste site or throwaway host in {file}",
-    ),
+    )),
     // A native program or bytecode without source that the skill's own
     // scripts or instructions run: code no reviewer can read.
     Combination {
@@ -398,6 +447,13 @@ fn combine(c: &Combination, fs: &[&Finding], file: Option<&str>, reasons: &mut V
         return;
     }
     let b = fs.iter().copied().filter(|f| c.b.holds(f));
+    let prose = c.scope == Scope::File && file.is_some_and(is_prose);
+    // What corroborates the pair, besides its own findings.
+    let corroboration: Option<&Finding> = c.corroborated_by.and_then(|sel| {
+        fs.iter()
+            .copied()
+            .find(|f| sel.holds(f) && !c.a.holds(f) && !c.b.holds(f))
+    });
     let mut push = |a: &[&Finding], b: Vec<&Finding>, shown: Option<&str>| {
         if b.is_empty() {
             return;
@@ -411,12 +467,22 @@ fn combine(c: &Combination, fs: &[&Finding], file: Option<&str>, reasons: &mut V
         if c.scope == Scope::File {
             both.sort_by(|x, y| x.sort_key().cmp(&y.sort_key()));
         }
+        let mut message = match shown {
+            Some(f) => c.message.replace("{file}", f),
+            None => c.message.to_string(),
+        };
+        let verdict = match corroboration {
+            Some(f) if !prose => {
+                message = format!("{message}, next to {} ({})", f.rule, f.message);
+                both.push(f);
+                Verdict::Block
+            }
+            _ if prose => c.in_prose,
+            _ => c.verdict,
+        };
         reasons.push(Reason {
-            verdict: c.verdict,
-            message: match shown {
-                Some(f) => c.message.replace("{file}", f),
-                None => c.message.to_string(),
-            },
+            verdict,
+            message,
             evidence: evidence(&both),
         });
     };
@@ -442,6 +508,12 @@ fn combine(c: &Combination, fs: &[&Finding], file: Option<&str>, reasons: &mut V
             }
         }
     }
+}
+
+/// Documents: markdown and plain text.
+fn is_prose(file: &str) -> bool {
+    detect::extension(file)
+        .is_some_and(|e| matches!(e.as_str(), "md" | "markdown" | "mdx" | "txt" | "rst"))
 }
 
 fn evidence(fs: &[&Finding]) -> Vec<String> {

