@@ -93,6 +93,18 @@ impl Magic {
 }
 
 /// The lower-cased extension of a path's last component.
+/// Whether a file is prose: markdown or plain text.
+pub fn is_prose(path: &str) -> bool {
+    extension(path).is_some_and(|e| matches!(e.as_str(), "md" | "markdown" | "mdx" | "txt" | "rst"))
+}
+
+/// Whether a file is reference material: prose other than the skill's
+/// manifest (`SKILL.md`), which the agent reads on demand rather than
+/// follows as its instructions.
+pub fn is_reference(path: &str) -> bool {
+    is_prose(path) && !crate::is_skill_manifest(file_name(path))
+}
+
 pub fn extension(path: &str) -> Option<String> {
     let name = file_name(path);
     let (stem, ext) = name.rsplit_once('.')?;

@@ -270,6 +270,19 @@ pub const COMBINATIONS: &[Combination] = &[
         Selector::any(&[Is::Category(Category::RemoteControl)]),
         "connects out and hands the connection a program's input and output in {file}",
     ),
+    // A download run as code, from a raw IP, paste site, shortener or
+    // tunnel named on its line: blocks in reference material too.
+    everywhere(Combination {
+        pairing: Pairing::SameLine,
+        ..file(
+            Selector::any(&[Is::Category(Category::DownloadExec)]),
+            Selector::any(&[
+                Is::Category(Category::SuspiciousEndpoint),
+                Is::Category(Category::SocialEngineering),
+            ]),
+            "runs code downloaded from a suspicious endpoint in {file}",
+        )
+    }),
     // A long run of spaces pushing a command or a host off-screen.
     everywhere(Combination {
         pairing: Pairing::SameLine,
@@ -447,7 +460,7 @@ fn combine(c: &Combination, fs: &[&Finding], file: Option<&str>, reasons: &mut V
         return;
     }
     let b = fs.iter().copied().filter(|f| c.b.holds(f));
-    let prose = c.scope == Scope::File && file.is_some_and(is_prose);
+    let prose = c.scope == Scope::File && file.is_some_and(detect::is_prose);
     // What corroborates the pair, besides its own findings.
     let corroboration: Option<&Finding> = c.corroborated_by.and_then(|sel| {
         fs.iter()
@@ -508,12 +521,6 @@ fn combine(c: &Combination, fs: &[&Finding], file: Option<&str>, reasons: &mut V
             }
         }
     }
-}
-
-/// Documents: markdown and plain text.
-fn is_prose(file: &str) -> bool {
-    detect::extension(file)
-        .is_some_and(|e| matches!(e.as_str(), "md" | "markdown" | "mdx" | "txt" | "rst"))
 }
 
 fn evidence(fs: &[&Finding]) -> Vec<String> {

@@ -21,6 +21,12 @@ pub struct Rule {
     /// (`decode`, `opaque-program`...; see `docs/rules.md`).
     #[serde(default)]
     pub role: Option<Role>,
+    /// The severity of a match in reference material (a markdown or text
+    /// file other than the skill's `SKILL.md`: documentation the agent
+    /// reads on demand, not the instructions it follows); the rule's
+    /// `severity` everywhere else.
+    #[serde(default)]
+    pub reference_severity: Option<Severity>,
     /// One-line message; `{match}` is replaced by what matched.
     pub message: String,
     /// Restrict the rule to these languages (JavaScript covers TS/TSX).

@@ -371,6 +371,12 @@ impl Engine {
         let severity = if fact.quoted && rule.category != Category::HiddenText {
             message.push_str(" (quoted as an example)");
             Severity::Info
+        } else if let Some(reference) = rule.reference_severity
+            && !fact.decoded
+            && crate::detect::is_reference(path)
+        {
+            message.push_str(" (in reference material)");
+            reference
         } else {
             rule.severity
         };
