@@ -298,6 +298,14 @@ fn documented_attacks_under_a_red_flags_heading_stay_info() {
     all_quoted(&format!(
         "# Guide\n\n## Attack patterns\n\n| Pattern | Example |\n|---|---|\n| reverse shell | `{SHELL}` |\n"
     ));
+    // A payload under an injection heading; a comment in capitals.
+    all_quoted(&format!(
+        "# Guide\n\n## Injection techniques\n\n### PR title injection\n\nA workflow echoes the title.\n\n**Payload in PR title:**\n\n```\n$({PIPE})\n```\n"
+    ));
+    all_quoted(&format!(
+        "# Guide\n\n## Vulnerable workflows\n\nThe title reaches a shell.\n\n{}",
+        fenced(&format!("# VULNERABLE\n{PIPE}"))
+    ));
     // A code block whose first comment introduces it.
     all_quoted(&format!(
         "# Guide\n\n## Red flags\n\nSome notes.\n\n{}",

@@ -84,9 +84,11 @@ pub const ATTACK_HEADING: &str = r"(?i)\bred[\s-]?flags?\b|\bwarning\s+signs?\b|
 /// code block there is never an example, whatever else the heading says.
 pub const SETUP_HEADING: &str = r"(?i)\binstall(ation|ing|s)?\b|\bset\s*-?\s*up\b|\bprerequisites?\b|\brequirements?\b|\bdependenc(y|ies)\b|\bgetting\s+started\b|\bquick\s*-?\s*start\b|\busage\b|\bhow\s+to\s+use\b|\bsteps?\b|\bworkflow\b|\binstructions?\b|\bbootstrap\w*|\bbefore\s+you\s+(begin|start)\b|\bimportant\b|\bfor\s+(mac\s*os|windows|linux)\b|\bonboarding\b|\brun(ning)?\b";
 
-/// What introduces a bad example: a label ("Bad:", "❌", "Don't:"), "red
-/// flag", "example of a malicious …", "attackers use …", "never run …".
-pub const INTRO: &str = r"(?i)❌|✗|✘|🚫|⛔|\bred[\s-]?flags?\b|\bwarning\s+signs?\b|\banti-?patterns?\b|\bwhat\s+not\s+to\s+do\b|\b(bad|wrong|incorrect|insecure|vulnerable|unsafe|dangerous|malicious|evil)\s+(\w+\s+)?(examples?|patterns?|code|commands?|snippets?|usage|practices?|payloads?|instructions?|skills?|scripts?|versions?|lines?)\b|\bexamples?\s+of\s+(\w+\s+){0,3}?(malicious|dangerous|unsafe|insecure|vulnerable|bad|attacks?|phishing|injection|exfiltration|malware|backdoors?)\b|\b(attackers?|adversar(y|ies)|threat\s+actors?)\b|\b(never|do\s+not|don'?t|avoid)\s+(\w+\s+)?(run|execute|paste|copy|install|use|follow|do|write|trust|allow|accept)\b|\b(bad|wrong|incorrect|don'?t|dont|avoid|never|vulnerable|insecure|unsafe|dangerous|malicious)\s*[:(—–]|(?-i:\bBAD\b)";
+/// What introduces a bad example: a label ("Bad:", "❌", "Don't:", a
+/// comment in capitals such as `# VULNERABLE`), "red flag", "example of a
+/// malicious …", a mention of attackers, a payload or exploit, "never run
+/// …".
+pub const INTRO: &str = r"(?i)❌|✗|✘|🚫|⛔|\bred[\s-]?flags?\b|\bwarning\s+signs?\b|\banti-?patterns?\b|\bwhat\s+not\s+to\s+do\b|\b(bad|wrong|incorrect|insecure|vulnerable|unsafe|dangerous|malicious|evil)\s+(\w+\s+)?(examples?|patterns?|code|commands?|snippets?|usage|practices?|payloads?|instructions?|skills?|scripts?|versions?|lines?)\b|\bexamples?\s+of\s+(\w+\s+){0,3}?(malicious|dangerous|unsafe|insecure|vulnerable|bad|attacks?|phishing|injection|exfiltration|malware|backdoors?)\b|\b(attackers?|adversar(y|ies)|threat\s+actors?)\b|\b(never|do\s+not|don'?t|avoid)\s+(\w+\s+)?(run|execute|paste|copy|install|use|follow|do|write|trust|allow|accept)\b|\b(bad|wrong|incorrect|don'?t|dont|avoid|never|vulnerable|insecure|unsafe|dangerous|malicious)\s*[:(—–]|\b(payloads?|exploits?|proof[\s-]of[\s-]concept|PoC)\b|(?-i:\b(BAD|WRONG|VULNERABLE|INSECURE|UNSAFE|DANGEROUS|MALICIOUS)\b)";
 
 /// A marker at the start of a prose line that makes the line its own
 /// bad example.
@@ -107,7 +109,7 @@ pub const PROHIBITION: &str =
 
 /// An instruction to run something: a verb where an imperative stands, or
 /// a terminal.
-pub const INSTRUCTS: &str = r"(?im)(?:^|[.!?:;,(|]|\b(?:to|please|then|now|first|next|finally|later|instead|also|simply|rather|always|only|immediately|just|must|should|shall|will|can|you|we|agent|user)\b)[\s*_>+-]*(?:\d+[.)]\s*)?(run|execute|paste|copy|install|invoke|launch|follow)\b|\b(your|the|a)\s+(terminal|shell|console|command\s+line)\b|\b(powershell|cmd\.exe)\b";
+pub const INSTRUCTS: &str = r"(?im)(?:^|[.!?:;,(|]|\b(?:to|please|then|now|first|next|finally|later|instead|also|simply|rather|always|only|immediately|just|must|should|shall|will|can|you|we|agent|user)\b)[\s*_>+-]*(?:\d+[.)]\s*)?(run|execute|paste|copy|install|invoke|launch|follow)\b|\b(your|the|a)\s+(terminal|console|command\s+line)\b|\byour\s+shell\b|\b(powershell|cmd\.exe)\b";
 
 fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).expect("a quoting pattern is valid")
@@ -459,6 +461,9 @@ mod tests {
         assert!(intro("Red flags to watch for:"));
         assert!(!intro("Install the CLI with:"));
         assert!(!intro("The output looks like this:"));
+        assert!(intro("**Payload in PR title:**"));
+        assert!(intro("# VULNERABLE"));
+        assert!(!intro("# Install the dependencies first"));
         assert!(ATTACK.is_match("## Dangerous patterns"));
         assert!(ATTACK.is_match("### Red Flags"));
         assert!(!ATTACK.is_match("## Security warning"));
