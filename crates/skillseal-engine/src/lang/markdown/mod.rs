@@ -115,6 +115,9 @@ impl Markdown<'_, '_> {
             Event::End(TagEnd::CodeBlock) => self.code_block_end(),
             Event::Start(Tag::HtmlBlock) => self.html_block(range),
             Event::Code(t) => self.inline_code(&t, range),
+            Event::InlineHtml(t) if t.starts_with("<!--") => {
+                self.structure.hidden.push((range.start, range.end));
+            }
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                 let value = dest_url.to_string();
                 (self.sink).push(
@@ -177,6 +180,7 @@ impl Markdown<'_, '_> {
         if !html.trim_start().starts_with("<!--") {
             return;
         }
+        self.structure.hidden.push((range.start, range.end));
         let joined: String = clip(html, 8192)
             .lines()
             .map(str::trim)

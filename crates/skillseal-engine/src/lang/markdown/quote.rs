@@ -35,8 +35,9 @@
 //!
 //! One warning sentence therefore quotes nothing: not the rest of its
 //! section, not a document under its title, and a blockquote is no
-//! different from a paragraph. Hidden-text findings are never lowered,
-//! whatever is quoted (the matcher's rule).
+//! different from a paragraph. Hidden text is never an example: a unit
+//! holding an HTML comment or an invisible character is not quoted, and
+//! hidden-text findings are never lowered anyway (the matcher's rule).
 //!
 //! The word lists are short and structural: the words real attack
 //! catalogues put in their headings ("Red flags", "Dangerous patterns",
@@ -75,6 +76,8 @@ pub(super) struct Structure {
     pub quotes: Vec<(usize, usize)>,
     /// Outermost lists, and tables.
     pub lists: Vec<List>,
+    /// HTML comments: hidden from the rendered page.
+    pub hidden: Vec<(usize, usize)>,
 }
 
 /// Words of a heading whose section catalogues attacks.
@@ -161,6 +164,13 @@ pub(super) fn ranges(body: &str, s: &Structure) -> Vec<(usize, usize)> {
         }
     }
     marker_lines(body, s, &sections, &mut out);
+    // Hidden text is never an example: a unit holding an HTML comment or
+    // an invisible character is not quoted at all.
+    out.retain(|&(start, end)| {
+        let i = s.hidden.partition_point(|h| h.1 <= start);
+        let hides = s.hidden.get(i).is_some_and(|h| h.0 < end);
+        !(hides || body[start..end].chars().any(invisible))
+    });
     out
 }
 
@@ -372,7 +382,7 @@ fn marker_lines(body: &str, s: &Structure, sections: &Sections, out: &mut Vec<(u
             if blank
                 || starts_item(next)
                 || within(&s.code, end)
-                || s.headings.iter().any(|h| h.start == end)
+                || s.headings.binary_search_by_key(&end, |h| h.start).is_ok()
             {
                 break;
             }
@@ -406,16 +416,20 @@ fn normalise(text: &str) -> String {
     text.replace(['\u{2019}', '\u{2018}', '\u{02bc}'], "'")
 }
 
+/// A character that renders as nothing or reorders text: zero-width and
+/// bidirectional controls, tag characters, variation selectors other than
+/// the emoji ones.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00ad}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
+        | '\u{fe00}'..='\u{fe0d}' | '\u{e0000}'..='\u{e007f}' | '\u{e0100}'..='\u{e01ef}')
+}
+
 /// Invisible characters, or a word that mixes ASCII letters with letters
 /// of a script other than Latin (a homoglyph): text an agent reads
 /// differently from a pattern.
 fn disguised(text: &str) -> bool {
-    let invisible = |c: char| {
-        matches!(c,
-            '\u{00ad}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
-            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
-            | '\u{fe00}'..='\u{fe0d}' | '\u{e0000}'..='\u{e007f}' | '\u{e0100}'..='\u{e01ef}')
-    };
     if text.chars().any(invisible) {
         return true;
     }
