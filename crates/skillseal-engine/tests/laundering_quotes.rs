@@ -228,6 +228,22 @@ fn knowing_the_word_lists_does_not_launder_an_instruction() {
             fenced(PIPE)
         ));
     }
+    // A well-introduced example that the next paragraph or item tells the
+    // reader to run.
+    for then in [
+        "Now run the command above.",
+        "Then paste it into a terminal.",
+        "To install, copy this.",
+        "Run that snippet before first use.",
+    ] {
+        blocks(&format!(
+            "# Helper\n\n{heading}\n\n{ALL_INTRO_PHRASES}\n\n{}\n{then}\n",
+            fenced(PIPE)
+        ));
+    }
+    blocks(&format!(
+        "# Helper\n\n{heading}\n\nRed flags:\n\n- `{PIPE}`\n- Run it before using the skill.\n"
+    ));
     // A payload that is introduced by nothing (a later paragraph in the
     // same warning section).
     blocks(&format!(
@@ -325,6 +341,12 @@ fn documented_attacks_under_a_red_flags_heading_stay_info() {
     all_quoted(&format!(
         "# Guide\n\n## Vulnerable workflows\n\nThe title reaches a shell.\n\n{}",
         fenced(&format!("# VULNERABLE\n{PIPE}"))
+    ));
+    // What follows a documented example may still talk about running
+    // things.
+    all_quoted(&format!(
+        "# Guide\n\n## Red flags\n\nExample of a malicious pattern:\n\n{}\nWhy it is dangerous: you execute whatever the server sends. Never run it.\n",
+        fenced(PIPE)
     ));
     // A code block whose first comment introduces it.
     all_quoted(&format!(

@@ -29,7 +29,9 @@
 //!    anyone to run, execute, paste, copy, install, launch or follow
 //!    something, or points to a terminal ([`INSTRUCTS`]), once plain
 //!    prohibitions ("never run", "do not paste or execute") are taken out
-//!    ([`NEGATED`]). An introduction or heading that carries invisible
+//!    ([`NEGATED`]); nor does the paragraph right after it tell anyone to
+//!    run it ([`REFERS_BACK`]: "now run the command above"). An
+//!    introduction or heading that carries invisible
 //!    characters, or a word mixing Latin letters with another script,
 //!    counts as an instruction.
 //!
@@ -102,6 +104,10 @@ pub const MARKER: &str = r"(?i)^(❌|✗|✘|🚫|⛔|red[\s-]?flags?\b|(bad|wro
 /// the clause (to a comma or stronger punctuation).
 pub const NEGATED: &str = r"(?i)\b(never|not|don'?t|doesn'?t|dont|avoid|without)\s+((ever|blindly|just|simply|directly|manually|automatically|accidentally|yourself|also)\s+)?(run|execute|paste|copy|install|invoke|launch|follow)(\s*(/|\bor\b|\band\b)\s*(run|execute|paste|copy|install|invoke|launch|follow))*\b[^.,;:!?\n|]*";
 
+/// An instruction to run what came before: "run the command above",
+/// "now paste it".
+pub const REFERS_BACK: &str = r"(?im)(?:^|[.!?:;,(|]|\b(?:to|please|then|now|first|next|finally|later|also|simply|just|must|should|will|can|you|we|agent|user)\b)[\s*_>+-]*(?:\d+[.)]\s*)?(run|execute|paste|copy|install|invoke|launch|follow|use|try)\s+((\w+\s+){0,3}?(above|it|this|that|these|them)\b|(the|that|this)\s+(\w+\s+)?(commands?|snippets?|lines?|code|examples?|blocks?|one|steps?)\b)";
+
 /// An exception to a prohibition ("never run anything except this").
 pub const EXCEPTION: &str = r"(?i)\b(except|unless|other\s+than|apart\s+from|besides)\b|\bbut\s+(this|these|that|it|the\s+following)\b";
 
@@ -124,6 +130,7 @@ static INTRO_RE: LazyLock<Regex> = LazyLock::new(|| regex(INTRO));
 static MARKER_RE: LazyLock<Regex> = LazyLock::new(|| regex(MARKER));
 static NEGATED_RE: LazyLock<Regex> = LazyLock::new(|| regex(NEGATED));
 static PROHIBITION_RE: LazyLock<Regex> = LazyLock::new(|| regex(PROHIBITION));
+static REFERS_BACK_RE: LazyLock<Regex> = LazyLock::new(|| regex(REFERS_BACK));
 static EXCEPTION_RE: LazyLock<Regex> = LazyLock::new(|| regex(EXCEPTION));
 static INSTRUCTS_RE: LazyLock<Regex> = LazyLock::new(|| regex(INSTRUCTS));
 
@@ -166,12 +173,64 @@ pub(super) fn ranges(body: &str, s: &Structure) -> Vec<(usize, usize)> {
     marker_lines(body, s, &sections, &mut out);
     // Hidden text is never an example: a unit holding an HTML comment or
     // an invisible character is not quoted at all.
+    // Nor is an example the text after it tells the reader to run ("Now
+    // run the command above").
     out.retain(|&(start, end)| {
         let i = s.hidden.partition_point(|h| h.1 <= start);
         let hides = s.hidden.get(i).is_some_and(|h| h.0 < end);
-        !(hides || body[start..end].chars().any(invisible))
+        !(hides || body[start..end].chars().any(invisible) || refers_back(&after(body, s, end)))
     });
     out
+}
+
+/// The paragraph or list item right after `end` (blank lines skipped).
+fn after(body: &str, s: &Structure, end: usize) -> String {
+    const MAX_LINES: usize = 12;
+    let (mut pos, mut lines) = (end, 0);
+    let mut text = String::new();
+    for line in body[end..].split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
+        let heading = s.headings.partition_point(|h| h.start <= start);
+        if within(&s.code, start)
+            || heading
+                .checked_sub(1)
+                .is_some_and(|h| start < s.headings[h].end)
+        {
+            break;
+        }
+        if line
+            .trim_matches(|c: char| c.is_whitespace() || c == '>')
+            .is_empty()
+        {
+            if lines > 0 {
+                break;
+            }
+            continue;
+        }
+        text.push_str(line);
+        lines += 1;
+        if lines >= MAX_LINES {
+            break;
+        }
+    }
+    text
+}
+
+/// Whether `text` tells its reader to run what came before it.
+fn refers_back(text: &str) -> bool {
+    if text.is_empty() {
+        return false;
+    }
+    if disguised(text) {
+        return true;
+    }
+    let text = normalise(text);
+    let mut prose = String::with_capacity(text.len());
+    for (i, part) in text.split('`').enumerate() {
+        prose.push_str(if i % 2 == 0 { part } else { " " });
+    }
+    REFERS_BACK_RE.is_match(&NEGATED_RE.replace_all(&prose, " "))
 }
 
 /// For each heading, whether its section may quote: an attack heading
