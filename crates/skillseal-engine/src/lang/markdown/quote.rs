@@ -31,9 +31,8 @@
 //!    prohibitions ("never run", "do not paste or execute") are taken out
 //!    ([`NEGATED`]); nor does the paragraph right after it tell anyone to
 //!    run it ([`REFERS_BACK`]: "now run the command above"). An
-//!    introduction or heading that carries invisible
-//!    characters, or a word mixing Latin letters with another script,
-//!    counts as an instruction.
+//!    introduction or heading that carries invisible characters, or a word
+//!    mixing Latin letters with another script, counts as an instruction.
 //!
 //! One warning sentence therefore quotes nothing: not the rest of its
 //! section, not a document under its title, and a blockquote is no
@@ -49,6 +48,11 @@
 //! run, outside every setup section, and without an instruction to run it;
 //! `tests/laundering_quotes.rs` places every word of these lists before
 //! payloads the text tells the reader to run.
+//!
+//! What this cannot see: a sentence elsewhere that points at an example
+//! ("run the command under Red flags"), or an instruction phrased without
+//! these verbs. Such a skill still shows its payload as a documented bad
+//! example, and every quoted finding is still listed, at `info`.
 
 use regex::Regex;
 use std::sync::LazyLock;
