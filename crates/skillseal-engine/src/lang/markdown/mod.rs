@@ -1,16 +1,17 @@
 //! Markdown frontend (pulldown-cmark): fenced code blocks are parsed as the
 //! language on their fence (unlabelled blocks that read like shell are
 //! shell), prose and HTML become text facts, link and image targets become
-//! string facts. Front matter is handled by [`super::manifest`].
+//! string facts. Front matter is handled by [`super::manifest`]. Which
+//! parts the text quotes as examples of what not to do is [`quote`]'s.
+
+mod quote;
 
 use super::manifest;
 use crate::detect::looks_like_shell;
 use crate::facts::{FactKind, Origin, Sink, clip};
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use regex::Regex;
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use skillseal_model::Language;
 use std::ops::Range;
-use std::sync::LazyLock;
 
 /// A fenced or indented code block being read: its info string, the byte
 /// span of its text and the text itself.
@@ -35,9 +36,9 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
         origin: shift_by(origin, body_start),
         sink,
         block: None,
-        code_ranges: Vec::new(),
-        headings: Vec::new(),
-        quoted: Vec::new(),
+        structure: quote::Structure::default(),
+        lists: 0,
+        quotes: 0,
     };
     let parser = Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
     for (event, range) in parser.into_offset_iter() {
@@ -58,24 +59,65 @@ struct Markdown<'s, 'k> {
     sink: &'k mut Sink,
     /// The code block being read.
     block: Option<OpenBlock>,
-    /// Byte ranges of code blocks: every other line is prose.
-    code_ranges: Vec<(usize, usize)>,
-    /// Context for "quoted as an example": headings, blockquotes, code
-    /// blocks whose first line warns.
-    headings: Vec<(usize, HeadingLevel)>,
-    quoted: Vec<(usize, usize)>,
+    /// Headings, code blocks (every other line is prose), outermost
+    /// blockquotes, lists and tables: what "quoted as an example" depends
+    /// on.
+    structure: quote::Structure,
+    /// How deep in lists and blockquotes the walk is.
+    lists: usize,
+    quotes: usize,
 }
 
 impl Markdown<'_, '_> {
     fn event(&mut self, event: Event<'_>, range: Range<usize>) {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => self.headings.push((range.start, level)),
-            Event::Start(Tag::BlockQuote(_)) => self.quoted.push((range.start, range.end)),
+            Event::Start(Tag::Heading { level, .. }) => {
+                self.structure.headings.push(quote::Heading {
+                    start: range.start,
+                    end: range.end,
+                    level: level as u8,
+                })
+            }
+            Event::Start(Tag::BlockQuote(_)) => {
+                if self.quotes == 0 {
+                    self.structure.quotes.push((range.start, range.end));
+                }
+                self.quotes += 1;
+            }
+            Event::End(TagEnd::BlockQuote(_)) => self.quotes = self.quotes.saturating_sub(1),
+            Event::Start(Tag::List(_)) => {
+                if self.lists == 0 {
+                    (self.structure.lists).push(quote::List {
+                        start: range.start,
+                        items: Vec::new(),
+                    });
+                }
+                self.lists += 1;
+            }
+            Event::End(TagEnd::List(_)) => self.lists = self.lists.saturating_sub(1),
+            // A table is quoted like a list, row by row.
+            Event::Start(Tag::Table(_)) => (self.structure.lists).push(quote::List {
+                start: range.start,
+                items: Vec::new(),
+            }),
+            Event::Start(Tag::TableHead | Tag::TableRow) => {
+                if let Some(list) = self.structure.lists.last_mut() {
+                    list.items.push((range.start, range.end));
+                }
+            }
+            Event::Start(Tag::Item) if self.lists == 1 => {
+                if let Some(list) = self.structure.lists.last_mut() {
+                    list.items.push((range.start, range.end));
+                }
+            }
             Event::Start(Tag::CodeBlock(kind)) => self.code_block_start(kind, range),
             Event::Text(t) if self.block.is_some() => self.code_text(&t, range),
             Event::End(TagEnd::CodeBlock) => self.code_block_end(),
             Event::Start(Tag::HtmlBlock) => self.html_block(range),
             Event::Code(t) => self.inline_code(&t, range),
+            Event::InlineHtml(t) if t.starts_with("<!--") => {
+                self.structure.hidden.push((range.start, range.end));
+            }
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                 let value = dest_url.to_string();
                 (self.sink).push(
@@ -97,11 +139,7 @@ impl Markdown<'_, '_> {
     }
 
     fn code_block_start(&mut self, kind: CodeBlockKind<'_>, range: Range<usize>) {
-        self.code_ranges.push((range.start, range.end));
-        let first_line = self.body[range.clone()].lines().nth(1).unwrap_or("");
-        if warns(first_line) {
-            self.quoted.push((range.start, range.end));
-        }
+        self.structure.code.push((range.start, range.end));
         let info = match kind {
             CodeBlockKind::Fenced(info) => info.to_string(),
             CodeBlockKind::Indented => String::new(),
@@ -142,6 +180,7 @@ impl Markdown<'_, '_> {
         if !html.trim_start().starts_with("<!--") {
             return;
         }
+        self.structure.hidden.push((range.start, range.end));
         let joined: String = clip(html, 8192)
             .lines()
             .map(str::trim)
@@ -166,27 +205,13 @@ impl Markdown<'_, '_> {
     }
 
     /// Prose, HTML and inline code as whole source lines, markup included,
-    /// so a text rule sees "extract using password **`x1`**" in one piece;
-    /// a line that warns quotes the rest of its section.
+    /// so a text rule sees "extract using password **`x1`**" in one piece.
     fn prose(&mut self) {
         let body = self.body;
-        // Where each heading's section ends: at the next heading of the same
-        // or a higher level (found once, with a stack, not per warning line).
-        let headings = std::mem::take(&mut self.headings);
-        let mut section_end = vec![body.len(); headings.len()];
-        let mut open: Vec<usize> = Vec::new();
-        for (i, h) in headings.iter().enumerate() {
-            while let Some(&o) = open.last()
-                && h.1 <= headings[o].1
-            {
-                section_end[o] = h.0;
-                open.pop();
-            }
-            open.push(i);
-        }
         let mut offset = 0;
-        let code_ranges = std::mem::take(&mut self.code_ranges);
+        let code_ranges = &self.structure.code;
         let mut ranges = code_ranges.iter().peekable();
+        let mut lines = Vec::new();
         for line in body.split_inclusive('\n') {
             if crate::budget::tick() {
                 break;
@@ -199,33 +224,28 @@ impl Markdown<'_, '_> {
             }
             let content = line.trim_end_matches(['\n', '\r']);
             if !content.trim().is_empty() {
-                self.text(start, start + content.len(), content);
-                if warns(content) {
-                    // A warning covers the rest of its section (with
-                    // subsections); a warning heading covers its whole
-                    // section.
-                    let i = headings.partition_point(|h| h.0 <= start);
-                    let end = match i.checked_sub(1) {
-                        Some(h) => section_end[h],
-                        None => headings.first().map_or(body.len(), |h| h.0),
-                    };
-                    self.quoted.push((start, end));
-                }
+                lines.push((start, content));
             }
+        }
+        for (start, content) in lines {
+            self.text(start, start + content.len(), content);
         }
     }
 
-    /// Mark the facts from `first_fact` on that lie in a quoted range.
+    /// Mark the facts from `first_fact` on that lie in a range the text
+    /// quotes as an example (see [`quote`]).
     fn mark_quoted(self, first_fact: usize) {
         let Markdown {
+            body,
             origin,
             sink,
-            mut quoted,
+            structure,
             ..
         } = self;
         let Origin::Offset(base) = origin else {
             return;
         };
+        let mut quoted = quote::ranges(body, &structure);
         if quoted.is_empty() {
             return;
         }
@@ -270,19 +290,6 @@ fn backtick_spans(s: &str) -> Vec<(usize, &str)> {
         offset += line.len();
     }
     out
-}
-
-/// Whether a line of prose warns that what follows is an example of an
-/// attack, not an instruction: "do not run", "red flag", "malicious",
-/// "attackers", "defanged"…
-fn warns(line: &str) -> bool {
-    static CUE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"(?i)\b((do\s+not|don't|dont|never)\s+(run|execute|paste|copy|type|install|follow)|red[\s-]flags?|malicious|malware|attackers?|attacks?|stealers?|defanged|indicators?\s+of|what\s+not\s+to\s+do|watch\s+(out\s+)?for|prompt[\s-]injection|social[\s-]engineering|exfiltrat\w*|phishing|(unsafe|dangerous|bad)\s+examples?)\b|(?-i:\bBAD\b)",
-        )
-        .expect("the cue pattern is valid")
-    });
-    CUE.is_match(line)
 }
 
 fn shift_by(origin: Origin, by: usize) -> Origin {
