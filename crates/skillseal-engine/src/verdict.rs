@@ -222,6 +222,9 @@ const SECRETS: Selector = Selector::any(&[
     Is::CategoryAtLeast(Category::SecretRead, Severity::High),
     Is::Capability(Capability::EnvReadAll),
 ]);
+/// A credential file or store read at `high` or above.
+const CREDENTIAL_FILES: Selector =
+    Selector::any(&[Is::CategoryAtLeast(Category::SecretRead, Severity::High)]);
 /// Every finding, at any severity.
 const EVERY: Selector = Selector::any_severity(&[]);
 const NETWORK: Selector = Selector::any(&[Is::Category(Category::Network)]);
@@ -229,11 +232,18 @@ const DYNAMIC: Selector = Selector::any(&[Is::Category(Category::DynamicCode)]);
 
 /// The dangerous combinations, documented in `docs/rules.md`.
 pub const COMBINATIONS: &[Combination] = &[
-    side_by_side(
-        SECRETS,
-        NETWORK,
-        "reads credentials and uses the network in {file}, with no value path found between them",
-    ),
+    // A copy of the whole environment is what a program hands to the
+    // processes it starts (`env = os.environ.copy()`): only its reaching a
+    // network call (`EXF006`) says more. An exfiltration finding in the
+    // file gives its own, sharper reason.
+    Combination {
+        unless: Some(Selector::any(&[Is::Category(Category::Exfiltration)])),
+        ..side_by_side(
+            CREDENTIAL_FILES,
+            NETWORK,
+            "reads credentials and uses the network in {file}, with no value path found between them",
+        )
+    },
     Combination {
         unless: Some(Selector::any_severity(&[Is::Role(Role::VerifiedDownload)])),
         ..side_by_side(
@@ -242,11 +252,14 @@ pub const COMBINATIONS: &[Combination] = &[
             "downloads a file and makes a file executable in {file}",
         )
     },
-    side_by_side(
-        Selector::any_severity(&[Is::Role(Role::Decode)]),
-        DYNAMIC,
-        "decodes data and runs code built at run time in {file}, with no value path found between them",
-    ),
+    Combination {
+        unless: Some(Selector::any(&[Is::Category(Category::Obfuscation)])),
+        ..side_by_side(
+            Selector::any_severity(&[Is::Role(Role::Decode)]),
+            DYNAMIC,
+            "decodes data and runs code built at run time in {file}, with no value path found between them",
+        )
+    },
     // Invisible characters in a file that also runs code built at run
     // time: the classic carrier of a smuggled payload.
     everywhere(file(
@@ -254,11 +267,14 @@ pub const COMBINATIONS: &[Combination] = &[
         DYNAMIC,
         "hides characters a reviewer cannot see and runs code built at run time in {file}",
     )),
-    side_by_side(
-        NETWORK,
-        DYNAMIC,
-        "uses the network and runs code built at run time in {file}, with no value path found between them",
-    ),
+    Combination {
+        unless: Some(Selector::any(&[Is::Category(Category::DownloadExec)])),
+        ..side_by_side(
+            NETWORK,
+            DYNAMIC,
+            "uses the network and runs code built at run time in {file}, with no value path found between them",
+        )
+    },
     file(
         NETWORK,
         Selector::any(&[Is::Category(Category::Persistence)]),
