@@ -319,7 +319,7 @@ pub const COMBINATIONS: &[Combination] = &[
     file(
         Selector::any(&[
             Is::Category(Category::SuspiciousEndpoint),
-            Is::Category(Category::Exfiltration),
+            Is::Role(Role::DropEndpoint),
         ]),
         SECRETS,
         "reads credentials and names a throwaway endpoint in {file}",

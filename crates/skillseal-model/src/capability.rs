@@ -85,6 +85,7 @@ names! {
         EditorStartup => "editor-startup", "Activates an editor extension on start-up.";
         OpaqueProgram => "opaque-program", "Ships a native program or bytecode without its source.";
         AlwaysLoaded => "always-loaded", "Loads the skill into every session (`always: true`).";
+        DropEndpoint => "drop-endpoint", "Names a webhook or request-capture endpoint that collects what is sent to it.";
     }
 }
 

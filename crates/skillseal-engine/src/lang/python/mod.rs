@@ -4,6 +4,7 @@
 //! resolving names are in [`fold`] (this grammar's half of
 //! [`super::fold::Folder`]).
 
+mod calls;
 mod fold;
 
 use super::fold::{Folder, MAX_SEGMENTS};
@@ -34,12 +35,14 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
         values: HashSet::default(),
         consts: HashMap::default(),
         own_files: HashSet::default(),
+        calls: calls::Calls::default(),
     };
     // Strings handed to a shell are shell code: parsed as such after the walk.
     let lang = Language::Python;
     super::walk_source(lang, lang, src, origin, sink, |node, ctx, out| {
         py.visit(node, ctx, out)
     });
+    py.calls.bind(origin, sink);
 }
 
 struct Py<'s> {
@@ -53,6 +56,9 @@ struct Py<'s> {
     consts: HashMap<String, String>,
     /// Names bound to the script's own path (`HERE = Path(__file__)`).
     own_files: HashSet<String>,
+    /// The file's own functions and the calls to them, for value flow
+    /// across functions.
+    calls: calls::Calls,
 }
 
 /// Whether a string (or concatenation of strings) is an f-string with
@@ -104,7 +110,11 @@ impl<'s> Py<'s> {
             "function_definition" | "lambda" => {
                 out.sink
                     .scope(out.origin, node.start_byte(), node.end_byte());
+                if ctx.kind == "function_definition" {
+                    self.calls.def(node, self.src);
+                }
             }
+            "return_statement" => calls::Calls::ret(node, ctx, self.src, out),
             // `{"Bcc": …}`, `send(bcc=…)`.
             "pair" => self.mail_header(node, "key", "value", out),
             "keyword_argument" => self.mail_header(node, "name", "value", out),
@@ -237,6 +247,7 @@ impl<'s> Py<'s> {
             );
         }
         self.own_file_write(node, function, out);
+        self.calls.call(node, function, self.src);
         let Some(callee) = self.resolve(function) else {
             return;
         };
