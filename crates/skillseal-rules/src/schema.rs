@@ -142,6 +142,15 @@ pub struct Matcher {
     /// `not-arg = "."` means "no arguments" for a command like `printenv`.
     #[serde(default, with = "opt_regex")]
     pub not_arg: Option<Regex>,
+    /// Regex that every argument holding a URL (`://`) must match, with
+    /// at least one such argument: `curl https://a | sh` where `a` is one
+    /// of a list, and not `curl https://a https://b | sh`.
+    #[serde(default, with = "opt_regex")]
+    pub urls: Option<Regex>,
+    /// The opposite of `urls`: the matcher does not hold when there is a
+    /// URL argument and every one matches.
+    #[serde(default, with = "opt_regex")]
+    pub not_urls: Option<Regex>,
     /// Regex over the source text of every argument that is not a string
     /// literal, positional or keyword (`0o755`, `stat.S_IXUSR`,
     /// `{mode: 0o755}`); on a command, over its words.
@@ -192,12 +201,17 @@ pub enum Undeclared {
 /// concatenation and containers), and, when `with` is given, a fact
 /// matched by a `with` rule is part of that value too.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FlowSpec {
     pub from: Vec<String>,
     pub to: Vec<String>,
     #[serde(default)]
     pub with: Vec<String>,
+    /// The flow does not hold when the sink's value names URLs and every
+    /// one is on this machine (`127.0.0.0/8`, `localhost`, `[::1]`): a
+    /// value sent to the same machine has not left it.
+    #[serde(default)]
+    pub not_to_loopback: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

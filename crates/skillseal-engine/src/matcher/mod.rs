@@ -330,6 +330,9 @@ impl Engine {
                 {
                     continue;
                 }
+                if spec.not_to_loopback && only_loopback_urls(facts, &spans) {
+                    continue;
+                }
                 if !seen.insert((ri, sink.start)) {
                     continue;
                 }
@@ -396,6 +399,50 @@ impl Engine {
             suppression: None,
         }
     }
+}
+
+/// Whether the strings inside `spans` name URLs and every one is on this
+/// machine, and no other string there looks like a host name (a value
+/// that swaps the host in, `url.replace("127.0.0.1", "evil.example")`,
+/// keeps the flow).
+fn only_loopback_urls(facts: &[Fact], spans: &[(usize, usize)]) -> bool {
+    let mut any_url = false;
+    for f in facts.iter().filter(|f| flow::inside(f, spans)) {
+        let FactKind::Str { value } = &f.kind else {
+            continue;
+        };
+        let host = match value.split_once("://") {
+            Some((_, rest)) => {
+                any_url = true;
+                let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+                authority.rsplit_once('@').map_or(authority, |(_, h)| h)
+            }
+            None if looks_like_host(value) => value.as_str(),
+            None => continue,
+        };
+        let name = match host.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or(""),
+            None => host.split(':').next().unwrap_or(host),
+        };
+        let local = name == "localhost"
+            || name == "::1"
+            || name
+                .parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        if !local {
+            return false;
+        }
+    }
+    any_url
+}
+
+/// `evil.example`, `203.0.113.9`: a bare dotted name.
+fn looks_like_host(s: &str) -> bool {
+    s.contains('.')
+        && !s.starts_with('.')
+        && !s.ends_with('.')
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b':')
 }
 
 /// `skillseal: allow(RULE) reason` on a finding's line or the line above.

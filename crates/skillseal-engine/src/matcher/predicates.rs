@@ -71,6 +71,15 @@ pub(super) fn predicates(m: &Matcher, fact: &Fact) -> bool {
                     return false;
                 }
             }
+            let every_url = |re: &regex::Regex| {
+                let mut urls = args.iter().filter(|a| a.contains("://")).peekable();
+                urls.peek().is_some() && urls.all(|a| re.is_match(a))
+            };
+            if m.urls.as_ref().is_some_and(|re| !every_url(re))
+                || m.not_urls.as_ref().is_some_and(every_url)
+            {
+                return false;
+            }
             if let Some(re) = &m.not_arg
                 && args.iter().any(|a| re.is_match(a))
             {
