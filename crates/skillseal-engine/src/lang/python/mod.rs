@@ -4,9 +4,9 @@
 //! resolving names are in [`fold`] (this grammar's half of
 //! [`super::fold::Folder`]).
 
-mod calls;
 mod fold;
 
+use super::calls::{self, Calls};
 use super::fold::{Folder, MAX_SEGMENTS};
 use super::ts::{self, Ctx, Target};
 use super::{Out, alias_path};
@@ -35,7 +35,7 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
         values: HashSet::default(),
         consts: HashMap::default(),
         own_files: HashSet::default(),
-        calls: calls::Calls::default(),
+        calls: Calls::default(),
     };
     // Strings handed to a shell are shell code: parsed as such after the walk.
     let lang = Language::Python;
@@ -58,7 +58,7 @@ struct Py<'s> {
     own_files: HashSet<String>,
     /// The file's own functions and the calls to them, for value flow
     /// across functions.
-    calls: calls::Calls,
+    calls: Calls,
 }
 
 /// Whether a string (or concatenation of strings) is an f-string with
@@ -111,10 +111,10 @@ impl<'s> Py<'s> {
                 out.sink
                     .scope(out.origin, node.start_byte(), node.end_byte());
                 if ctx.kind == "function_definition" {
-                    self.calls.def(node, self.src);
+                    self.function(node);
                 }
             }
-            "return_statement" => calls::Calls::ret(node, ctx, self.src, out),
+            "return_statement" => self.return_statement(node, ctx, out),
             // `{"Bcc": …}`, `send(bcc=…)`.
             "pair" => self.mail_header(node, "key", "value", out),
             "keyword_argument" => self.mail_header(node, "name", "value", out),
@@ -130,6 +130,68 @@ impl<'s> Py<'s> {
             }
             _ => {}
         }
+    }
+
+    /// `def name(params):`, for value flow across the file's functions.
+    fn function(&mut self, node: Node<'_>) {
+        let Some(name) = ts::field(node, "name") else {
+            return;
+        };
+        let params = ts::field(node, "parameters")
+            .map(|p| {
+                ts::named_children(p)
+                    .into_iter()
+                    .map(|param| match ts::kind(param) {
+                        "identifier" => Some(self.text(param).to_string()),
+                        "default_parameter" | "typed_default_parameter" => {
+                            ts::field(param, "name").map(|n| self.text(n).to_string())
+                        }
+                        "typed_parameter" => ts::named_children(param)
+                            .first()
+                            .filter(|n| ts::kind(**n) == "identifier")
+                            .map(|n| self.text(*n).to_string()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.calls.def(self.text(name), node, params);
+    }
+
+    /// `return e` inside `def f`.
+    fn return_statement(&self, node: Node<'_>, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        if let (Some(value), Some(def)) = (
+            node.named_child(0),
+            calls::enclosing(ctx, &["function_definition", "lambda"]),
+        ) && let Some(name) = ts::field(def, "name")
+        {
+            Calls::ret(self.text(name), def, value, out);
+        }
+    }
+
+    /// `name(args)`, when the callee is a plain name.
+    fn plain_call(&mut self, node: Node<'_>, function: Node<'_>) {
+        if ts::kind(function) != "identifier" {
+            return;
+        }
+        let Some(args) = ts::field(node, "arguments").filter(|a| ts::kind(*a) == "argument_list")
+        else {
+            return;
+        };
+        let mut positional = Vec::new();
+        let mut keyword = Vec::new();
+        for arg in ts::named_children(args) {
+            match ts::kind(arg) {
+                "keyword_argument" => {
+                    if let (Some(k), Some(v)) = (ts::field(arg, "name"), ts::field(arg, "value")) {
+                        keyword.push((self.text(k).to_string(), (v.start_byte(), v.end_byte())));
+                    }
+                }
+                "list_splat" | "dictionary_splat" => break,
+                _ => positional.push((arg.start_byte(), arg.end_byte())),
+            }
+        }
+        self.calls.call(self.text(function), positional, keyword);
     }
 
     /// `import a.b, c as d`.
@@ -247,7 +309,7 @@ impl<'s> Py<'s> {
             );
         }
         self.own_file_write(node, function, out);
-        self.calls.call(node, function, self.src);
+        self.plain_call(node, function);
         let Some(callee) = self.resolve(function) else {
             return;
         };
