@@ -219,6 +219,10 @@ fn patterns<'r>(
         .collect()
 }
 
+/// The lazy DFA cache of each rule set, per worker thread; filled only
+/// as far as the input needs.
+const DFA_CACHE_BYTES: usize = 8 << 20;
+
 /// One set of a subject's patterns. When it does not compile, the error
 /// names the rule whose patterns tip it over: the first in id order with
 /// which the set no longer compiles.
@@ -228,7 +232,11 @@ fn compile_set(
     rules: &[Rule],
     sources: &[(String, String)],
 ) -> Result<RegexSet, RuleError> {
-    let build = |n: usize| RegexSet::new(patterns[..n].iter().map(|p| p.1));
+    let build = |n: usize| {
+        regex::RegexSetBuilder::new(patterns[..n].iter().map(|p| p.1))
+            .dfa_size_limit(DFA_CACHE_BYTES)
+            .build()
+    };
     let err = match build(patterns.len()) {
         Ok(set) => return Ok(set),
         Err(e) => e,

@@ -121,6 +121,13 @@ pub struct Matcher {
     /// Regex over prose lines of markdown and text files.
     #[serde(default, with = "opt_regex")]
     pub text: Option<Regex>,
+    /// With `text` or `string`: a match counts only where the text before
+    /// it does not match this (anchor it with `$`): "not where a negation
+    /// comes right before it". The regex crate has no look-behind, and
+    /// spelling one out inside the pattern made the rule sets' automata
+    /// many times larger.
+    #[serde(default, with = "opt_regex")]
+    pub not_after: Option<Regex>,
     /// A value found by another rule reaches a call or command found by
     /// another rule, in the same function or script.
     #[serde(default)]

@@ -241,6 +241,7 @@ impl Engine {
                     || !predicates(m, fact)
                     || !near_ok(m, fact)
                     || !undeclared_ok(m, fact, ctx)
+                    || !not_after_ok(m, subject)
                 {
                     continue;
                 }
@@ -401,6 +402,18 @@ impl Engine {
     }
 }
 
+/// `not-after`: some match of the matcher's `text` or `string` pattern in
+/// `subject` is not preceded by what `not-after` names.
+fn not_after_ok(m: &skillseal_rules::Matcher, subject: &str) -> bool {
+    let (Some(before), Some(pattern)) = (&m.not_after, m.text.as_ref().or(m.string.as_ref()))
+    else {
+        return true;
+    };
+    pattern
+        .find_iter(subject)
+        .any(|found| !before.is_match(&subject[..found.start()]))
+}
+
 /// Whether the strings inside `spans` name URLs and every one is on this
 /// machine, and no other string there looks like a host name (a value
 /// that swaps the host in, `url.replace("127.0.0.1", "evil.example")`,
@@ -408,6 +421,10 @@ impl Engine {
 fn only_loopback_urls(facts: &[Fact], spans: &[(usize, usize)]) -> bool {
     let mut any_url = false;
     for f in facts.iter().filter(|f| flow::inside(f, spans)) {
+        if crate::budget::tick() {
+            // Out of budget: keep the flow (fail closed).
+            return false;
+        }
         let FactKind::Str { value } = &f.kind else {
             continue;
         };
