@@ -229,12 +229,18 @@ fn refers_back(text: &str) -> bool {
     if disguised(text) {
         return true;
     }
+    let prose = without_code_spans(text);
+    REFERS_BACK_RE.is_match(&NEGATED_RE.replace_all(&prose, " "))
+}
+
+/// `text` normalised, with the code spans it quotes blanked out.
+fn without_code_spans(text: &str) -> String {
     let text = normalise(text);
     let mut prose = String::with_capacity(text.len());
     for (i, part) in text.split('`').enumerate() {
         prose.push_str(if i % 2 == 0 { part } else { " " });
     }
-    REFERS_BACK_RE.is_match(&NEGATED_RE.replace_all(&prose, " "))
+    prose
 }
 
 /// For each heading, whether its section may quote: an attack heading
@@ -466,11 +472,7 @@ fn instructs(text: &str) -> bool {
     if disguised(text) {
         return true;
     }
-    let text = normalise(text);
-    let mut prose = String::with_capacity(text.len());
-    for (i, part) in text.split('`').enumerate() {
-        prose.push_str(if i % 2 == 0 { part } else { " " });
-    }
+    let prose = without_code_spans(text);
     EXCEPTION_RE.is_match(&prose) || INSTRUCTS_RE.is_match(&NEGATED_RE.replace_all(&prose, " "))
 }
 
