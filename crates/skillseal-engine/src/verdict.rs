@@ -174,7 +174,8 @@ const CORROBORATION: Selector = Selector::any(&[
     Is::CategoryAtLeast(Category::SuspiciousEndpoint, Severity::Medium),
     Is::CategoryAtLeast(Category::Exfiltration, Severity::Medium),
     Is::CategoryAtLeast(Category::Obfuscation, Severity::Medium),
-    Is::CategoryAtLeast(Category::DownloadExec, Severity::Medium),
+    // `high`: a tool's official installer (`DLX006`, `medium`) is not one.
+    Is::CategoryAtLeast(Category::DownloadExec, Severity::High),
     Is::CategoryAtLeast(Category::Destructive, Severity::Medium),
     Is::CategoryAtLeast(Category::HiddenText, Severity::Medium),
     Is::CategoryAtLeast(Category::RemoteControl, Severity::Medium),
@@ -500,8 +501,12 @@ fn combine(c: &Combination, fs: &[&Finding], file: Option<&str>, reasons: &mut V
             Some(f) => c.message.replace("{file}", f),
             None => c.message.to_string(),
         };
+        // Next to a threat indicator, the pair blocks in a script and in
+        // the instructions the agent follows (`SKILL.md`), not in
+        // reference material.
+        let reference = c.scope == Scope::File && file.is_some_and(detect::is_reference);
         let verdict = match corroboration {
-            Some(f) if !prose => {
+            Some(f) if !reference => {
                 message = format!("{message}, next to {} ({})", f.rule, f.message);
                 both.push(f);
                 Verdict::Block

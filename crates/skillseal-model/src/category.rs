@@ -63,6 +63,7 @@ categories! {
     UnsafeInstall => "unsafe-install", Threat, "Install steps that are unpinned, unverified or typosquatted.";
     Undeclared => "undeclared", Threat, "Behaviour the skill's manifest does not declare.";
     Destructive => "destructive", Threat, "Destroys data or evades detection (history wiping, killing security tools, sandbox checks).";
+    PrivilegeEscalation => "privilege-escalation", Threat, "Takes rights nobody granted: sudoers entries, new SSH keys, setuid programs, the Docker socket.";
     Manifest => "manifest", Manifest, "Problems with the skill's manifest or front matter.";
 }
 
