@@ -3,6 +3,7 @@
 //! redirections, `$VAR` expansions, and `sh -c '...'` / `eval '...'`
 //! strings parsed again as shell.
 
+mod downloads;
 mod words;
 
 use super::ts::{self, Ctx};
@@ -26,6 +27,7 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
         pipe_next: HashMap::default(),
         nested: Vec::new(),
         scripts: Vec::new(),
+        downloads: downloads::Downloads::default(),
     };
     ts::walk(&tree, |node, ctx| {
         sh.visit(node, ctx);
@@ -64,6 +66,8 @@ struct Shell<'s, 'k> {
     nested: Vec<(Language, String, usize, usize)>,
     /// Here-documents that are scripts, parsed in place after the walk.
     scripts: Vec<(Language, usize, usize)>,
+    /// The files download commands have written so far.
+    downloads: downloads::Downloads,
 }
 
 /// The language of a here-document that is a script: by its shebang, else
@@ -226,6 +230,18 @@ impl Shell<'_, '_> {
             let value = word(src, *a);
             self.push(*a, FactKind::Str { value });
         }
+        let program = ts::field(node, "name").map_or_else(String::new, |n| word(src, n));
+        if let Some(file) = self.downloads.runs(&program, &name, &args) {
+            self.push(
+                node,
+                FactKind::Command {
+                    name: "<run-downloaded>".to_string(),
+                    args: vec![file],
+                    pipe_to: None,
+                },
+            );
+        }
+        self.downloads.command(&name, &args);
         self.push_command(node, name, args);
     }
 
