@@ -4,27 +4,11 @@
 //! blocked; only the markdown frontend's quoted context (a section presented
 //! as examples of attacks) lowers a phrase to `info`.
 
-use skillseal_engine::{Engine, SkillContext, assess};
+use skillseal_engine::assess;
 use skillseal_model::{Finding, Severity, Verdict};
-use skillseal_rules::RuleSet;
-use std::sync::OnceLock;
 
-fn engine() -> &'static Engine {
-    static E: OnceLock<Engine> = OnceLock::new();
-    E.get_or_init(|| Engine::new(&RuleSet::builtin().expect("built-in rules load")))
-}
-
-/// Scan `(path, text)` files as one skill; all findings in file order.
-fn scan(files: &[(&str, &str)]) -> Vec<Finding> {
-    let mut ctx = SkillContext::default();
-    for (path, _) in files {
-        ctx.files.insert((*path).to_string());
-    }
-    files
-        .iter()
-        .flat_map(|(path, text)| engine().scan_file(path, text.as_bytes(), &ctx).findings)
-        .collect()
-}
+mod common;
+use common::scan;
 
 fn verdict(files: &[(&str, &str)]) -> (Verdict, Vec<Finding>) {
     let findings = scan(files);

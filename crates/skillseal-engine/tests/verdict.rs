@@ -1,29 +1,11 @@
 //! The verdict of a whole skill: which finding of a rule decides, and the
 //! combinations of `docs/rules.md`, through the real engine and rules.
 
-use skillseal_engine::{Engine, SkillContext, assess};
+use skillseal_engine::assess;
 use skillseal_model::{Category, Finding, Severity, Verdict};
-use skillseal_rules::RuleSet;
-use std::sync::OnceLock;
 
-fn engine() -> &'static Engine {
-    static E: OnceLock<Engine> = OnceLock::new();
-    E.get_or_init(|| Engine::new(&RuleSet::builtin().expect("built-in rules load")))
-}
-
-/// Scan `(path, text)` files as one skill; all findings in file order.
-fn scan(files: &[(&str, &str)]) -> Vec<Finding> {
-    let mut ctx = SkillContext::default();
-    for (path, _) in files {
-        ctx.files.insert((*path).to_string());
-    }
-    let mut sorted = files.to_vec();
-    sorted.sort();
-    sorted
-        .iter()
-        .flat_map(|(path, text)| engine().scan_file(path, text.as_bytes(), &ctx).findings)
-        .collect()
-}
+mod common;
+use common::scan;
 
 fn finding(rule: &str, file: &str, line: u32, severity: Severity, message: &str) -> Finding {
     Finding {
