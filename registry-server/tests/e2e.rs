@@ -1365,14 +1365,58 @@ fn a_project_naming_another_registry_never_receives_the_token() {
 /// `skillseal login` stores a token for one origin (0600, atomically,
 /// checked against the registry first), `logout` removes it, and the old
 /// unbound `token = …` is refused with the way out.
+/// A running registry, a work folder with a key pair, and where `login`
+/// keeps that folder's credentials.
+struct Login {
+    _dir: tempfile::TempDir,
+    data: PathBuf,
+    work: PathBuf,
+    server: Server,
+    admin: String,
+    file: PathBuf,
+    sample: String,
+}
+
+impl Login {
+    fn new() -> Login {
+        let (_dir, data, work) = scratch();
+        let server = Server::start(&data, None);
+        let admin = server.admin.clone().unwrap();
+        let file = credentials_file(&work);
+        keygen(&work);
+        let sample = repo().join("samples/benign/weather-forecast");
+        Login {
+            _dir,
+            data,
+            work,
+            admin,
+            file,
+            sample: sample.to_str().unwrap().to_string(),
+            server,
+        }
+    }
+
+    fn url(&self) -> &str {
+        &self.server.url
+    }
+
+    /// `publish` of the weather sample to this registry with the key.
+    fn publish(&self) -> [&str; 6] {
+        [
+            "publish",
+            &self.sample,
+            "--key",
+            "skillseal.key",
+            "--registry",
+            self.url(),
+        ]
+    }
+}
+
 #[test]
 fn login_refuses_a_token_it_cannot_use_and_stores_nothing() {
-    let (_dir, data, work) = scratch();
-    let w = work.as_path();
-    let server = Server::start(&data, None);
-    let admin = server.admin.clone().unwrap();
-    let url = server.url.as_str();
-    let file = credentials_file(w);
+    let l = Login::new();
+    let (w, admin, url, file) = (l.work.as_path(), l.admin.as_str(), l.url(), &l.file);
     // Never as an argument; never empty; only a skillseal token.
     let argument = skillseal_with(w, &[], None, &["login", "--registry", url, &admin]);
     assert_eq!(argument.status.code(), Some(2));
@@ -1409,24 +1453,10 @@ fn login_refuses_a_token_it_cannot_use_and_stores_nothing() {
 
 #[test]
 fn login_replaces_the_old_format_and_binds_the_token_to_one_origin() {
-    let (_dir, data, work) = scratch();
-    let w = work.as_path();
-    let server = Server::start(&data, None);
-    let admin = server.admin.clone().unwrap();
-    let url = server.url.as_str();
+    let l = Login::new();
+    let (w, admin, url, file) = (l.work.as_path(), l.admin.as_str(), l.url(), &l.file);
     let origin = url.to_string();
-    let file = credentials_file(w);
-    keygen(w);
-    let sample = repo().join("samples/benign/weather-forecast");
-    let sample = sample.to_str().unwrap();
-    let publish = [
-        "publish",
-        sample,
-        "--key",
-        "skillseal.key",
-        "--registry",
-        url,
-    ];
+    let publish = l.publish();
     // The old format: refused, with the way out.
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
     std::fs::write(&file, format!("token = \"{admin}\"\n")).unwrap();
@@ -1481,7 +1511,7 @@ fn login_replaces_the_old_format_and_binds_the_token_to_one_origin() {
         None,
         &[
             "publish",
-            sample,
+            &l.sample,
             "--key",
             "skillseal.key",
             "--registry",
@@ -1498,24 +1528,16 @@ fn login_replaces_the_old_format_and_binds_the_token_to_one_origin() {
 
 #[test]
 fn logout_removes_that_origins_token_only() {
-    let (_dir, data, work) = scratch();
-    let w = work.as_path();
-    let server = Server::start(&data, None);
-    let admin = server.admin.clone().unwrap();
-    let url = server.url.as_str();
+    let l = Login::new();
+    let (data, w, admin, url, file) = (
+        &l.data,
+        l.work.as_path(),
+        l.admin.as_str(),
+        l.url(),
+        &l.file,
+    );
     let origin = url.to_string();
-    let file = credentials_file(w);
-    keygen(w);
-    let sample = repo().join("samples/benign/weather-forecast");
-    let sample = sample.to_str().unwrap();
-    let publish = [
-        "publish",
-        sample,
-        "--key",
-        "skillseal.key",
-        "--registry",
-        url,
-    ];
+    let publish = l.publish();
     ok(skillseal_with(
         w,
         &[],
