@@ -1418,7 +1418,7 @@ fn login_refuses_a_token_it_cannot_use_and_stores_nothing() {
     let l = Login::new();
     let (w, admin, url, file) = (l.work.as_path(), l.admin.as_str(), l.url(), &l.file);
     // Never as an argument; never empty; only a skillseal token.
-    let argument = skillseal_with(w, &[], None, &["login", "--registry", url, &admin]);
+    let argument = skillseal_with(w, &[], None, &["login", "--registry", url, admin]);
     assert_eq!(argument.status.code(), Some(2));
     let nothing = skillseal_with(w, &[], None, &["login", "--registry", url]);
     assert_eq!(nothing.status.code(), Some(2));
@@ -1459,8 +1459,8 @@ fn login_replaces_the_old_format_and_binds_the_token_to_one_origin() {
     let publish = l.publish();
     // The old format: refused, with the way out.
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-    std::fs::write(&file, format!("token = \"{admin}\"\n")).unwrap();
-    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::write(file, format!("token = \"{admin}\"\n")).unwrap();
+    std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600)).unwrap();
     let legacy = skillseal_with(w, &[], None, &publish);
     assert_eq!(legacy.status.code(), Some(2));
     assert!(
@@ -1468,7 +1468,7 @@ fn login_replaces_the_old_format_and_binds_the_token_to_one_origin() {
         "{}",
         stderr(&legacy)
     );
-    assert!(!stderr(&legacy).contains(&admin));
+    assert!(!stderr(&legacy).contains(admin));
 
     // Stored for the registry's origin, however the URL was written.
     let logged_in = ok(skillseal_with(
@@ -1487,9 +1487,9 @@ fn login_replaces_the_old_format_and_binds_the_token_to_one_origin() {
         "{}",
         stderr(&logged_in)
     );
-    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
-    let text = std::fs::read_to_string(&file).unwrap();
+    let text = std::fs::read_to_string(file).unwrap();
     assert_eq!(
         text,
         format!("[registries.\"{origin}\"]\ntoken = \"{admin}\"\n")
@@ -1545,16 +1545,16 @@ fn logout_removes_that_origins_token_only() {
         &["login", "--registry", url],
     ));
     // A second token for another origin sits beside it.
-    let second = create_token(&data, None, "ci", "publish:*");
+    let second = create_token(data, None, "ci", "publish:*");
     std::fs::write(
-        &file,
+        file,
         format!(
             "[registries.\"{origin}\"]\ntoken = \"{admin}\"\n\n\
              # mine\n[registries.\"https://skills.example.invalid\"]\ntoken = \"{second}\"\n"
         ),
     )
     .unwrap();
-    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o644)).unwrap();
     let open = skillseal_with(w, &[], None, &publish);
     assert_eq!(open.status.code(), Some(2));
     assert!(stderr(&open).contains("chmod 600"), "{}", stderr(&open));
@@ -1566,10 +1566,10 @@ fn logout_removes_that_origins_token_only() {
         "{}",
         stdout(&out)
     );
-    let text = std::fs::read_to_string(&file).unwrap();
-    assert!(!text.contains(&admin), "{text}");
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(!text.contains(admin), "{text}");
     assert!(text.contains(&second) && text.contains("# mine"), "{text}");
-    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     let again = ok(skillseal_with(w, &[], None, &["logout", "--registry", url]));
     assert!(
