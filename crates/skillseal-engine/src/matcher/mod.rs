@@ -245,6 +245,27 @@ impl Engine {
                 {
                     continue;
                 }
+                if let Some(at) = text_lines(m, fact, subject, text) {
+                    // A paragraph or block of prose: one finding per line
+                    // a match starts on, pointing at that line.
+                    let lines = lines.get_or_insert_with(|| LineIndex::new(text));
+                    for off in at {
+                        if !seen.insert((ri, fact.start + off)) {
+                            continue;
+                        }
+                        let end = subject[off..]
+                            .find('\n')
+                            .map_or(fact.end, |n| fact.start + off + n);
+                        let line = Fact {
+                            start: fact.start + off,
+                            end,
+                            ..fact.clone()
+                        };
+                        out.push(self.finding(rule, path, lines, &line, &subject[off..]));
+                        hits.push((fi, ri));
+                    }
+                    continue;
+                }
                 if !seen.insert((ri, fact.start)) {
                     continue;
                 }
@@ -400,6 +421,38 @@ impl Engine {
             suppression: None,
         }
     }
+}
+
+/// For a `text` match on prose of several lines that is the file's own
+/// text, the offsets (in `subject`) of the lines matches start on, in
+/// order, each once; `None` for anything else (one finding at the fact).
+fn text_lines(
+    m: &skillseal_rules::Matcher,
+    fact: &Fact,
+    subject: &str,
+    text: &str,
+) -> Option<Vec<usize>> {
+    let pattern = m.text.as_ref()?;
+    if !subject.contains('\n') || text.get(fact.start..fact.end) != Some(subject) {
+        return None;
+    }
+    let mut at: Vec<usize> = Vec::new();
+    for found in pattern.find_iter(subject) {
+        if crate::budget::tick() {
+            break;
+        }
+        if m.not_after
+            .as_ref()
+            .is_some_and(|before| before.is_match(&subject[..found.start()]))
+        {
+            continue;
+        }
+        let line = subject[..found.start()].rfind('\n').map_or(0, |i| i + 1);
+        if at.last() != Some(&line) {
+            at.push(line);
+        }
+    }
+    (!at.is_empty()).then_some(at)
 }
 
 /// `not-after`: some match of the matcher's `text` or `string` pattern in

@@ -205,7 +205,11 @@ impl Markdown<'_, '_> {
     }
 
     /// Prose, HTML and inline code as whole source lines, markup included,
-    /// so a text rule sees "extract using password **`x1`**" in one piece.
+    /// so a text rule sees "extract using password **`x1`**" in one piece;
+    /// a paragraph's lines are one fact, newlines kept, so an instruction
+    /// wrapped over two lines is still one (`\s` crosses the break, `[^\n]`
+    /// and `(?m)^` keep to a line). A line that starts a block (a list
+    /// item, heading, table row, quotation or HTML) starts a new fact.
     fn prose(&mut self) {
         let body = self.body;
         let mut offset = 0;
@@ -223,12 +227,25 @@ impl Markdown<'_, '_> {
                 continue;
             }
             let content = line.trim_end_matches(['\n', '\r']);
-            if !content.trim().is_empty() {
-                lines.push((start, content));
+            if content.trim().is_empty() {
+                continue;
+            }
+            let end = start + content.len();
+            match lines.last_mut() {
+                // The previous line ends right before this one and this
+                // one continues its paragraph.
+                Some((s, e))
+                    if body[*e..start].trim_matches(['\n', '\r']).is_empty()
+                        && body[*e..start].matches('\n').count() == 1
+                        && continues(&body[*s..*e], content) =>
+                {
+                    *e = end
+                }
+                _ => lines.push((start, end)),
             }
         }
-        for (start, content) in lines {
-            self.text(start, start + content.len(), content);
+        for (start, end) in lines {
+            self.text(start, end, &body[start..end]);
         }
     }
 
@@ -297,6 +314,23 @@ fn shift_by(origin: Origin, by: usize) -> Origin {
         Origin::Offset(b) => Origin::Offset(b + by),
         fixed => fixed,
     }
+}
+
+/// Whether `line` continues the paragraph whose text so far is `before`:
+/// neither starts or is a block of its own.
+fn continues(before: &str, line: &str) -> bool {
+    fn block(line: &str) -> bool {
+        let t = line.trim_start();
+        let list = |rest: &str| rest.is_empty() || rest.starts_with([' ', '\t']);
+        t.starts_with(['#', '|', '>', '<'])
+            || (t.starts_with(['-', '*', '+']) && list(&t[1..]))
+            || t.find(|c: char| !c.is_ascii_digit())
+                .is_some_and(|i| i > 0 && t[i..].starts_with(['.', ')']) && list(&t[i + 1..]))
+            || t.starts_with("===")
+            || t.starts_with("---")
+    }
+    let last = before.rsplit('\n').next().unwrap_or(before);
+    !block(line) && !last.trim_start().starts_with(['#', '|', '<'])
 }
 
 /// The language a fence's info string names.
