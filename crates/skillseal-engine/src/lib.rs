@@ -35,6 +35,9 @@ pub struct SkillContext {
     /// What the skill's `SKILL.md` declares it needs; `None` when it has no
     /// OpenClaw block (it declares nothing to compare with).
     pub declared: Option<Declared>,
+    /// The `description` in the skill's `SKILL.md` front matter: what the
+    /// skill says it is for.
+    pub description: Option<String>,
 }
 
 /// The environment variables and programs a skill declares in
@@ -68,8 +71,10 @@ impl SkillContext {
 
     /// Take the declarations from the text of the skill's `SKILL.md`.
     pub fn declare(&mut self, skill_md: &str) {
-        self.declared = lang::manifest::split_front_matter(skill_md).and_then(|fm| {
-            let (m, _) = lang::manifest::parse_front_matter(skill_md, &fm);
+        let manifest = lang::manifest::split_front_matter(skill_md)
+            .map(|fm| lang::manifest::parse_front_matter(skill_md, &fm).0);
+        self.description = manifest.as_ref().and_then(|m| m.description.clone());
+        self.declared = manifest.and_then(|m| {
             lang::manifest::openclaw(&m.raw)?;
             let mut d = Declared {
                 env: m.requires_env.iter().cloned().collect(),

@@ -64,6 +64,9 @@ fn run(engine: &Engine, case: &Case) -> Vec<Finding> {
     if let Some(manifest) = &case.manifest {
         ctx.files.insert("SKILL.md".into());
         ctx.declare(manifest);
+    } else if skillseal_engine::is_skill_manifest(&case.file) {
+        // As discovery does: a skill's SKILL.md declares for its own scan.
+        ctx.declare(&case.code);
     }
     match &case.flag {
         Some(flag) => engine.scan_flag(&case.file, flag),

@@ -358,6 +358,11 @@ fn validate(rule: &Rule) -> Result<(), String> {
     if rule.matchers.is_empty() {
         return Err("a rule needs at least one `[[match]]`".into());
     }
+    if rule.described.is_some() != rule.described_severity.is_some() {
+        return Err(
+            "`described` and `described-severity` go together: give both or neither".into(),
+        );
+    }
     for (i, m) in rule.matchers.iter().enumerate() {
         let subjects = m.subjects();
         if subjects.len() != 1 {

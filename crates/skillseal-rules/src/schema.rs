@@ -27,6 +27,15 @@ pub struct Rule {
     /// `severity` everywhere else.
     #[serde(default)]
     pub reference_severity: Option<Severity>,
+    /// Regex over the skill's own `description` (its `SKILL.md` front
+    /// matter): where it matches, the skill says it does what the rule
+    /// finds, and a match has `described-severity` instead of `severity`.
+    /// Where it does not, the message says so: the instruction has nothing
+    /// to do with the skill's stated purpose.
+    #[serde(default, with = "opt_regex")]
+    pub described: Option<Regex>,
+    #[serde(default)]
+    pub described_severity: Option<Severity>,
     /// One-line message; `{match}` is replaced by what matched.
     pub message: String,
     /// Restrict the rule to these languages (JavaScript covers TS/TSX).

@@ -261,7 +261,7 @@ impl Engine {
                             end,
                             ..fact.clone()
                         };
-                        out.push(self.finding(rule, path, lines, &line, &subject[off..]));
+                        out.push(self.finding(rule, path, lines, &line, &subject[off..], ctx));
                         hits.push((fi, ri));
                     }
                     continue;
@@ -275,12 +275,12 @@ impl Engine {
                     continue;
                 }
                 let lines = lines.get_or_insert_with(|| LineIndex::new(text));
-                out.push(self.finding(rule, path, lines, fact, subject));
+                out.push(self.finding(rule, path, lines, fact, subject, ctx));
                 hits.push((fi, ri));
             }
         }
         if !hits.is_empty() && !self.flow_slots.is_empty() {
-            self.match_flows(path, text, facts, flows, &hits, &mut seen, &mut out);
+            self.match_flows(path, text, facts, flows, &hits, &mut seen, &mut out, ctx);
         }
         out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         out
@@ -298,6 +298,7 @@ impl Engine {
         hits: &[(usize, u32)],
         seen: &mut HashSet<(u32, usize)>,
         out: &mut Vec<Finding>,
+        ctx: &SkillContext,
     ) {
         let named = |ri: u32, names: &[String]| {
             let r = &self.rules[ri as usize];
@@ -364,7 +365,7 @@ impl Engine {
                     clip(subject_of(sink), 60)
                 );
                 let lines = lines.get_or_insert_with(|| LineIndex::new(text));
-                out.push(self.finding(rule, path, lines, sink, &subject));
+                out.push(self.finding(rule, path, lines, sink, &subject, ctx));
             }
         }
     }
@@ -376,6 +377,7 @@ impl Engine {
         lines: &LineIndex<'_>,
         fact: &Fact,
         subject: &str,
+        ctx: &SkillContext,
     ) -> Finding {
         let (line, column) = lines.position(fact.start);
         let (end_line, end_column) = lines.position(fact.end.max(fact.start));
@@ -402,6 +404,21 @@ impl Engine {
         {
             message.push_str(" (in reference material)");
             reference
+        } else if let (Some(described), Some(severity)) = (&rule.described, rule.described_severity)
+        {
+            // What the skill says it is for, or an instruction off its
+            // purpose.
+            match ctx.description.as_deref() {
+                Some(d) if described.is_match(d) => {
+                    message.push_str(" (the skill's description says it does this)");
+                    severity
+                }
+                Some(_) => {
+                    message.push_str(" (nothing in the skill's description says it does this)");
+                    rule.severity
+                }
+                None => rule.severity,
+            }
         } else {
             rule.severity
         };
