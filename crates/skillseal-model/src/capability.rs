@@ -86,6 +86,8 @@ names! {
         OpaqueProgram => "opaque-program", "Ships a native program or bytecode without its source.";
         AlwaysLoaded => "always-loaded", "Loads the skill into every session (`always: true`).";
         DropEndpoint => "drop-endpoint", "Names a webhook or request-capture endpoint that collects what is sent to it.";
+        SecretEnv => "secret-env", "Reads an environment variable whose name says it holds a secret (`*_KEY`, `*TOKEN*`, `*SECRET*`, `*PASSWORD*`…).";
+        DnsLookup => "dns-lookup", "Resolves a host name (`dig`, `nslookup`, `socket.gethostbyname`, `dns.lookup`): the name itself reaches a DNS server.";
     }
 }
 

@@ -97,11 +97,14 @@ impl RuleSet {
         for r in &rules {
             for flow in r.matchers.iter().filter_map(|m| m.flow.as_ref()) {
                 for name in flow.from.iter().chain(&flow.to).chain(&flow.with) {
-                    if name.parse::<Category>().is_err() && !capabilities.contains(name.as_str()) {
+                    if name.parse::<Category>().is_err()
+                        && !capabilities.contains(name.as_str())
+                        && name.parse::<skillseal_model::Role>().is_err()
+                    {
                         errors.push(RuleError::plain(
                             &r.source,
                             format!(
-                                "flow names `{name}`, which is neither a category (docs/taxonomy.md) nor any rule's capability"
+                                "flow names `{name}`, which is neither a category (docs/taxonomy.md), any rule's capability nor a role (docs/rules.md)"
                             ),
                         ));
                     }
@@ -380,9 +383,12 @@ fn validate(rule: &Rule) -> Result<(), String> {
                 i + 1
             ));
         }
-        if (!m.except.is_empty() || m.name.is_some()) && m.undeclared.is_none() {
+        if (!m.except.is_empty() || m.name.is_some())
+            && m.undeclared.is_none()
+            && !matches!(subjects[0], "call" | "member")
+        {
             return Err(format!(
-                "`[[match]]` #{}: `except` and `name` qualify `undeclared`, which is missing",
+                "`[[match]]` #{}: `except` and `name` qualify `undeclared`, or the environment variable a `call` or `member` matcher reads",
                 i + 1
             ));
         }
@@ -390,7 +396,7 @@ fn validate(rule: &Rule) -> Result<(), String> {
             && (flow.from.is_empty() || flow.to.is_empty())
         {
             return Err(format!(
-                "`[[match]]` #{}: a flow needs `from` and `to` (categories or capabilities)",
+                "`[[match]]` #{}: a flow needs `from` and `to` (categories, capabilities or roles)",
                 i + 1
             ));
         }

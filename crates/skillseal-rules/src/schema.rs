@@ -193,7 +193,9 @@ pub struct Matcher {
     /// OpenClaw block: it declares nothing to compare with.
     #[serde(default)]
     pub undeclared: Option<Undeclared>,
-    /// Regex the name `undeclared` compares must match (`(?i)key|token`).
+    /// Regex the name `undeclared` compares must match (`(?i)key|token`);
+    /// without `undeclared`, on a `call` or `member` matcher, the name of
+    /// the environment variable read must match it.
     #[serde(default, with = "opt_regex")]
     pub name: Option<Regex>,
     /// Names the `undeclared` check leaves alone (`HOME`, `XDG_*`, `cat`).

@@ -302,9 +302,11 @@ impl Engine {
     ) {
         let named = |ri: u32, names: &[String]| {
             let r = &self.rules[ri as usize];
-            names
-                .iter()
-                .any(|n| n == r.category.as_str() || r.capability.is_some_and(|c| c.as_str() == n))
+            names.iter().any(|n| {
+                n == r.category.as_str()
+                    || r.capability.is_some_and(|c| c.as_str() == n)
+                    || r.role.is_some_and(|x| x.as_str() == n)
+            })
         };
         let mut index: Option<FlowIndex<'_>> = None;
         let mut lines: Option<LineIndex<'_>> = None;

@@ -104,7 +104,19 @@ pub(super) fn predicates(m: &Matcher, fact: &Fact) -> bool {
 /// what the skill declares (see [`skillseal_rules::Matcher::undeclared`]).
 pub(super) fn undeclared_ok(m: &Matcher, fact: &Fact, ctx: &SkillContext) -> bool {
     let Some(what) = m.undeclared else {
-        return true;
+        // `name` alone: the environment variable read has such a name.
+        return m.name.as_ref().is_none_or(|re| {
+            let name = match &fact.kind {
+                FactKind::Member { path } => path.rsplit(['.', '$', '[']).next().unwrap_or(path),
+                FactKind::Call { args, .. } => match args.first() {
+                    Some(Arg::Literal(name)) => name.as_str(),
+                    _ => return false,
+                },
+                _ => return false,
+            };
+            let name = name.trim_matches(['"', '\'', ']', '{', '}']);
+            re.is_match(name) && !m.except.iter().any(|e| e.matches(name))
+        });
     };
     let Some(declared) = &ctx.declared else {
         return false;
