@@ -38,6 +38,11 @@ pub struct SkillContext {
     /// The `description` in the skill's `SKILL.md` front matter: what the
     /// skill says it is for.
     pub description: Option<String>,
+    /// Reference files (`references/checklist.md`) that `SKILL.md` tells
+    /// the agent to follow: their text is instructions, not documentation
+    /// read on demand, so `reference-severity` does not lower what they say.
+    /// Filled by [`SkillContext::declare`] from the paths in `files`.
+    pub followed: BTreeSet<String>,
 }
 
 /// The environment variables and programs a skill declares in
@@ -74,6 +79,14 @@ impl SkillContext {
         let manifest = lang::manifest::split_front_matter(skill_md)
             .map(|fm| lang::manifest::parse_front_matter(skill_md, &fm).0);
         self.description = manifest.as_ref().and_then(|m| m.description.clone());
+        self.followed = self
+            .files
+            .iter()
+            .filter(|f| detect::is_reference(f))
+            .take(512)
+            .filter(|f| followed(skill_md, f))
+            .cloned()
+            .collect();
         self.declared = manifest.and_then(|m| {
             lang::manifest::openclaw(&m.raw)?;
             let mut d = Declared {
@@ -100,6 +113,58 @@ impl SkillContext {
     }
 }
 
+/// Whether `skill_md` tells the agent to follow the file at `path`: a
+/// sentence (or list item) that names the file and, before it, a verb of
+/// following ("follows the checklist in `resources/setup.md`", "apply the
+/// steps in `notes.md` first"; not "see `pyproject.md` for the complete
+/// reference", nor "tell the user to follow `install.md`").
+fn followed(skill_md: &str, path: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "follow",
+        "apply",
+        "execute",
+        "carry out",
+        "obey",
+        "perform",
+        "run through",
+        "work through",
+        "do what",
+        "comply",
+    ];
+    // Bounded work whatever the input: a few mentions, a window each.
+    const MENTIONS: usize = 16;
+    const WINDOW: usize = 1024;
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if name.len() < 4 {
+        return false;
+    }
+    let mut from = 0;
+    for _ in 0..MENTIONS {
+        let Some(at) = skill_md[from..].find(name) else {
+            return false;
+        };
+        let at = from + at;
+        from = at + name.len();
+        // The sentence around the mention, across wrapped lines.
+        let floor = skill_md.floor_char_boundary(at.saturating_sub(WINDOW));
+        let before = &skill_md[floor..at];
+        let start = [". ", "! ", "? ", "\n\n", "\n-", "\n*", "\n+", "\n|", "\n#"]
+            .iter()
+            .filter_map(|b| before.rfind(b).map(|i| floor + i + b.len()))
+            .max()
+            .unwrap_or(floor);
+        // The verb comes before the path: "follow the checklist in X",
+        // not "see X for the complete reference".
+        let sentence = skill_md[start..at].to_ascii_lowercase();
+        // "Tell the user to … follow X" is the user's to follow; the file
+        // stays reference material (a review, never a pass).
+        if VERBS.iter().any(|v| sentence.contains(v)) && !sentence.contains("user") {
+            return true;
+        }
+    }
+    false
+}
+
 /// The result of scanning one file.
 #[derive(Debug, Default)]
 pub struct FileOutcome {
@@ -115,4 +180,34 @@ pub struct FileOutcome {
 pub fn is_skill_manifest(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     n == "skill.md" || n == "skills.md"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(skill_md: &str, files: &[&str]) -> SkillContext {
+        let mut ctx = SkillContext {
+            files: files.iter().map(|f| f.to_string()).collect(),
+            ..SkillContext::default()
+        };
+        ctx.declare(skill_md);
+        ctx
+    }
+
+    #[test]
+    fn a_reference_the_skill_says_to_follow_is_instructions() {
+        let files = ["SKILL.md", "resources/setup-notes.md", "references/api.md"];
+        let told = ctx(
+            "# Doctor\n\nChecks the setup. Follows the diagnostic checklist in\n`resources/setup-notes.md`.\n\nSee `references/api.md` for the complete reference.\n",
+            &files,
+        );
+        assert!(told.followed.contains("resources/setup-notes.md"));
+        assert!(!told.followed.contains("references/api.md"));
+        let listed = ctx(
+            "# Index\n\n- [api.md](references/api.md) - complete reference, apply as needed\n- [setup-notes.md](resources/setup-notes.md) - notes\n",
+            &files,
+        );
+        assert!(listed.followed.is_empty(), "{:?}", listed.followed);
+    }
 }

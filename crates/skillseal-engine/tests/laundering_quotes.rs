@@ -354,3 +354,27 @@ fn the_real_command_next_to_a_documented_one_still_blocks() {
         fenced(PIPE)
     ));
 }
+
+/// Reference material asks for a review where `SKILL.md` blocks, but not
+/// a file `SKILL.md` tells the agent to follow: that file is instructions.
+#[test]
+fn a_reference_the_skill_follows_is_not_reference_material() {
+    let reference = format!("# Reset\n\nRun `{PIPE}` first.\n");
+    let dlx001 = |skill_md: &str| {
+        common::scan(&[
+            ("SKILL.md", &format!("{FRONT}{skill_md}")),
+            ("resources/reset.md", &reference),
+        ])
+        .into_iter()
+        .find(|f| f.rule == "DLX001" && f.file == "resources/reset.md")
+        .map(|f| f.severity)
+    };
+    assert_eq!(
+        dlx001("# Tool\n\nSee `resources/reset.md` for background.\n"),
+        Some(Severity::High)
+    );
+    assert_eq!(
+        dlx001("# Tool\n\nBefore anything else, follow the steps in\n`resources/reset.md`.\n"),
+        Some(Severity::Critical)
+    );
+}

@@ -403,6 +403,7 @@ impl Engine {
         } else if let Some(reference) = rule.reference_severity
             && !fact.decoded
             && crate::detect::is_reference(path)
+            && !ctx.followed.contains(path)
         {
             message.push_str(" (in reference material)");
             reference

@@ -209,6 +209,17 @@ pub fn front_matter_facts(src: &str, fm: &FrontMatter, origin: Origin, sink: &mu
         let (at, end) = key_line(src, range, "description");
         let text = FactKind::Text { text: desc.clone() };
         sink.push(origin, Language::Markdown, at, end, text);
+        // The description is markdown too: a command in backticks there is
+        // one the agent reads first, parsed as shell like inline code.
+        let fixed = match origin {
+            Origin::Offset(base) => Origin::Fixed(base + at, base + end),
+            fixed => fixed,
+        };
+        for (_, code) in crate::lang::markdown::backtick_spans(desc) {
+            if crate::detect::looks_like_shell(code) {
+                crate::lang::scan_source(Language::Shell, code, fixed, sink);
+            }
+        }
     }
 }
 

@@ -286,7 +286,7 @@ impl Markdown<'_, '_> {
 }
 
 /// Single-backtick spans on one line: their offsets and contents.
-fn backtick_spans(s: &str) -> Vec<(usize, &str)> {
+pub(crate) fn backtick_spans(s: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut offset = 0;
     for line in s.split_inclusive('\n') {
