@@ -50,9 +50,9 @@ fn key_line(src: &str, range: (usize, usize), key: &str) -> (usize, usize) {
     (at, end)
 }
 
-/// Emit `Key` facts for a JSON value flattened to dotted paths, and hand
-/// each scalar to `each` (for further parsing).
-fn flatten(
+/// Emit `Key` facts for a JSON value flattened to dotted paths; returns
+/// each scalar's path, value and offset (for further parsing).
+pub(super) fn flatten(
     prefix: &str,
     root: &Value,
     src: &str,

@@ -320,6 +320,18 @@ pub fn fence_language(info: &str, code: &str) -> Option<Language> {
     })
 }
 
+/// Whether a fence's info string names JSON.
+fn is_json_fence(info: &str) -> bool {
+    let word = info
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+        .next()
+        .unwrap_or("")
+        .trim_start_matches('.');
+    ["json", "jsonc", "json5"]
+        .iter()
+        .any(|j| word.eq_ignore_ascii_case(j))
+}
+
 fn code_block(
     body: &str,
     info: &str,
@@ -330,6 +342,17 @@ fn code_block(
     sink: &mut Sink,
 ) {
     let Some(lang) = fence_language(info, code) else {
+        // A JSON block shaped like an MCP config or hooks is the
+        // configuration the text hands the reader.
+        if is_json_fence(info) {
+            let inner = if body.get(start..end) == Some(code) {
+                shift_by(origin, start)
+            } else {
+                let (s, e) = origin.map(start, end);
+                Origin::Fixed(s, e)
+            };
+            super::manifest::json_block(code, inner, sink);
+        }
         // Not code we parse: its lines are still text for the text rules.
         sink.push(
             origin,
