@@ -325,6 +325,17 @@ pub const COMBINATIONS: &[Combination] = &[
         SECRETS,
         "reads credentials and names a throwaway endpoint in {file}",
     ),
+    // An MCP config that hands a server a credential and names a raw IP,
+    // tunnel or drop endpoint: the server, or where it connects, collects
+    // the key.
+    file(
+        Selector::any(&[
+            Is::Category(Category::SuspiciousEndpoint),
+            Is::Role(Role::DropEndpoint),
+        ]),
+        Selector::any(&[Is::Role(Role::CredentialForward)]),
+        "hands a server credentials and names a throwaway endpoint in {file}",
+    ),
     everywhere(file(
         Selector::any(&[Is::Role(Role::PasteStep)]),
         Selector {

@@ -86,6 +86,7 @@ names! {
         OpaqueProgram => "opaque-program", "Ships a native program or bytecode without its source.";
         AlwaysLoaded => "always-loaded", "Loads the skill into every session (`always: true`).";
         DropEndpoint => "drop-endpoint", "Names a webhook or request-capture endpoint that collects what is sent to it.";
+        CredentialForward => "credential-forward", "Hands a credential to a server a config launches or connects to (an MCP server's `env` or `headers`).";
     }
 }
 
