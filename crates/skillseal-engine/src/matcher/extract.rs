@@ -69,6 +69,9 @@ impl Engine {
             (_, Language::Toml) => {
                 manifest::toml_config(&text, origin, &mut sink);
             }
+            (_, Language::Yaml) => {
+                manifest::yaml_config(&text, origin, &mut sink);
+            }
             (_, Language::Markdown) => {
                 if is_skill_manifest(name) {
                     skill_manifest = Some(match manifest::split_front_matter(&text) {

@@ -8,7 +8,7 @@
 mod agent_config;
 mod keys;
 
-pub use agent_config::{json_block, json_config, toml_config};
+pub use agent_config::{json_block, json_config, toml_config, yaml_config};
 
 use keys::key_offset;
 pub use keys::{front_matter_facts, package_json, pyproject};
