@@ -31,6 +31,9 @@ const MAX_ITEMS: usize = 512;
 const MAX_HOOK_DEPTH: usize = 8;
 /// Longest command line rebuilt from `command` + `args`.
 const MAX_COMMAND: usize = 64 * 1024;
+/// Largest file tried as JSON5 once JSON and JSONC fail: configs are a few
+/// kilobytes, and the JSON5 parser is much slower than serde_json.
+const MAX_JSON5: usize = 256 * 1024;
 
 /// What kind of agent configuration a file is, known from its path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -536,9 +539,9 @@ fn offset_of(src: &str, line: usize, column: usize) -> usize {
 /// Code's and Claude's config files allow: both are blanked out with
 /// spaces (so offsets stay those of the source), then the text is strict
 /// JSON. serde_json bounds nesting itself (an error, not a stack overflow).
-/// Last, JSON5 (single quotes, bare keys), which some clients accept, when
-/// its nesting is bounded (the JSON5 parser recurses per level). The error
-/// reported is strict JSON's.
+/// Last, JSON5 (single quotes, bare keys), which some clients accept, for a
+/// file of config size whose nesting is bounded (the JSON5 parser recurses
+/// per level). The error reported is strict JSON's.
 pub(crate) fn parse_jsonc(src: &str) -> Result<Value, serde_json::Error> {
     let first = match serde_json::from_str(src) {
         Ok(v) => return Ok(v),
@@ -550,7 +553,8 @@ pub(crate) fn parse_jsonc(src: &str) -> Result<Value, serde_json::Error> {
     {
         return Ok(v);
     }
-    if super::bracket_depth(src) <= super::MAX_PARSE_NESTING
+    if src.len() <= MAX_JSON5
+        && super::bracket_depth(src) <= super::MAX_PARSE_NESTING
         && let Ok(v) = json5::from_str::<Value>(src)
     {
         return Ok(v);
