@@ -357,8 +357,9 @@ pub const COMBINATIONS: &[Combination] = &[
             "ships a program without source ({file}) and runs it",
         )
     },
-    // An editor extension that starts with every window and runs programs
-    // or fetches and runs code: the poisoned-extension start-up hook.
+    // An editor extension that starts with every window, or a task that
+    // runs when the folder opens, next to code that runs programs or
+    // fetches and runs code: the poisoned-extension start-up hook.
     skill(
         Selector::any_severity(&[Is::Role(Role::EditorStartup)]),
         Selector {
@@ -371,7 +372,7 @@ pub const COMBINATIONS: &[Combination] = &[
                 Is::Capability(Capability::ExecFileWrite),
             ])
         },
-        "an editor extension that starts with every window and runs programs or code",
+        "starts with the editor (an extension activated on start-up, a task run when the folder opens) and runs programs or code",
     ),
     // Prompt injection with something worth stealing or switching off.
     skill(

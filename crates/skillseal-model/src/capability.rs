@@ -82,7 +82,7 @@ names! {
         VerifiedDownload => "verified-download", "Checks a download against a pinned digest or signature.";
         PasteStep => "paste-step", "Tells the user to paste a command into a terminal.";
         OffScreen => "off-screen", "Pushes the rest of a line off-screen with a run of spaces.";
-        EditorStartup => "editor-startup", "Activates an editor extension on start-up.";
+        EditorStartup => "editor-startup", "Runs with the editor: an extension activated on start-up, a task run when the folder opens.";
         OpaqueProgram => "opaque-program", "Ships a native program or bytecode without its source.";
         AlwaysLoaded => "always-loaded", "Loads the skill into every session (`always: true`).";
         DropEndpoint => "drop-endpoint", "Names a webhook or request-capture endpoint that collects what is sent to it.";
