@@ -16,6 +16,11 @@ const NAMES: &[&str] = &[
     ".mcp.json",
     "mcp.json",
     "claude_desktop_config.json",
+    ".vscode/mcp.json",
+    ".claude/settings.json",
+    "hooks/hooks.json",
+    "openclaw.json",
+    "config.toml",
     "sub/package.json",
 ];
 

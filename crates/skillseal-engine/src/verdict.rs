@@ -325,6 +325,17 @@ pub const COMBINATIONS: &[Combination] = &[
         SECRETS,
         "reads credentials and names a throwaway endpoint in {file}",
     ),
+    // An MCP config that hands a server a credential and names a raw IP,
+    // tunnel or drop endpoint: the server, or where it connects, collects
+    // the key.
+    file(
+        Selector::any(&[
+            Is::Category(Category::SuspiciousEndpoint),
+            Is::Role(Role::DropEndpoint),
+        ]),
+        Selector::any(&[Is::Role(Role::CredentialForward)]),
+        "hands a server credentials and names a throwaway endpoint in {file}",
+    ),
     everywhere(file(
         Selector::any(&[Is::Role(Role::PasteStep)]),
         Selector {
@@ -346,8 +357,9 @@ pub const COMBINATIONS: &[Combination] = &[
             "ships a program without source ({file}) and runs it",
         )
     },
-    // An editor extension that starts with every window and runs programs
-    // or fetches and runs code: the poisoned-extension start-up hook.
+    // An editor extension that starts with every window, or a task that
+    // runs when the folder opens, next to code that runs programs or
+    // fetches and runs code: the poisoned-extension start-up hook.
     skill(
         Selector::any_severity(&[Is::Role(Role::EditorStartup)]),
         Selector {
@@ -360,7 +372,7 @@ pub const COMBINATIONS: &[Combination] = &[
                 Is::Capability(Capability::ExecFileWrite),
             ])
         },
-        "an editor extension that starts with every window and runs programs or code",
+        "starts with the editor (an extension activated on start-up, a task run when the folder opens) and runs programs or code",
     ),
     // Prompt injection with something worth stealing or switching off.
     skill(

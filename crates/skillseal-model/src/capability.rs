@@ -82,12 +82,13 @@ names! {
         VerifiedDownload => "verified-download", "Checks a download against a pinned digest or signature.";
         PasteStep => "paste-step", "Tells the user to paste a command into a terminal.";
         OffScreen => "off-screen", "Pushes the rest of a line off-screen with a run of spaces.";
-        EditorStartup => "editor-startup", "Activates an editor extension on start-up.";
+        EditorStartup => "editor-startup", "Runs with the editor: an extension activated on start-up, a task run when the folder opens.";
         OpaqueProgram => "opaque-program", "Ships a native program or bytecode without its source.";
         AlwaysLoaded => "always-loaded", "Loads the skill into every session (`always: true`).";
         DropEndpoint => "drop-endpoint", "Names a webhook or request-capture endpoint that collects what is sent to it.";
         SecretEnv => "secret-env", "Reads an environment variable whose name says it holds a secret (`*_KEY`, `*TOKEN*`, `*SECRET*`, `*PASSWORD*`…).";
         DnsLookup => "dns-lookup", "Resolves a host name (`dig`, `nslookup`, `socket.gethostbyname`, `dns.lookup`): the name itself reaches a DNS server.";
+        CredentialForward => "credential-forward", "Hands a credential to a server a config launches or connects to (an MCP server's `env` or `headers`).";
     }
 }
 

@@ -178,6 +178,10 @@ pub struct Matcher {
     /// Regex that a manifest key's value must match.
     #[serde(default, with = "opt_regex")]
     pub value: Option<Regex>,
+    /// Regex that a manifest key's value must not match (`not-value`: a
+    /// proxy setting that does not point at this machine).
+    #[serde(default, with = "opt_regex")]
+    pub not_value: Option<Regex>,
     /// Names a typosquat imitates: some literal argument, shell word or
     /// key value (lower-cased, without a version such as `@latest` or
     /// `==1.2`) is one or two edits away from one of them (one edit for

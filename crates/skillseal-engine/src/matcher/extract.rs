@@ -63,6 +63,15 @@ impl Engine {
         match (name.to_ascii_lowercase().as_str(), lang) {
             ("package.json", _) => manifest::package_json(&text, origin, &mut sink),
             ("pyproject.toml", _) => manifest::pyproject(&text, origin, &mut sink),
+            (_, Language::Json) => {
+                manifest::json_config(path, &text, origin, &mut sink);
+            }
+            (_, Language::Toml) => {
+                manifest::toml_config(&text, origin, &mut sink);
+            }
+            (_, Language::Yaml) => {
+                manifest::yaml_config(&text, origin, &mut sink);
+            }
             (_, Language::Markdown) => {
                 if is_skill_manifest(name) {
                     skill_manifest = Some(match manifest::split_front_matter(&text) {

@@ -95,7 +95,10 @@ pub(super) fn predicates(m: &Matcher, fact: &Fact) -> bool {
             }
             true
         }
-        FactKind::Key { value, .. } => m.value.as_ref().is_none_or(|re| re.is_match(value)),
+        FactKind::Key { value, .. } => {
+            m.value.as_ref().is_none_or(|re| re.is_match(value))
+                && m.not_value.as_ref().is_none_or(|re| !re.is_match(value))
+        }
         _ => true,
     }
 }

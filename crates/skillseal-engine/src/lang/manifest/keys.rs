@@ -42,17 +42,38 @@ pub(super) fn key_offset(src: &str, from: usize, to: usize, key: &str) -> Option
     None
 }
 
+/// The most of a line a fact spans: a manifest written on one line (a
+/// minified `package.json`, a generated config) would otherwise make every
+/// key's fact, and the search for its end, the whole file.
+const MAX_LINE: usize = 1024;
+
+/// Where the line holding `at` ends, at most [`MAX_LINE`] bytes on and
+/// never past `limit`.
+pub(super) fn line_end(src: &str, at: usize, limit: usize) -> usize {
+    let stop = src.floor_char_boundary((at + MAX_LINE).min(limit.max(at)).min(src.len()));
+    src.get(at..stop)
+        .and_then(|s| s.find('\n'))
+        .map_or(stop.max(at), |i| at + i)
+}
+
+/// Where the line holding `at` starts, at most [`MAX_LINE`] bytes back.
+pub(super) fn line_start(src: &str, at: usize) -> usize {
+    let from = src.floor_char_boundary(at.saturating_sub(MAX_LINE));
+    src.get(from..at)
+        .and_then(|s| s.rfind('\n'))
+        .map_or(from, |i| from + i + 1)
+}
+
 /// Where `key` is written in `range`, to the end of its line (the start of
 /// `range` when it is not found).
 fn key_line(src: &str, range: (usize, usize), key: &str) -> (usize, usize) {
     let at = key_offset(src, range.0, range.1, key).unwrap_or(range.0);
-    let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
-    (at, end)
+    (at, line_end(src, at, src.len()))
 }
 
-/// Emit `Key` facts for a JSON value flattened to dotted paths, and hand
-/// each scalar to `each` (for further parsing).
-fn flatten(
+/// Emit `Key` facts for a JSON value flattened to dotted paths; returns
+/// each scalar's path, value and offset (for further parsing).
+pub(super) fn flatten(
     prefix: &str,
     root: &Value,
     src: &str,
@@ -82,9 +103,7 @@ fn flatten(
     let mut key_fact = |path: &str, value: String, sink: &mut Sink| -> usize {
         let last = path.rsplit('.').next().unwrap_or(path);
         let at = offset_of(last);
-        let end = src[at..range.1.max(at)]
-            .find('\n')
-            .map_or(range.1.max(at), |e| at + e);
+        let end = line_end(src, at, range.1);
         let key = format!("{prefix}{path}");
         sink.push(origin, lang, at, end, FactKind::Key { key, value });
         at
@@ -138,9 +157,7 @@ fn flatten(
 pub fn front_matter_facts(src: &str, fm: &FrontMatter, origin: Origin, sink: &mut Sink) {
     let (manifest, errors) = parse_front_matter(src, fm);
     for e in errors {
-        let end = src[e.offset..]
-            .find('\n')
-            .map_or(src.len(), |i| e.offset + i);
+        let end = line_end(src, e.offset, src.len());
         sink.push(
             origin,
             Language::Yaml,
@@ -260,7 +277,7 @@ pub fn package_json(src: &str, origin: Origin, sink: &mut Sink) {
     );
     for (path, script, at) in keys {
         if path.starts_with("scripts.") {
-            let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
+            let end = line_end(src, at, src.len());
             let (s, e) = origin.map(at, end);
             crate::lang::scan_source(Language::Shell, &script, Origin::Fixed(s, e), sink);
         }

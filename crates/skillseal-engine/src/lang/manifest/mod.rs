@@ -2,8 +2,13 @@
 //! of JSON5), `package.json` and `pyproject.toml`. Each becomes `Key` facts
 //! (`front-matter:openclaw.requires.env` = `OPENAI_API_KEY`) that rules
 //! match declaratively; scripts in `package.json` are parsed as shell.
+//! Agent configurations (MCP server lists, Claude settings and hooks,
+//! OpenClaw's config) are read in `agent_config`.
 
+mod agent_config;
 mod keys;
+
+pub use agent_config::{json_block, json_config, toml_config, yaml_config};
 
 use keys::key_offset;
 pub use keys::{front_matter_facts, package_json, pyproject};

@@ -221,7 +221,10 @@ impl Shell<'_, '_> {
             None
         };
         if let Some((lang, a)) = code_arg
-            && matches!(ts::kind(*a), "string" | "raw_string" | "word")
+            && matches!(
+                ts::kind(*a),
+                "string" | "raw_string" | "word" | "concatenation"
+            )
         {
             self.nested
                 .push((lang, word(src, *a), a.start_byte(), a.end_byte()));
