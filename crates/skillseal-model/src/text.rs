@@ -42,6 +42,13 @@ impl<'a> LineIndex<'a> {
         }
     }
 
+    /// The byte offset where the 1-based line starts (the text's end for a
+    /// line past it).
+    pub fn line_start(&self, line: u32) -> usize {
+        let i = (line as usize).saturating_sub(1);
+        self.starts.get(i).copied().unwrap_or(self.text.len())
+    }
+
     /// The text of the 1-based line, without its newline.
     pub fn line_text(&self, line: u32) -> &'a str {
         let i = (line as usize).saturating_sub(1);

@@ -435,7 +435,10 @@ impl Engine {
             end_line,
             end_column,
             message,
-            snippet: snippet(lines.line_text(line), column),
+            snippet: snippet(
+                lines.line_text(line),
+                fact.start.saturating_sub(lines.line_start(line)),
+            ),
             capability: rule.capability,
             role: rule.role,
             suppression: None,
