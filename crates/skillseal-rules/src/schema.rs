@@ -35,6 +35,10 @@ pub struct Rule {
     /// Restrict the rule to files whose name or path ends with one of these.
     #[serde(default)]
     pub files: Vec<String>,
+    /// Only in code: not in markdown or plain-text files (their fenced
+    /// code included), which a person reads and runs.
+    #[serde(default)]
+    pub code_only: bool,
     #[serde(rename = "match")]
     pub matchers: Vec<Matcher>,
     pub docs: Docs,

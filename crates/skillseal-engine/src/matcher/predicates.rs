@@ -12,6 +12,9 @@ pub(super) fn applies(rule: &Rule, path: &str, lang: Language) -> bool {
     if !rule.languages.is_empty() && !rule.languages.iter().any(|l| l.family() == lang.family()) {
         return false;
     }
+    if rule.code_only && crate::detect::is_prose(path) {
+        return false;
+    }
     if !rule.files.is_empty()
         && !rule
             .files
@@ -96,6 +99,19 @@ pub(super) fn predicates(m: &Matcher, fact: &Fact) -> bool {
             true
         }
         FactKind::Key { value, .. } => m.value.as_ref().is_none_or(|re| re.is_match(value)),
+        // A line of prose or settings: its URLs are the words holding `://`
+        // (`index-url = https://…`, `registry=https://…`).
+        FactKind::Text { text } => {
+            let every_url = |re: &regex::Regex| {
+                let mut urls = text
+                    .split(|c: char| c.is_whitespace() || "\"'`<>()[]=,;".contains(c))
+                    .filter(|w| w.contains("://"))
+                    .peekable();
+                urls.peek().is_some() && urls.all(|u| re.is_match(u))
+            };
+            !(m.urls.as_ref().is_some_and(|re| !every_url(re))
+                || m.not_urls.as_ref().is_some_and(every_url))
+        }
         _ => true,
     }
 }
