@@ -15,6 +15,7 @@ pub mod facts;
 pub mod flow;
 pub mod lang;
 mod matcher;
+mod office;
 pub mod policy;
 pub mod text;
 pub mod verdict;
