@@ -89,7 +89,16 @@ fn unreadable_parts_are_errors_and_the_rest_is_scanned() {
             .unwrap()
             .ends_with("big.js")
     );
-    assert_eq!(report["skills"][0]["findings"][0]["file"], "run.py");
+    // The file left unread is a finding too, so the skill cannot pass on
+    // what nobody read.
+    let findings = report["skills"][0]["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["file"] == "big.js" && f["rule"] == "PKG008")
+    );
+    assert!(findings.iter().any(|f| f["file"] == "run.py"));
+    assert_ne!(report["skills"][0]["verdict"], "pass");
 }
 
 #[test]

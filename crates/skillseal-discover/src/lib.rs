@@ -145,8 +145,9 @@ fn display(input: &str, rel: &str) -> String {
     }
 }
 
-/// One file's outcome and its size in bytes, or why it could not be read.
-type FileResult = Result<(skillseal_engine::FileOutcome, u64), ScanError>;
+/// One file's outcome and its size in bytes, or why it could not be read
+/// and whether that is because it is over the size limit.
+type FileResult = Result<(skillseal_engine::FileOutcome, u64), (ScanError, bool)>;
 
 /// Scan every skill under `inputs` with `engine`.
 pub fn scan(engine: &Engine, inputs: &[PathBuf], limits: &Limits) -> ScanOutcome {
@@ -273,13 +274,21 @@ fn scan_skills(
                 .is_none()
                 .then(|| in_flight.acquire(*size));
             let out = match limits_check(*size, limits) {
-                Some(msg) => Err(ScanError {
-                    path: display(&skill.path, rel),
-                    message: msg,
-                }),
-                None => read(source, limits).map_err(|message| ScanError {
-                    path: display(&skill.path, rel),
-                    message,
+                Some(msg) => Err((
+                    ScanError {
+                        path: display(&skill.path, rel),
+                        message: msg,
+                    },
+                    true,
+                )),
+                None => read(source, limits).map_err(|(message, too_large)| {
+                    (
+                        ScanError {
+                            path: display(&skill.path, rel),
+                            message,
+                        },
+                        too_large,
+                    )
                 }),
             }
             .map(|bytes| {
@@ -324,7 +333,18 @@ fn scan_skills(
                     slot.2 = outcome.manifest;
                 }
             }
-            Err(e) => errors.push(e),
+            Err((e, too_large)) => {
+                // Not scanned at all: the skill must not pass on what was
+                // left unread (a payload past the limit).
+                if too_large {
+                    let skill = &skills[si];
+                    let rel = &skill.files[fi].0;
+                    per_skill[si]
+                        .0
+                        .extend(engine.scan_flag(rel, skillseal_engine::TOO_LARGE));
+                }
+                errors.push(e);
+            }
         }
     }
 
@@ -397,12 +417,14 @@ fn limits_check(size: u64, limits: &Limits) -> Option<String> {
     })
 }
 
-fn read(source: &Source, limits: &Limits) -> Result<Arc<[u8]>, String> {
+/// A file's bytes, or why they could not be read and whether that is
+/// because the file is over the size limit.
+fn read(source: &Source, limits: &Limits) -> Result<Arc<[u8]>, (String, bool)> {
     match source {
         Source::Memory(b) => Ok(b.clone()),
         Source::Disk(p) => {
             use std::io::Read;
-            let f = std::fs::File::open(p).map_err(|e| io_message(&e))?;
+            let f = std::fs::File::open(p).map_err(|e| (io_message(&e), false))?;
             // Sized from the file, so the read does not grow it step by step.
             let hint = f
                 .metadata()
@@ -411,11 +433,14 @@ fn read(source: &Source, limits: &Limits) -> Result<Arc<[u8]>, String> {
             let mut buf = Vec::with_capacity(hint.saturating_add(1));
             f.take(limits.max_file_size + 1)
                 .read_to_end(&mut buf)
-                .map_err(|e| io_message(&e))?;
+                .map_err(|e| (io_message(&e), false))?;
             if buf.len() as u64 > limits.max_file_size {
-                return Err(format!(
-                    "skipped: over the file size limit of {} bytes",
-                    limits.max_file_size
+                return Err((
+                    format!(
+                        "skipped: over the file size limit of {} bytes",
+                        limits.max_file_size
+                    ),
+                    true,
                 ));
             }
             Ok(buf.into())

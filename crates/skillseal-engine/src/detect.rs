@@ -21,6 +21,8 @@ pub enum Magic {
     Jpeg,
     Gif,
     Pdf,
+    /// An OLE compound file: a legacy `.doc`, `.xls`, `.ppt`, `.msi`.
+    Ole,
 }
 
 impl Magic {
@@ -62,6 +64,8 @@ impl Magic {
             Magic::Gif
         } else if starts(b"%PDF-") {
             Magic::Pdf
+        } else if crate::office::is_ole(b) {
+            Magic::Ole
         } else {
             return None;
         })
@@ -93,9 +97,13 @@ impl Magic {
 }
 
 /// The lower-cased extension of a path's last component.
-/// Whether a file is prose: markdown or plain text.
+/// Whether a file is prose: markdown, plain text or an office document.
 pub fn is_prose(path: &str) -> bool {
-    extension(path).is_some_and(|e| matches!(e.as_str(), "md" | "markdown" | "mdx" | "txt" | "rst"))
+    extension(path).is_some_and(|e| {
+        matches!(e.as_str(), "md" | "markdown" | "mdx" | "txt" | "rst")
+            || crate::office::is_office_zip_extension(&e)
+            || crate::office::is_ole_office_extension(&e)
+    })
 }
 
 /// Whether a file is reference material: prose other than the skill's
@@ -125,6 +133,8 @@ pub fn expected_magic(ext: &str) -> Option<&'static [Magic]> {
         "jpg" | "jpeg" => &[Magic::Jpeg],
         "gif" => &[Magic::Gif],
         "pdf" => &[Magic::Pdf],
+        "docx" | "docm" | "dotx" | "dotm" | "xlsx" | "xlsm" | "xltx" | "xltm" | "xlsb" | "pptx"
+        | "pptm" | "potx" | "potm" | "ppsx" | "ppsm" | "odt" | "ods" | "odp" => &[Magic::Zip],
         "zip" | "jar" | "whl" | "vsix" | "nupkg" | "xpi" | "crx" => &[Magic::Zip],
         "gz" | "tgz" => &[Magic::Gzip],
         "pyc" => &[Magic::Pyc],

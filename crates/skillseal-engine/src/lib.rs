@@ -15,13 +15,14 @@ pub mod facts;
 pub mod flow;
 pub mod lang;
 mod matcher;
+mod office;
 pub mod policy;
 pub mod text;
 pub mod verdict;
 
 pub use budget::Budget;
 pub use lang::manifest::{SkillManifest, parse_front_matter, split_front_matter};
-pub use matcher::{DISCOVERY_FLAGS, Engine, Extracted, NOT_FULLY_SCANNED};
+pub use matcher::{DISCOVERY_FLAGS, Engine, Extracted, NOT_FULLY_SCANNED, TOO_LARGE};
 pub use verdict::{Assessment, COMBINATIONS, assess};
 
 use skillseal_model::Finding;

@@ -300,6 +300,16 @@ pub const COMBINATIONS: &[Combination] = &[
             "runs code downloaded from a suspicious endpoint in {file}",
         )
     }),
+    // A package index, git or URL dependency on a raw IP or tunnel host
+    // named on its line: what installs is the attacker's.
+    everywhere(Combination {
+        pairing: Pairing::SameLine,
+        ..file(
+            Selector::any(&[Is::Category(Category::UnsafeInstall)]),
+            Selector::any(&[Is::Category(Category::SuspiciousEndpoint)]),
+            "installs packages from a suspicious endpoint in {file}",
+        )
+    }),
     // A long run of spaces pushing a command or a host off-screen.
     everywhere(Combination {
         pairing: Pairing::SameLine,

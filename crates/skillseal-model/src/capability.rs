@@ -115,6 +115,8 @@ names! {
         SymlinkEscape => "symlink-escape", "A symbolic link that points outside the package.";
         SpecialFile => "special-file", "A device, pipe or socket in the package.";
         NotFullyScanned => "not-fully-scanned", "A file whose scan budget ran out.";
+        OfficeMacro => "office-macro", "An office document holding a VBA macro project.";
+        TooLarge => "too-large", "A file over the size limit, not scanned at all.";
     }
 }
 

@@ -11,4 +11,7 @@ pub mod pattern;
 mod schema;
 
 pub use load::{RuleError, RuleSet};
-pub use schema::{ArgKind, Case, Docs, FlowSpec, Matcher, NamePattern, Rule, SUBJECTS, Undeclared};
+pub use schema::{
+    ArgKind, Case, Docs, FlowSpec, Matcher, NamePattern, NameSet, NearNames, Rule, SUBJECTS,
+    Undeclared, normalize_name, symbol_mask,
+};

@@ -1,7 +1,7 @@
 use regex::Regex;
 use serde::Deserialize;
 use skillseal_model::{Capability, Category, FileKind, Language, Role, Severity};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// One rule, as written in a `scanner-rules/**/*.toml` file.
 #[derive(Debug, Clone, Deserialize)]
@@ -44,6 +44,10 @@ pub struct Rule {
     /// Restrict the rule to files whose name or path ends with one of these.
     #[serde(default)]
     pub files: Vec<String>,
+    /// Only in code: not in markdown or plain-text files (their fenced
+    /// code included), which a person reads and runs.
+    #[serde(default)]
+    pub code_only: bool,
     #[serde(rename = "match")]
     pub matchers: Vec<Matcher>,
     pub docs: Docs,
@@ -186,9 +190,13 @@ pub struct Matcher {
     /// key value (lower-cased, without a version such as `@latest` or
     /// `==1.2`) is one or two edits away from one of them (one edit for
     /// names under 8 characters; names under 5 are never compared) and is
-    /// not itself one of them.
+    /// not itself one of them nor one of `near-known`.
     #[serde(default)]
-    pub near: Vec<String>,
+    pub near: NearNames,
+    /// Names that are never near misses although they are near a `near`
+    /// name: other popular packages (`scrapy` is not a typo of `scapy`).
+    #[serde(default)]
+    pub near_known: NameSet,
     /// The environment variable the fact reads (`env`: a member path's last
     /// name, or a call's first literal argument) or the program it runs
     /// (`bin`: a command name) is not declared in the skill's
@@ -322,5 +330,104 @@ mod opt_regex {
         crate::pattern::compile(&s)
             .map(Some)
             .map_err(|e| serde::de::Error::custom(format!("invalid regex: {e}")))
+    }
+}
+
+/// A package name as registries compare them: lower case, with `_` and
+/// `.` as `-` (PyPI's normalisation; `python_dateutil` is
+/// `python-dateutil`).
+pub fn normalize_name(name: &str) -> String {
+    name.trim()
+        .chars()
+        .map(|c| match c {
+            '_' | '.' => '-',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// The set of symbols a name holds, one bit per byte value modulo 64: an
+/// edit changes at most two of them, so names whose sets differ in more
+/// than twice the edits allowed are never compared.
+pub fn symbol_mask(name: &str) -> u64 {
+    name.bytes().fold(0, |m, b| m | 1u64 << (b % 64))
+}
+
+/// Names, normalised, as a set.
+#[derive(Debug, Clone, Default)]
+pub struct NameSet(HashSet<String>);
+
+impl NameSet {
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.contains(name)
+    }
+}
+
+impl<'de> Deserialize<'de> for NameSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let names = Vec::<String>::deserialize(d)?;
+        Ok(NameSet(names.iter().map(|n| normalize_name(n)).collect()))
+    }
+}
+
+/// The names a `near` matcher compares with, indexed once when the rule is
+/// loaded: by length, each with its [`symbol_mask`], so a word is compared
+/// only with the few names of a length and a make-up it could be a typo of
+/// (thousands of names cost a handful of comparisons, not thousands).
+#[derive(Debug, Clone, Default)]
+pub struct NearNames {
+    names: Vec<String>,
+    set: HashSet<String>,
+    /// `by_len[n]`: (mask, index into `names`) of the names `n` bytes long.
+    by_len: Vec<Vec<(u64, u32)>>,
+}
+
+impl NearNames {
+    /// The longest name indexed; longer ones are never compared.
+    pub const MAX_LEN: usize = 64;
+
+    pub fn new(names: &[String]) -> NearNames {
+        let mut out = NearNames {
+            by_len: vec![Vec::new(); Self::MAX_LEN + 1],
+            ..NearNames::default()
+        };
+        for n in names {
+            let n = normalize_name(n);
+            if n.len() > Self::MAX_LEN || !out.set.insert(n.clone()) {
+                continue;
+            }
+            let i = u32::try_from(out.names.len()).unwrap_or(u32::MAX);
+            out.by_len[n.len()].push((symbol_mask(&n), i));
+            out.names.push(n);
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether `name` (normalised) is one of the names.
+    pub fn contains(&self, name: &str) -> bool {
+        self.set.contains(name)
+    }
+
+    /// The names `len` bytes long, with their masks.
+    pub fn of_len(&self, len: usize) -> impl Iterator<Item = (u64, &str)> {
+        self.by_len
+            .get(len)
+            .into_iter()
+            .flatten()
+            .filter_map(|&(m, i)| Some((m, self.names.get(i as usize)?.as_str())))
+    }
+}
+
+impl<'de> Deserialize<'de> for NearNames {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(NearNames::new(&Vec::<String>::deserialize(d)?))
     }
 }

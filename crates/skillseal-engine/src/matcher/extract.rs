@@ -24,8 +24,26 @@ impl Engine {
                 FactKind::FileKind { kind },
             )
         };
+        // An office document is a zip of XML parts: not an archive to
+        // review unless it embeds files, but its macros and its text are.
+        let office = match magic {
+            Some(detect::Magic::Zip) if crate::office::is_office_zip_extension(&ext) => {
+                crate::office::inspect_zip(bytes)
+            }
+            _ => None,
+        };
+        if let Some(doc) = &office
+            && doc.macros
+        {
+            file_fact(&mut sink, "office-macro");
+        }
+        if magic == Some(detect::Magic::Ole) && crate::office::ole_has_macros(bytes) {
+            file_fact(&mut sink, "office-macro");
+        }
         if let Some(m) = magic {
-            if let Some(kind) = m.kind() {
+            if let Some(kind) = m.kind()
+                && office.as_ref().is_none_or(|d| d.embedded)
+            {
                 file_fact(&mut sink, kind);
             }
             if let Some(expected) = detect::expected_magic(&ext) {
@@ -46,6 +64,19 @@ impl Engine {
         }
         if ext == "node" {
             file_fact(&mut sink, "node-addon");
+        }
+        if let Some(doc) = office {
+            // What the document says, read as prose: instructions hidden
+            // in a `.docx` are instructions all the same.
+            let text = doc.text;
+            lang::scan_source(Language::Markdown, &text, Origin::Offset(0), &mut sink);
+            crate::decode::decode_literals(&mut sink);
+            return Extracted {
+                text: Cow::Owned(text),
+                facts: sink.facts,
+                flows: sink.flows,
+                manifest: None,
+            };
         }
         if magic.is_some() || is_binary(bytes) {
             return Extracted {

@@ -607,6 +607,9 @@ impl Engine {
 /// The flag raised about a file whose budget ran out.
 pub const NOT_FULLY_SCANNED: &str = "not-fully-scanned";
 
+/// The flag raised about a file over the size limit, which is not scanned.
+pub const TOO_LARGE: &str = "too-large";
+
 /// The flags discovery (or the engine's budget) can raise about package
 /// entries.
 pub const DISCOVERY_FLAGS: &[&str] = &[
@@ -617,6 +620,7 @@ pub const DISCOVERY_FLAGS: &[&str] = &[
     "symlink-escape",
     "special-file",
     NOT_FULLY_SCANNED,
+    TOO_LARGE,
 ];
 
 #[cfg(test)]

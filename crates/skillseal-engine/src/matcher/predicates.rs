@@ -5,11 +5,14 @@
 use crate::SkillContext;
 use crate::facts::{Arg, Fact, FactKind};
 use skillseal_model::Language;
-use skillseal_rules::{ArgKind, Matcher, Rule, Undeclared};
+use skillseal_rules::{ArgKind, Matcher, NameSet, NearNames, Rule, Undeclared};
 
 /// The rule's language and file filters.
 pub(super) fn applies(rule: &Rule, path: &str, lang: Language) -> bool {
     if !rule.languages.is_empty() && !rule.languages.iter().any(|l| l.family() == lang.family()) {
+        return false;
+    }
+    if rule.code_only && crate::detect::is_prose(path) {
         return false;
     }
     if !rule.files.is_empty()
@@ -99,6 +102,19 @@ pub(super) fn predicates(m: &Matcher, fact: &Fact) -> bool {
             m.value.as_ref().is_none_or(|re| re.is_match(value))
                 && m.not_value.as_ref().is_none_or(|re| !re.is_match(value))
         }
+        // A line of prose or settings: its URLs are the words holding `://`
+        // (`index-url = https://…`, `registry=https://…`).
+        FactKind::Text { text } => {
+            let every_url = |re: &regex::Regex| {
+                let mut urls = text
+                    .split(|c: char| c.is_whitespace() || "\"'`<>()[]=,;".contains(c))
+                    .filter(|w| w.contains("://"))
+                    .peekable();
+                urls.peek().is_some() && urls.all(|u| re.is_match(u))
+            };
+            !(m.urls.as_ref().is_some_and(|re| !every_url(re))
+                || m.not_urls.as_ref().is_some_and(every_url))
+        }
         _ => true,
     }
 }
@@ -165,11 +181,12 @@ pub(super) fn near_ok(m: &Matcher, fact: &Fact) -> bool {
         FactKind::Key { value, .. } => vec![value.as_str()],
         _ => return false,
     };
-    words.iter().any(|w| imitates(w, &m.near))
+    words.iter().any(|w| imitates(w, &m.near, &m.near_known))
 }
 
-/// Whether `word` (without a version suffix) is a near miss of a name.
-pub(crate) fn imitates(word: &str, names: &[String]) -> bool {
+/// Whether `word` (without a version suffix) is a near miss of a name and
+/// is neither one of them nor a known name.
+pub(crate) fn imitates(word: &str, names: &NearNames, known: &NameSet) -> bool {
     let w = word.trim().to_ascii_lowercase();
     // `pkg@latest`, `pkg==1.2`, `pkg>=1`, `@scope/pkg@1` → the name.
     let w = match w.strip_prefix('@') {
@@ -186,14 +203,21 @@ pub(crate) fn imitates(word: &str, names: &[String]) -> bool {
     if w.len() < 5 || w.len() > 64 || w.contains(['/', ':', ' ']) && !w.starts_with('@') {
         return false;
     }
-    if names.contains(&w) {
+    let w = skillseal_rules::normalize_name(&w);
+    // An option (`--save`, `--no-deps`) is not a package name.
+    if w.starts_with('-') || names.contains(&w) || known.contains(&w) {
         return false;
     }
-    names.iter().any(|n| {
-        if n.len() < 5 {
-            return false;
-        }
-        let limit = if n.len() >= 8 { 2 } else { 1 };
-        n.len().abs_diff(w.len()) <= limit && strsim::osa_distance(n, &w) <= limit
+    let mask = skillseal_rules::symbol_mask(&w);
+    (w.len().saturating_sub(2)..=w.len() + 2).any(|len| {
+        names.of_len(len).any(|(m, n)| {
+            if n.len() < 5 {
+                return false;
+            }
+            let limit = if n.len() >= 8 { 2 } else { 1 };
+            n.len().abs_diff(w.len()) <= limit
+                && (m ^ mask).count_ones() as usize <= 2 * limit
+                && strsim::osa_distance(n, &w) <= limit
+        })
     })
 }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::matcher::predicates::imitates;
+use skillseal_rules::{NameSet, NearNames};
 
 fn engine(matcher: &str) -> Engine {
     let rule = format!(
@@ -46,12 +47,32 @@ fn not_arg_rejects_any_matching_argument() {
 
 #[test]
 fn near_misses_without_versions() {
-    let names = ["clawhub".to_string(), "typescript".to_string()];
-    assert!(imitates("cllawhub", &names));
-    assert!(imitates("clawwhub@latest", &names));
-    assert!(imitates("typescirpt==5.0", &names));
-    assert!(!imitates("clawhub@1.2.0", &names));
-    assert!(!imitates("-g", &names));
-    assert!(!imitates("https://clawhub.example.invalid/x", &names));
-    assert!(!imitates("completely-different", &names));
+    let names = NearNames::new(&["clawhub".to_string(), "typescript".to_string()]);
+    let none = NameSet::default();
+    assert!(imitates("cllawhub", &names, &none));
+    assert!(imitates("clawwhub@latest", &names, &none));
+    assert!(imitates("typescirpt==5.0", &names, &none));
+    assert!(imitates("TypeScrpt", &names, &none));
+    assert!(!imitates("clawhub@1.2.0", &names, &none));
+    assert!(!imitates("-g", &names, &none));
+    assert!(!imitates(
+        "https://clawhub.example.invalid/x",
+        &names,
+        &none
+    ));
+    assert!(!imitates("completely-different", &names, &none));
+}
+
+#[test]
+fn near_misses_spare_known_names_and_spellings() {
+    let names = NearNames::new(&["scapy".to_string(), "python-dateutil".to_string()]);
+    let known: NameSet =
+        toml::from_str::<std::collections::BTreeMap<String, NameSet>>("k = [\"scrapy\"]")
+            .unwrap()
+            .remove("k")
+            .unwrap();
+    assert!(imitates("scrapy", &names, &NameSet::default()));
+    assert!(!imitates("scrapy", &names, &known));
+    assert!(!imitates("python_dateutil", &names, &known));
+    assert!(imitates("python-dateutl", &names, &known));
 }
