@@ -80,24 +80,59 @@ pub fn utf8(bytes: Vec<u8>) -> Option<String> {
 
 /// The text a base64 string (standard or URL-safe) stands for.
 pub fn base64_text(s: &str) -> Option<String> {
-    let s = s.trim();
+    utf8(base64_bytes(s)?)
+}
+
+/// The bytes a base64 string (standard or URL-safe; line breaks ignored)
+/// stands for.
+pub fn base64_bytes(s: &str) -> Option<Vec<u8>> {
+    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    if s.len() > MAX_LEN * 2 {
+        return None;
+    }
     [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
         .iter()
-        .find_map(|e| e.decode(s).ok())
-        .and_then(utf8)
+        .find_map(|e| e.decode(&s).ok())
 }
 
 /// The text a hex string stands for.
 pub fn hex_text(s: &str) -> Option<String> {
+    utf8(hex_bytes(s)?)
+}
+
+/// The bytes a hex string stands for.
+pub fn hex_bytes(s: &str) -> Option<Vec<u8>> {
     let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    if !s.len().is_multiple_of(2) {
+    if !s.len().is_multiple_of(2) || s.len() > MAX_LEN * 2 {
         return None;
     }
-    let bytes: Option<Vec<u8>> = (0..s.len())
+    (0..s.len())
         .step_by(2)
         .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect();
-    utf8(bytes?)
+        .collect()
+}
+
+/// zlib, gzip or raw deflate data (`zlib.decompress`, `gzip.decompress`,
+/// `zlib.inflateSync`), decompressed up to [`MAX_LEN`] bytes.
+pub fn inflate(bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let limit = MAX_LEN as u64 + 1;
+    let ok = match bytes {
+        [0x1f, 0x8b, ..] => flate2::read::GzDecoder::new(bytes)
+            .take(limit)
+            .read_to_end(&mut out)
+            .is_ok(),
+        [0x78, ..] => flate2::read::ZlibDecoder::new(bytes)
+            .take(limit)
+            .read_to_end(&mut out)
+            .is_ok(),
+        _ => flate2::read::DeflateDecoder::new(bytes)
+            .take(limit)
+            .read_to_end(&mut out)
+            .is_ok(),
+    };
+    (ok && out.len() <= MAX_LEN).then_some(out)
 }
 
 /// The bytes an RFC 4648 base32 string stands for (`base64.b32decode`,

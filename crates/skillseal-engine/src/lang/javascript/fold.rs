@@ -50,6 +50,8 @@ impl Js<'_> {
                 "decodeURIComponent" | "decodeURI" | "unescape" => {
                     fold::percent_decode(&self.fold(*args.first()?, d)?, false)
                 }
+                // `decodeURIComponent(escape(s))`: ASCII text stays itself.
+                "escape" => Some(self.fold(*args.first()?, d)?).filter(|s| s.is_ascii()),
                 "String" => self.fold(*args.first()?, d),
                 _ => None,
             };
@@ -60,6 +62,19 @@ impl Js<'_> {
         let obj = ts::field(function, "object")?;
         let method = self.text(ts::field(function, "property")?);
         match method {
+            // `String.fromCharCode.apply(null, codes)`
+            "apply"
+                if matches!(
+                    self.text(obj),
+                    "String.fromCharCode" | "String.fromCodePoint"
+                ) =>
+            {
+                let mut out = Vec::new();
+                for v in self.seq(*args.get(1)?, d)? {
+                    out.push(fold::char_of(v.int()?)?);
+                }
+                fold::concat(out)
+            }
             "fromCharCode" | "fromCodePoint" if self.text(obj) == "String" => {
                 let mut out = Vec::new();
                 for a in &args {
@@ -117,7 +132,14 @@ impl Js<'_> {
                     return self.fold(obj, d);
                 }
                 let bargs = ts::named_children(ts::field(obj, "arguments")?);
-                let data = self.fold(*bargs.first()?, d)?;
+                let first = *bargs.first()?;
+                // `Buffer.from([99, 117, …]).toString()`
+                if matches!(ts::kind(first), "array" | "identifier" | "call_expression")
+                    && let Some(text) = self.seq(first, d).and_then(|c| fold::bytes_text(&c))
+                {
+                    return Some(text);
+                }
+                let data = self.fold(first, d)?;
                 match bargs.get(1).map(|e| self.string_value(*e)).as_deref() {
                     Some("base64" | "base64url") => fold::base64_text(&data),
                     Some("hex") => fold::hex_text(&data),

@@ -521,8 +521,10 @@ impl<'s> Js<'s> {
         let string = |n: Node<'_>| {
             matches!(ts::kind(n), "string" | "template_string").then(|| self.string_value(n))
         };
+        // `spawn('bash', ['-c', cmd])`: a script that folds is shell code.
+        let script = |n: Node<'_>| self.fold(n, 0).or_else(|| string(n));
         let span = (list.start_byte(), list.end_byte());
-        super::argv_command(&program, &elems, self.src, string, string, span, out);
+        super::argv_command(&program, &elems, self.src, string, script, span, out);
     }
 }
 

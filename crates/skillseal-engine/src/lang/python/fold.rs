@@ -139,11 +139,20 @@ impl Py<'_> {
     }
 
     /// `bytes([...])`, `bytearray([...])`, `bytes.fromhex("...")`,
-    /// `base64.b64decode(...)`, `"...".encode()`: the text those bytes are.
+    /// `base64.b64decode(...)`, `zlib.decompress(...)`: the text those
+    /// bytes are.
     fn fold_bytes(&self, n: Node<'_>, d: usize) -> Option<String> {
-        if ts::kind(n) != "call" {
+        fold::utf8(self.fold_raw(n, d)?)
+    }
+
+    /// The bytes a decoding call returns, when its input folds: base64,
+    /// base32, base85, ascii85, hex, `bytes(…)` of codes, a layer of
+    /// compression.
+    fn fold_raw(&self, n: Node<'_>, d: usize) -> Option<Vec<u8>> {
+        if d > fold::MAX_DEPTH || ts::kind(n) != "call" {
             return None;
         }
+        let d = d + 1;
         let function = ts::field(n, "function")?;
         let arguments = ts::field(n, "arguments")?;
         // `bytes(b ^ K for b in DATA)`: the generator is the argument list.
@@ -153,23 +162,48 @@ impl Py<'_> {
             ts::named_children(arguments)
         };
         let first = *args.first()?;
+        // The input: a string, or the bytes an inner decoder returns.
+        let text = || -> Option<String> {
+            self.fold(first, d).or_else(|| {
+                self.fold_raw(first, d)
+                    .and_then(|b| String::from_utf8(b).ok())
+            })
+        };
         match self.resolve_in(function, d).as_deref()? {
-            "bytes" | "bytearray" => fold::bytes_text(&self.seq(first, d)?),
-            "base64.b32decode" => fold::utf8(fold::base32_bytes(&self.fold(first, d)?)?),
-            "base64.b85decode" => fold::utf8(fold::base85_bytes(&self.fold(first, d)?, false)?),
-            "base64.a85decode" => fold::utf8(fold::base85_bytes(&self.fold(first, d)?, true)?),
-            "base64.b16decode" => fold::hex_text(&self.fold(first, d)?),
+            "bytes" | "bytearray" => {
+                let codes: Option<Vec<u8>> = self
+                    .seq(first, d)?
+                    .iter()
+                    .map(|v| v.int().and_then(|i| u8::try_from(i).ok()))
+                    .collect();
+                codes
+            }
+            "base64.b32decode" => fold::base32_bytes(&text()?),
+            "base64.b85decode" => fold::base85_bytes(&text()?, false),
+            "base64.a85decode" => fold::base85_bytes(&text()?, true),
+            "base64.b16decode" | "bytes.fromhex" | "bytearray.fromhex" | "binascii.unhexlify"
+            | "binascii.a2b_hex" => fold::hex_bytes(&text()?),
+            "base64.b64decode"
+            | "base64.urlsafe_b64decode"
+            | "base64.standard_b64decode"
+            | "base64.decodebytes"
+            | "base64.decodestring"
+            | "binascii.a2b_base64" => fold::base64_bytes(&text()?),
             "codecs.decode" => match self.fold(*args.get(1)?, d)?.as_str() {
-                "hex" => fold::hex_text(&self.fold(first, d)?),
-                "base64" => fold::base64_text(&self.fold(first, d)?),
+                "hex" | "hex_codec" => fold::hex_bytes(&text()?),
+                "base64" | "base64_codec" => fold::base64_bytes(&text()?),
+                "zlib" | "zlib_codec" => fold::inflate(&self.fold_raw(first, d)?),
                 _ => None,
             },
-            "bytes.fromhex" | "bytearray.fromhex" => fold::hex_text(&self.fold(first, d)?),
-            "base64.b64decode" | "base64.urlsafe_b64decode" | "base64.standard_b64decode" => {
-                fold::base64_text(&self.fold(first, d)?)
+            "zlib.decompress" | "gzip.decompress" => fold::inflate(&self.fold_raw(first, d)?),
+            _ => {
+                // `"...".encode()`
+                let method = ts::field(function, "attribute").map(|a| self.text(a));
+                if method == Some("encode") {
+                    return Some(self.fold(ts::field(function, "object")?, d)?.into_bytes());
+                }
+                None
             }
-            "binascii.unhexlify" | "binascii.a2b_hex" => fold::hex_text(&self.fold(first, d)?),
-            _ => None,
         }
     }
 

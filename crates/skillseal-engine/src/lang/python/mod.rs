@@ -399,6 +399,11 @@ impl<'s> Py<'s> {
             };
             out.run_by_shell(first, code);
         }
+        if runs_argv(&callee)
+            && let Some(list) = ts::field(node, "arguments")
+        {
+            self.shell_input(list, out);
+        }
         if let Some(list) = ts::field(node, "arguments") {
             self.record_arguments(list, out.origin, out.sink);
         }
@@ -415,6 +420,42 @@ impl<'s> Py<'s> {
             kwargs,
         };
         out.push(node, call);
+    }
+
+    /// `subprocess.run(['bash'], input=script)`, `run('sh', input=…)`:
+    /// a shell that reads its script from standard input runs `input`.
+    fn shell_input(&self, list: Node<'_>, out: &mut Out<'_>) {
+        let items = ts::named_children(list);
+        let Some(program) = items.first().and_then(|p| match ts::kind(*p) {
+            "list" | "tuple" => ts::named_children(*p)
+                .first()
+                .and_then(|f| self.fold(*f, 0))
+                .filter(|_| ts::named_children(*p).len() == 1),
+            _ => self.fold(*p, 0),
+        }) else {
+            return;
+        };
+        let name = program.rsplit('/').next().unwrap_or(&program);
+        if !super::shell::SHELLS.contains(&name) {
+            return;
+        }
+        for a in items {
+            if ts::kind(a) == "keyword_argument"
+                && ts::field(a, "name").is_some_and(|k| self.text(k) == "input")
+                && let Some(v) = ts::field(a, "value")
+            {
+                // `input=script.encode()` is the script.
+                let code = self.fold(v, 0).or_else(|| {
+                    ts::field(v, "function")
+                        .filter(|f| {
+                            ts::field(*f, "attribute").is_some_and(|m| self.text(m) == "encode")
+                        })
+                        .and_then(|f| ts::field(f, "object"))
+                        .and_then(|o| self.fold(o, 0))
+                });
+                out.run_by_shell(v, code);
+            }
+        }
     }
 
     /// `os.environ`: a member path rooted in an import.
@@ -519,7 +560,10 @@ impl<'s> Py<'s> {
             "string" | "concatenated_string" => Some(self.literal(n)),
             _ => self.fold(n, 0),
         };
-        let script = |n: Node<'_>| (ts::kind(n) == "string").then(|| self.literal(n));
+        let script = |n: Node<'_>| match ts::kind(n) {
+            "string" => Some(self.literal(n)),
+            _ => self.fold(n, 0),
+        };
         let span = (list.start_byte(), list.end_byte());
         super::argv_command(&program, &items[1..], self.src, string, script, span, out);
     }
