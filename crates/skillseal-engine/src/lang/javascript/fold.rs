@@ -372,7 +372,7 @@ impl Js<'_> {
             }
         }
         match ts::kind(n) {
-            "function_expression" | "function" | "arrow_function" | "generator_function" => true,
+            _ if is_function_literal(n) => true,
             "member_expression" | "subscript_expression" => {
                 let Some(object) = ts::field(n, "object") else {
                     return false;
@@ -454,7 +454,14 @@ impl Js<'_> {
                     // `(function(){}).constructor`, `[].filter.constructor`,
                     // `x.constructor.constructor`: the `Function` constructor.
                     if name == "constructor" && path.is_empty() && self.makes_function(object) {
-                        self.hidden.set(true);
+                        // `(async () => {}).constructor` is the one way to
+                        // reach `AsyncFunction`: an idiom, not a hiding
+                        // place, when written plainly on a function.
+                        let idiom =
+                            ts::kind(cur) == "member_expression" && is_function_literal(object);
+                        if !idiom {
+                            self.hidden.set(true);
+                        }
                         let base = if path.called() {
                             "Function()"
                         } else {
@@ -505,4 +512,25 @@ impl Js<'_> {
         }
         None
     }
+}
+
+/// A function written in place (`function () {}`, `async () => {}`),
+/// through parentheses.
+fn is_function_literal(n: Node<'_>) -> bool {
+    let mut n = n;
+    for _ in 0..MAX_SEGMENTS {
+        match ts::kind(n) {
+            "parenthesized_expression" => match n.named_child(0) {
+                Some(c) => n = c,
+                None => return false,
+            },
+            k => {
+                return matches!(
+                    k,
+                    "function_expression" | "function" | "arrow_function" | "generator_function"
+                );
+            }
+        }
+    }
+    false
 }

@@ -259,9 +259,15 @@ impl<'s> Js<'s> {
             self.assign_const(self.text(name), value, out.origin, out.sink);
             self.assign_folded(self.text(name), value);
         }
+        self.hidden.set(false);
         let Some(base) = self.resolve(value, true) else {
             return;
         };
+        // `const run = globalThis['ev' + 'al']`: the hiding is where the
+        // name is bound.
+        if self.hidden.replace(false) {
+            super::hidden_lookup(value, &base, out);
+        }
         self.bind_pattern(name, &base);
         // `const {API_KEY, HOME: home} = process.env` reads those keys.
         if ts::kind(name) == "object_pattern"

@@ -98,7 +98,9 @@ impl Py<'_> {
                             args.iter().map(|a| self.fold(*a, d)).collect();
                         fold::format_positional(&t, &vals?)
                     }
-                    _ => None,
+                    // `zlib.decompress(…)`, `base64.b64decode(…)`: bytes
+                    // that are text (`exec` takes them as they are).
+                    _ => self.fold_bytes(n, d),
                 }
             }
             _ => None,
