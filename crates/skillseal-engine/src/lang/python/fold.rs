@@ -166,12 +166,22 @@ impl Py<'_> {
         let first = *args.first()?;
         // The input: a string, or the bytes an inner decoder returns.
         let text = || -> Option<String> {
-            self.fold(first, d).or_else(|| {
-                self.fold_raw(first, d)
-                    .and_then(|b| String::from_utf8(b).ok())
-            })
+            // An inner decoder is folded once, as bytes; any other
+            // expression as a string.
+            if self.is_decoder(first, d) {
+                return self
+                    .fold_raw(first, d)
+                    .and_then(|b| String::from_utf8(b).ok());
+            }
+            self.fold(first, d)
         };
-        match self.resolve_in(function, d).as_deref()? {
+        let callee = self.resolve_in(function, d)?;
+        if !DECODERS.contains(&callee.as_str())
+            && ts::field(function, "attribute").is_none_or(|a| self.text(a) != "encode")
+        {
+            return None;
+        }
+        match callee.as_str() {
             "bytes" | "bytearray" => {
                 let codes: Option<Vec<u8>> = self
                     .seq(first, d)?
@@ -207,6 +217,14 @@ impl Py<'_> {
                 None
             }
         }
+    }
+
+    /// Whether `n` calls one of [`DECODERS`].
+    fn is_decoder(&self, n: Node<'_>, d: usize) -> bool {
+        ts::kind(n) == "call"
+            && ts::field(n, "function")
+                .and_then(|f| self.resolve_in(f, d))
+                .is_some_and(|c| DECODERS.contains(&c.as_str()))
     }
 
     /// Decoders that return text: `codecs.decode(s, 'rot13')`,
@@ -706,6 +724,29 @@ impl Py<'_> {
         false
     }
 }
+
+/// The calls [`Py::fold_raw`] folds: they return bytes.
+const DECODERS: &[&str] = &[
+    "bytes",
+    "bytearray",
+    "base64.b32decode",
+    "base64.b85decode",
+    "base64.a85decode",
+    "base64.b16decode",
+    "bytes.fromhex",
+    "bytearray.fromhex",
+    "binascii.unhexlify",
+    "binascii.a2b_hex",
+    "base64.b64decode",
+    "base64.urlsafe_b64decode",
+    "base64.standard_b64decode",
+    "base64.decodebytes",
+    "base64.decodestring",
+    "binascii.a2b_base64",
+    "codecs.decode",
+    "zlib.decompress",
+    "gzip.decompress",
+];
 
 /// `items[i]`, counting from the end when `i` is negative.
 fn nth(items: &[Val], i: i64) -> Option<&Val> {
