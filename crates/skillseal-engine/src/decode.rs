@@ -27,6 +27,14 @@ const MIN_LEN: usize = 16;
 /// what it hides.
 pub fn decode_literals(sink: &mut Sink) {
     let mut budget = MAX_TOTAL;
+    // What the frontends folded is not scanned again when a literal
+    // decodes to the same text (`bytes.fromhex("…")` folds, and its
+    // literal is hex).
+    let mut seen: foldhash::HashSet<u64> = foldhash::HashSet::default();
+    let hash = |t: &str| {
+        use std::hash::BuildHasher;
+        foldhash::fast::FixedState::with_seed(0).hash_one(t)
+    };
     // Strings assembled from literals are strings too, and code when they
     // read like code.
     for (text, start, end) in std::mem::take(&mut sink.assembled) {
@@ -34,6 +42,7 @@ pub fn decode_literals(sink: &mut Sink) {
             break;
         };
         budget = rest;
+        seen.insert(hash(&text));
         let before = sink.facts.len();
         let origin = Origin::Fixed(start, end);
         if let Some(l) = guess_language(&text) {
@@ -59,6 +68,9 @@ pub fn decode_literals(sink: &mut Sink) {
         }
         from = to;
         for (text, start, end, quoted) in found {
+            if seen.contains(&hash(&text)) {
+                continue;
+            }
             let Some(rest) = budget.checked_sub(text.len()) else {
                 return;
             };

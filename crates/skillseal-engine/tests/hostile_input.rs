@@ -455,3 +455,48 @@ fn fuzz_ordinary_pyproject_in_a_skill_finishes() {
         ),
     ]);
 }
+
+/// The folding of decoders, comprehensions and lookups stays bounded:
+/// decoders nested past the fold depth, a huge `range`, a comprehension
+/// whose body indexes a long sequence, arithmetic that overflows, chains of
+/// `getattr` and `constructor`, and base85/base32 garbage fold nothing and
+/// finish within the budget.
+#[test]
+fn obfuscation_folding_is_bounded() {
+    // Each nested decoder is a finding (OBF003) whose snippet is the whole
+    // line, so the nesting is kept to what a line of real code holds;
+    // the depth limit of folding is what is tested here.
+    let deep = |open: &str, middle: &str, close: &str| {
+        format!("{}{middle}{}", open.repeat(500), close.repeat(500))
+    };
+    let decoders = deep("base64.b64decode(", "'aWQ='", ")");
+    let getattrs = nested("getattr(", "os", ", 'x')");
+    let codes: Vec<String> = (0..4000).map(|i| (i % 90 + 32).to_string()).collect();
+    let codes = codes.join(", ");
+    let py = format!(
+        "import base64, os\nos.system('x')\n\
+         a = {decoders}.decode()\n\
+         b = ''.join(chr(c) for c in range(4294967295))\n\
+         D = [{codes}]\n\
+         c = ''.join(chr(D[i] ^ 1) for i in range(4000))\n\
+         d = ''.join(chr(c) for c in [9223372036854775807 * 2, 1 << 99, 5 % 0])\n\
+         e = {getattrs}\n\
+         f = base64.b85decode('~~~~~~~~~~').decode()\n\
+         g = base64.b32decode('11111111').decode()\n\
+         h = ''.join(chr(c ^ k) for c in D for k in D)\n"
+    );
+    let out = complete("a.py", py.as_bytes());
+    assert!(rules(&out).contains(&"EXEC001"));
+    let members = nested("(", "[].filter", ".constructor)");
+    let js = format!(
+        "const cp = require('child_process');\ncp.exec('id');\n\
+         const D = [{codes}];\n\
+         const a = String.fromCharCode(...D.map((c) => c ^ 7));\n\
+         const b = D.map((i) => D[i % 4000]).join('');\n\
+         const c = String.fromCharCode(0xffffffff + 1, -1);\n\
+         const f = {members};\n\
+         const g = decodeURIComponent('%E0%A4%A');\n"
+    );
+    let out = complete("a.js", js.as_bytes());
+    assert!(rules(&out).contains(&"EXEC002"));
+}

@@ -80,25 +80,254 @@ pub fn utf8(bytes: Vec<u8>) -> Option<String> {
 
 /// The text a base64 string (standard or URL-safe) stands for.
 pub fn base64_text(s: &str) -> Option<String> {
-    let s = s.trim();
+    utf8(base64_bytes(s)?)
+}
+
+/// The bytes a base64 string (standard or URL-safe; line breaks ignored)
+/// stands for.
+pub fn base64_bytes(s: &str) -> Option<Vec<u8>> {
+    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    if s.len() > MAX_LEN * 2 {
+        return None;
+    }
     [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
         .iter()
-        .find_map(|e| e.decode(s).ok())
-        .and_then(utf8)
+        .find_map(|e| e.decode(&s).ok())
 }
 
 /// The text a hex string stands for.
 pub fn hex_text(s: &str) -> Option<String> {
+    utf8(hex_bytes(s)?)
+}
+
+/// The bytes a hex string stands for.
+pub fn hex_bytes(s: &str) -> Option<Vec<u8>> {
     let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    if !s.len().is_multiple_of(2) {
+    if !s.len().is_multiple_of(2) || s.len() > MAX_LEN * 2 {
         return None;
     }
-    let bytes: Option<Vec<u8>> = (0..s.len())
+    (0..s.len())
         .step_by(2)
         .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect()
+}
+
+/// zlib, gzip or raw deflate data (`zlib.decompress`, `gzip.decompress`,
+/// `zlib.inflateSync`), decompressed up to [`MAX_LEN`] bytes.
+pub fn inflate(bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let limit = MAX_LEN as u64 + 1;
+    let ok = match bytes {
+        [0x1f, 0x8b, ..] => flate2::read::GzDecoder::new(bytes)
+            .take(limit)
+            .read_to_end(&mut out)
+            .is_ok(),
+        [0x78, ..] => flate2::read::ZlibDecoder::new(bytes)
+            .take(limit)
+            .read_to_end(&mut out)
+            .is_ok(),
+        _ => flate2::read::DeflateDecoder::new(bytes)
+            .take(limit)
+            .read_to_end(&mut out)
+            .is_ok(),
+    };
+    (ok && out.len() <= MAX_LEN).then_some(out)
+}
+
+/// The bytes an RFC 4648 base32 string stands for (`base64.b32decode`,
+/// with or without padding, either case).
+pub fn base32_bytes(s: &str) -> Option<Vec<u8>> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let s = s.trim().trim_end_matches('=');
+    if s.len() > MAX_LEN * 2 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(s.len() * 5 / 8);
+    let (mut acc, mut bits) = (0u64, 0u32);
+    for b in s.bytes() {
+        let v = ALPHABET.iter().position(|a| *a == b.to_ascii_uppercase())? as u64;
+        acc = (acc << 5) | v;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// The bytes a base85 string stands for: Python's `b85decode` alphabet
+/// (RFC 1924), or with `ascii85`, Adobe's (`a85decode`, `<~ … ~>`, `z`).
+pub fn base85_bytes(s: &str, ascii85: bool) -> Option<Vec<u8>> {
+    const B85: &[u8] =
+        b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
+    let mut s = s.trim();
+    if ascii85 {
+        s = s.strip_prefix("<~").unwrap_or(s);
+        s = s.strip_suffix("~>").unwrap_or(s);
+    }
+    if s.len() > MAX_LEN * 2 {
+        return None;
+    }
+    let digit = |b: u8| -> Option<u32> {
+        if ascii85 {
+            (b'!'..=b'u').contains(&b).then(|| u32::from(b - b'!'))
+        } else {
+            B85.iter().position(|a| *a == b).map(|p| p as u32)
+        }
+    };
+    let mut out = Vec::with_capacity(s.len() * 4 / 5);
+    let mut group: Vec<u32> = Vec::with_capacity(5);
+    let flush = |group: &mut Vec<u32>, out: &mut Vec<u8>| -> Option<()> {
+        if group.is_empty() {
+            return Some(());
+        }
+        let n = group.len();
+        // A short final group is padded with the highest digit.
+        while group.len() < 5 {
+            group.push(84);
+        }
+        let mut acc: u64 = 0;
+        for d in group.iter() {
+            acc = acc * 85 + u64::from(*d);
+        }
+        let word = u32::try_from(acc).ok()?.to_be_bytes();
+        out.extend_from_slice(&word[..n - 1]);
+        group.clear();
+        Some(())
+    };
+    for b in s.bytes() {
+        if ascii85 && b.is_ascii_whitespace() {
+            continue;
+        }
+        if ascii85 && b == b'z' && group.is_empty() {
+            out.extend_from_slice(&[0; 4]);
+            continue;
+        }
+        group.push(digit(b)?);
+        if group.len() == 5 {
+            flush(&mut group, &mut out)?;
+        }
+    }
+    if group.len() == 1 {
+        return None;
+    }
+    flush(&mut group, &mut out)?;
+    Some(out)
+}
+
+/// `codecs.decode(s, 'rot13')`: letters turned 13 places.
+pub fn rot13(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'a'..='m' | 'A'..='M' => char::from(c as u8 + 13),
+            'n'..='z' | 'N'..='Z' => char::from(c as u8 - 13),
+            _ => c,
+        })
+        .collect()
+}
+
+/// `%XX` escapes decoded (`urllib.parse.unquote`, `decodeURIComponent`;
+/// `plus` turns `+` into a space, as `unquote_plus` does; JavaScript's
+/// `unescape` also reads `%uXXXX`). `None` when the result is not text.
+pub fn percent_decode(s: &str, plus: bool) -> Option<String> {
+    if s.len() > MAX_LEN * 3 {
+        return None;
+    }
+    let b = s.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |from: usize, n: usize| {
+            s.get(from..from + n)
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+        };
+        match b[i] {
+            b'%' if b.get(i + 1) == Some(&b'u') && hex(i + 2, 4).is_some() => {
+                let c = char::from_u32(hex(i + 2, 4)?)?;
+                let mut buf = [0; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                i += 6;
+            }
+            b'%' if hex(i + 1, 2).is_some() => {
+                out.push(u8::try_from(hex(i + 1, 2)?).ok()?);
+                i += 3;
+            }
+            b'+' if plus => {
+                out.push(b' ');
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    utf8(out)
+}
+
+/// A value while folding an expression that computes characters: an
+/// integer (a character code, a key) or a string.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val {
+    Int(i64),
+    Str(String),
+}
+
+impl Val {
+    pub fn int(&self) -> Option<i64> {
+        match self {
+            Val::Int(i) => Some(*i),
+            Val::Str(_) => None,
+        }
+    }
+
+    pub fn into_str(self) -> Option<String> {
+        match self {
+            Val::Str(s) => Some(s),
+            Val::Int(_) => None,
+        }
+    }
+}
+
+/// Integer arithmetic as code folds it: `+ - * ^ & | % << >>`, never
+/// overflowing (an overflow folds nothing).
+pub fn arith(op: &str, a: i64, b: i64) -> Option<i64> {
+    match op {
+        "+" => a.checked_add(b),
+        "-" => a.checked_sub(b),
+        "*" => a.checked_mul(b),
+        "^" => Some(a ^ b),
+        "&" => Some(a & b),
+        "|" => Some(a | b),
+        "%" => a.checked_rem_euclid(b),
+        "<<" => u32::try_from(b)
+            .ok()
+            .filter(|b| *b < 32)
+            .and_then(|b| a.checked_shl(b)),
+        ">>" => u32::try_from(b).ok().filter(|b| *b < 63).map(|b| a >> b),
+        _ => None,
+    }
+}
+
+/// The character with code `c`.
+pub fn char_of(c: i64) -> Option<String> {
+    char::from_u32(u32::try_from(c).ok()?).map(String::from)
+}
+
+/// The bytes `codes` stand for, as text.
+pub fn bytes_text(codes: &[Val]) -> Option<String> {
+    let bytes: Option<Vec<u8>> = codes
+        .iter()
+        .map(|v| v.int().and_then(|i| u8::try_from(i).ok()))
         .collect();
     utf8(bytes?)
 }
+
+/// Items of a sequence folded at most: longer ones fold nothing.
+pub const MAX_ITEMS: usize = 16 * 1024;
 
 /// `s` backwards.
 pub fn reverse(s: &str) -> String {
@@ -428,5 +657,38 @@ mod tests {
             Some("http://h:h")
         );
         assert_eq!(format_positional("{x}", &[]), None);
+    }
+
+    #[test]
+    fn base32_base85_rot13_percent() {
+        // Python: base64.b32encode(b"curl x | sh")
+        assert_eq!(
+            base32_bytes("MN2XE3BAPAQHYIDTNA======")
+                .and_then(utf8)
+                .as_deref(),
+            Some("curl x | sh")
+        );
+        // base64.b85encode(b"curl x | sh"), base64.a85encode(b"curl x | sh")
+        assert_eq!(
+            base85_bytes("V|8+DAb22rAaiH", false)
+                .and_then(utf8)
+                .as_deref(),
+            Some("curl x | sh")
+        );
+        assert_eq!(
+            base85_bytes("@s)g.+F##V+EM2", true)
+                .and_then(utf8)
+                .as_deref(),
+            Some("curl x | sh")
+        );
+        assert_eq!(base85_bytes("\\\\\\", false), None);
+        assert_eq!(rot13("phey | fu"), "curl | sh");
+        assert_eq!(
+            percent_decode("curl%20x%20%7C%20sh", false).as_deref(),
+            Some("curl x | sh")
+        );
+        assert_eq!(percent_decode("a+b%u0063", true).as_deref(), Some("a bc"));
+        assert_eq!(arith("^", 0x39, 0x5a), Some(0x63));
+        assert_eq!(arith("<<", 1, 99), None);
     }
 }

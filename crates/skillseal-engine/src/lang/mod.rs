@@ -50,6 +50,9 @@ pub(crate) struct Out<'k> {
     pub sink: &'k mut Sink,
     /// Strings run by a shell, with their spans.
     pub shell: Vec<(String, usize, usize)>,
+    /// Files written by the downloads argument vectors ran, so a later
+    /// argument vector that runs one is reported (see `argv_command`).
+    pub downloads: shell::downloads::Downloads,
 }
 
 impl<'k> Out<'k> {
@@ -59,6 +62,7 @@ impl<'k> Out<'k> {
             origin,
             sink,
             shell: Vec::new(),
+            downloads: shell::downloads::Downloads::default(),
         }
     }
 
@@ -148,6 +152,22 @@ pub(crate) fn argv_command(
         .map(|n| string(*n).unwrap_or_else(|| facts::clip(ts::text(*n, src), 200).to_string()))
         .collect();
     let name = program.rsplit('/').next().unwrap_or(program).to_string();
+    // `run(['curl', '-o', p, URL])` then `run(['bash', p])`: a download
+    // run, as the shell frontend reports it.
+    if let Some(file) = out.downloads.runs(program, &name, &args) {
+        out.sink.push(
+            out.origin,
+            Language::Shell,
+            span.0,
+            span.1,
+            FactKind::Command {
+                name: "<run-downloaded>".to_string(),
+                args: vec![file],
+                pipe_to: None,
+            },
+        );
+    }
+    out.downloads.command(&name, &args);
     if shell::SHELLS.contains(&name.as_str())
         && let Some(i) = args
             .iter()
@@ -166,6 +186,23 @@ pub(crate) fn argv_command(
             name,
             args,
             pipe_to: None,
+        },
+    );
+}
+
+/// A name reached through a lookup that hides it (`getattr(os, 'sys' +
+/// 'tem')`, `globals()['__builtins__']['eval']`, `globalThis['ev' +
+/// 'al']`, `[].filter.constructor`, `require('child_' + 'process')`): a
+/// call of `<lookup>:NAME`, NAME being what it resolved to (`os.system`,
+/// `child_process`, or `builtins[]` when the name does not fold), which
+/// `OBF004` and `OBF005` match.
+pub(crate) fn hidden_lookup(n: Node<'_>, resolved: &str, out: &mut Out<'_>) {
+    out.push(
+        n,
+        FactKind::Call {
+            callee: format!("<lookup>:{resolved}"),
+            args: Vec::new(),
+            kwargs: Vec::new(),
         },
     );
 }

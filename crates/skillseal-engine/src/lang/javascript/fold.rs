@@ -4,7 +4,7 @@
 //! aliases (`cp.exec` → `child_process.exec`).
 
 use super::{GLOBALS, Js, module_name};
-use crate::lang::fold::{self, Folder, Literal, MAX_SEGMENTS, Path, Syntax};
+use crate::lang::fold::{self, Folder, Literal, MAX_ITEMS, MAX_SEGMENTS, Path, Syntax, Val};
 use crate::lang::{ts, unescape};
 use tree_sitter::Node;
 
@@ -47,6 +47,11 @@ impl Js<'_> {
         if ts::kind(function) == "identifier" {
             return match self.text(function) {
                 "atob" => fold::base64_text(&self.fold(*args.first()?, d)?),
+                "decodeURIComponent" | "decodeURI" | "unescape" => {
+                    fold::percent_decode(&self.fold(*args.first()?, d)?, false)
+                }
+                // `decodeURIComponent(escape(s))`: ASCII text stays itself.
+                "escape" => Some(self.fold(*args.first()?, d)?).filter(|s| s.is_ascii()),
                 "String" => self.fold(*args.first()?, d),
                 _ => None,
             };
@@ -57,16 +62,31 @@ impl Js<'_> {
         let obj = ts::field(function, "object")?;
         let method = self.text(ts::field(function, "property")?);
         match method {
+            // `String.fromCharCode.apply(null, codes)`
+            "apply"
+                if matches!(
+                    self.text(obj),
+                    "String.fromCharCode" | "String.fromCodePoint"
+                ) =>
+            {
+                let mut out = Vec::new();
+                for v in self.seq(*args.get(1)?, d)? {
+                    out.push(fold::char_of(v.int()?)?);
+                }
+                fold::concat(out)
+            }
             "fromCharCode" | "fromCodePoint" if self.text(obj) == "String" => {
-                let mut codes = Vec::new();
+                let mut out = Vec::new();
                 for a in &args {
                     if ts::kind(*a) == "spread_element" {
-                        codes.extend(self.int_items(a.named_child(0)?)?);
+                        for v in self.seq(a.named_child(0)?, d)? {
+                            out.push(fold::char_of(v.int()?)?);
+                        }
                     } else {
-                        codes.push(fold::int(self.text(*a))?);
+                        out.push(fold::char_of(self.eval(*a, None, d)?.int()?)?);
                     }
                 }
-                fold::chars(codes)
+                fold::concat(out)
             }
             "join" => {
                 let sep = match args.first() {
@@ -112,7 +132,14 @@ impl Js<'_> {
                     return self.fold(obj, d);
                 }
                 let bargs = ts::named_children(ts::field(obj, "arguments")?);
-                let data = self.fold(*bargs.first()?, d)?;
+                let first = *bargs.first()?;
+                // `Buffer.from([99, 117, …]).toString()`
+                if matches!(ts::kind(first), "array" | "identifier" | "call_expression")
+                    && let Some(text) = self.seq(first, d).and_then(|c| fold::bytes_text(&c))
+                {
+                    return Some(text);
+                }
+                let data = self.fold(first, d)?;
                 match bargs.get(1).map(|e| self.string_value(*e)).as_deref() {
                     Some("base64" | "base64url") => fold::base64_text(&data),
                     Some("hex") => fold::hex_text(&data),
@@ -165,14 +192,157 @@ impl Js<'_> {
                             s.split(sep.as_str()).map(String::from).collect()
                         })
                     }
-                    "map" => {
-                        let cb = self.text(*args.first()?);
-                        if !cb.contains("String.fromCharCode(") {
+                    "map" => self.seq(n, d)?.into_iter().map(Val::into_str).collect(),
+                    _ => None,
+                }
+            }
+            "identifier" if self.seqs.contains_key(self.text(n)) => self
+                .seqs
+                .get(self.text(n))?
+                .iter()
+                .map(|v| v.clone().into_str())
+                .collect(),
+            _ => None,
+        }
+    }
+
+    /// A value computed from literals, names bound to them and, in a
+    /// `map` callback, its parameter `var`: numbers and their arithmetic,
+    /// `String.fromCharCode`, `charCodeAt`, strings, `seq[i]`.
+    pub(super) fn eval(&self, n: Node<'_>, var: Option<(&str, &Val)>, d: usize) -> Option<Val> {
+        if d > fold::MAX_DEPTH {
+            return None;
+        }
+        let d = d + 1;
+        match ts::kind(n) {
+            "number" => fold::int(self.text(n)).map(|i| Val::Int(i64::from(i))),
+            "identifier" => {
+                let name = self.text(n);
+                match var {
+                    Some((v, val)) if v == name => Some(val.clone()),
+                    _ => self
+                        .nums
+                        .get(name)
+                        .map(|i| Val::Int(*i))
+                        .or_else(|| self.consts.get(name).map(|s| Val::Str(s.clone()))),
+                }
+            }
+            "parenthesized_expression" => self.eval(n.named_child(0)?, var, d),
+            "unary_expression" => {
+                let arg = self.eval(ts::field(n, "argument")?, var, d)?.int()?;
+                match self.text(ts::field(n, "operator")?) {
+                    "-" => arg.checked_neg().map(Val::Int),
+                    "+" => Some(Val::Int(arg)),
+                    "~" => Some(Val::Int(!arg)),
+                    _ => None,
+                }
+            }
+            "binary_expression" => {
+                let op = self.text(ts::field(n, "operator")?);
+                let l = self.eval(ts::field(n, "left")?, var, d)?;
+                let r = self.eval(ts::field(n, "right")?, var, d)?;
+                match (l, r) {
+                    (Val::Int(a), Val::Int(b)) => fold::arith(op, a, b).map(Val::Int),
+                    (Val::Str(a), Val::Str(b)) if op == "+" => fold::concat([a, b]).map(Val::Str),
+                    _ => None,
+                }
+            }
+            "subscript_expression" => {
+                let index = self.eval(ts::field(n, "index")?, var, d)?.int()?;
+                let object = ts::field(n, "object")?;
+                let index = usize::try_from(index).ok()?;
+                if ts::kind(object) == "identifier"
+                    && let Some(items) = self.seqs.get(self.text(object))
+                {
+                    return items.get(index).cloned();
+                }
+                self.seq(object, d)?.get(index).cloned()
+            }
+            "call_expression" => {
+                let function = ts::field(n, "function")?;
+                let args = ts::named_children(ts::field(n, "arguments")?);
+                if ts::kind(function) == "member_expression" {
+                    let obj = ts::field(function, "object")?;
+                    match (self.text(ts::field(function, "property")?), args.as_slice()) {
+                        ("fromCharCode" | "fromCodePoint", [a]) if self.text(obj) == "String" => {
+                            return fold::char_of(self.eval(*a, var, d)?.int()?).map(Val::Str);
+                        }
+                        ("charCodeAt" | "codePointAt", [i]) => {
+                            let s = self.eval(obj, var, d)?.into_str()?;
+                            let i = usize::try_from(self.eval(*i, var, d)?.int()?).ok()?;
+                            let c = s.chars().nth(i)?;
+                            return Some(Val::Int(i64::from(u32::from(c))));
+                        }
+                        _ => {}
+                    }
+                }
+                self.fold(n, d).map(Val::Str)
+            }
+            _ => self.fold(n, d).map(Val::Str),
+        }
+    }
+
+    /// The items of an array built from literals: an array literal, a name
+    /// bound to one, `s.split('')`, `Array.from(s)`, `arr.map(x => …)`,
+    /// `.reverse()`.
+    pub(super) fn seq(&self, n: Node<'_>, d: usize) -> Option<Vec<Val>> {
+        if d > fold::MAX_DEPTH {
+            return None;
+        }
+        let d = d + 1;
+        match ts::kind(n) {
+            "array" => {
+                let items = ts::named_children(n);
+                if items.len() > MAX_ITEMS {
+                    return None;
+                }
+                items.into_iter().map(|c| self.eval(c, None, d)).collect()
+            }
+            "identifier" if self.seqs.contains_key(self.text(n)) => {
+                self.seqs.get(self.text(n)).cloned()
+            }
+            "parenthesized_expression" => self.seq(n.named_child(0)?, d),
+            "call_expression" => {
+                let function = ts::field(n, "function")?;
+                let args = ts::named_children(ts::field(n, "arguments")?);
+                if ts::kind(function) != "member_expression" {
+                    return None;
+                }
+                let obj = ts::field(function, "object")?;
+                match (self.text(ts::field(function, "property")?), args.as_slice()) {
+                    ("map", [cb]) if ts::kind(*cb) == "arrow_function" => {
+                        let items = self.seq(obj, d)?;
+                        let body = ts::field(*cb, "body")?;
+                        let param =
+                            match (ts::field(*cb, "parameter"), ts::field(*cb, "parameters")) {
+                                (Some(p), _) => p,
+                                (None, Some(ps)) => {
+                                    let ps = ts::named_children(ps);
+                                    let [p] = ps.as_slice() else { return None };
+                                    *p
+                                }
+                                _ => return None,
+                            };
+                        if ts::kind(param) != "identifier" {
                             return None;
                         }
-                        self.char_items(obj)
+                        let var = self.text(param);
+                        items
+                            .iter()
+                            .map(|item| {
+                                if crate::budget::tick() {
+                                    return None;
+                                }
+                                self.eval(body, Some((var, item)), d)
+                            })
+                            .collect()
                     }
-                    _ => None,
+                    ("reverse", []) => {
+                        let mut v = self.seq(obj, d)?;
+                        v.reverse();
+                        Some(v)
+                    }
+                    _ => Some(self.fold_items(n, d)?.into_iter().map(Val::Str).collect()),
                 }
             }
             _ => None,
@@ -188,6 +358,38 @@ impl Js<'_> {
             .find_map(|q| t.strip_prefix(q).map(|r| r.strip_suffix(q).unwrap_or(r)))
             .unwrap_or(t);
         unescape(body)
+    }
+
+    /// Whether `n`'s `constructor` is `Function`: a function literal, a
+    /// method of an array, string or object literal (`[].filter`,
+    /// `''.big`), or another `constructor` (`x.constructor.constructor`).
+    fn makes_function(&self, n: Node<'_>) -> bool {
+        let mut n = n;
+        while ts::kind(n) == "parenthesized_expression" {
+            match n.named_child(0) {
+                Some(c) => n = c,
+                None => return false,
+            }
+        }
+        match ts::kind(n) {
+            _ if is_function_literal(n) => true,
+            "member_expression" | "subscript_expression" => {
+                let Some(object) = ts::field(n, "object") else {
+                    return false;
+                };
+                let name = if ts::kind(n) == "member_expression" {
+                    ts::field(n, "property").map(|p| self.text(p).to_string())
+                } else {
+                    ts::field(n, "index").and_then(|i| self.fold(i, 0))
+                };
+                name.as_deref() == Some("constructor")
+                    || matches!(
+                        ts::kind(object),
+                        "array" | "string" | "template_string" | "object" | "number"
+                    )
+            }
+            _ => false,
+        }
     }
 
     pub(super) fn resolve_known(&self, n: Node<'_>) -> Option<String> {
@@ -218,21 +420,57 @@ impl Js<'_> {
                     let path = path.named(known.map_or(name, |s| s.as_str()));
                     return Some(path.replace(".[]", "[]"));
                 }
-                "member_expression" => {
-                    path.member(self.text(ts::field(cur, "property")?).to_string());
-                    cur = ts::field(cur, "object")?;
-                }
-                "subscript_expression" => {
-                    let index = ts::field(cur, "index")?;
-                    let s = if ts::kind(index) == "string" {
-                        self.string_value(index)
+                "member_expression" | "subscript_expression" => {
+                    let object = ts::field(cur, "object")?;
+                    let name = if ts::kind(cur) == "member_expression" {
+                        self.text(ts::field(cur, "property")?).to_string()
                     } else {
-                        // A computed key is written `[]`: `process.env[k]`
-                        // is `process.env[]`, not the whole object.
-                        "[]".to_string()
+                        let index = ts::field(cur, "index")?;
+                        match self.fold(index, 0) {
+                            // `globalThis['ev' + 'al']` is `globalThis.eval`.
+                            Some(v) if ts::kind(index) == "string" => v,
+                            Some(v) => {
+                                self.hidden.set(true);
+                                v
+                            }
+                            // A computed key is written `[]`: `process.env[k]`
+                            // is `process.env[]`, not the whole object.
+                            None => {
+                                // `globalThis[name]`: a global looked up by
+                                // a name that does not fold.
+                                if path.is_empty()
+                                    && ts::kind(object) == "identifier"
+                                    && matches!(
+                                        self.text(object),
+                                        "globalThis" | "window" | "global" | "self"
+                                    )
+                                {
+                                    self.hidden.set(true);
+                                }
+                                "[]".to_string()
+                            }
+                        }
                     };
-                    path.member(s);
-                    cur = ts::field(cur, "object")?;
+                    // `(function(){}).constructor`, `[].filter.constructor`,
+                    // `x.constructor.constructor`: the `Function` constructor.
+                    if name == "constructor" && path.is_empty() && self.makes_function(object) {
+                        // `(async () => {}).constructor` is the one way to
+                        // reach `AsyncFunction`: an idiom, not a hiding
+                        // place, when written plainly on a function.
+                        let idiom =
+                            ts::kind(cur) == "member_expression" && is_function_literal(object);
+                        if !idiom {
+                            self.hidden.set(true);
+                        }
+                        let base = if path.called() {
+                            "Function()"
+                        } else {
+                            "Function"
+                        };
+                        return Some(base.to_string());
+                    }
+                    path.member(name);
+                    cur = object;
                 }
                 "new_expression" => {
                     if !path.call() {
@@ -245,10 +483,16 @@ impl Js<'_> {
                     let is_loader = ts::kind(f) == "import" || self.text(f) == "require";
                     if is_loader {
                         let arg = ts::field(cur, "arguments")?.named_child(0)?;
-                        if ts::kind(arg) != "string" {
-                            return None;
-                        }
-                        return Some(path.rooted(module_name(&self.string_value(arg))));
+                        // `require('child_' + 'process')` is that module.
+                        let module = match ts::kind(arg) {
+                            "string" => self.string_value(arg),
+                            _ => {
+                                let m = self.fold(arg, 0)?;
+                                self.hidden.set(true);
+                                m
+                            }
+                        };
+                        return Some(path.rooted(module_name(&module)));
                     }
                     // In a declaration, one call on a known name binds its
                     // result: `const app = express()` makes `app.listen`
@@ -268,4 +512,25 @@ impl Js<'_> {
         }
         None
     }
+}
+
+/// A function written in place (`function () {}`, `async () => {}`),
+/// through parentheses.
+fn is_function_literal(n: Node<'_>) -> bool {
+    let mut n = n;
+    for _ in 0..MAX_SEGMENTS {
+        match ts::kind(n) {
+            "parenthesized_expression" => match n.named_child(0) {
+                Some(c) => n = c,
+                None => return false,
+            },
+            k => {
+                return matches!(
+                    k,
+                    "function_expression" | "function" | "arrow_function" | "generator_function"
+                );
+            }
+        }
+    }
+    false
 }

@@ -9,7 +9,7 @@ mod fold;
 mod patterns;
 
 use super::calls::{self, Calls};
-use super::fold::Folder;
+use super::fold::{Folder, Val};
 use super::ts::{self, Ctx};
 use super::{Out, alias_path};
 use crate::facts::{Arg, FactKind, Origin, Sink, clip};
@@ -42,6 +42,9 @@ pub fn scan(lang: Language, src: &str, origin: Origin, sink: &mut Sink) {
         src,
         aliases: HashMap::default(),
         consts: HashMap::default(),
+        nums: HashMap::default(),
+        seqs: HashMap::default(),
+        hidden: std::cell::Cell::new(false),
         calls: Calls::default(),
         functions: HashMap::default(),
     };
@@ -95,6 +98,14 @@ struct Js<'s> {
     aliases: HashMap<String, String>,
     /// Names last assigned a string that folds to a constant.
     consts: HashMap<String, String>,
+    /// Names last assigned a number that folds (a key).
+    nums: HashMap<String, i64>,
+    /// Names last assigned an array that folds (character codes, the
+    /// pieces of a string split up).
+    seqs: HashMap<String, Vec<Val>>,
+    /// Set when resolving a name went through a lookup that hides it
+    /// (`globalThis['ev' + 'al']`, a `constructor` chain).
+    hidden: std::cell::Cell<bool>,
     /// The file's own functions and the calls to them, for value flow
     /// across functions; `functions` names each by where it starts.
     calls: Calls,
@@ -246,10 +257,17 @@ impl<'s> Js<'s> {
         self.bind_flow(name, node, node.start_byte(), out);
         if ts::kind(name) == "identifier" {
             self.assign_const(self.text(name), value, out.origin, out.sink);
+            self.assign_folded(self.text(name), value);
         }
+        self.hidden.set(false);
         let Some(base) = self.resolve(value, true) else {
             return;
         };
+        // `const run = globalThis['ev' + 'al']`: the hiding is where the
+        // name is bound.
+        if self.hidden.replace(false) {
+            super::hidden_lookup(value, &base, out);
+        }
         self.bind_pattern(name, &base);
         // `const {API_KEY, HOME: home} = process.env` reads those keys.
         if ts::kind(name) == "object_pattern"
@@ -272,6 +290,30 @@ impl<'s> Js<'s> {
             self.bind_flow(left, right, node.start_byte(), out);
             if plain && ts::kind(left) == "identifier" {
                 self.assign_const(self.text(left), right, out.origin, out.sink);
+                self.assign_folded(self.text(left), right);
+            }
+        }
+    }
+
+    /// `name = 42`, `name = [99, 117, …]`: a number or an array the name
+    /// now stands for, or none.
+    fn assign_folded(&mut self, name: &str, value: Node<'_>) {
+        match self.eval(value, None, 0) {
+            Some(Val::Int(i)) => {
+                self.nums.insert(name.to_string(), i);
+            }
+            _ => {
+                self.nums.remove(name);
+            }
+        }
+        let is_seq = matches!(ts::kind(value), "array" | "call_expression")
+            || (ts::kind(value) == "identifier" && self.seqs.contains_key(self.text(value)));
+        match is_seq.then(|| self.seq(value, 0)).flatten() {
+            Some(items) => {
+                self.seqs.insert(name.to_string(), items);
+            }
+            None => {
+                self.seqs.remove(name);
             }
         }
     }
@@ -302,6 +344,7 @@ impl<'s> Js<'s> {
             .filter(|a| ts::kind(*a) == "arguments")
             .map(|a| self.arguments(a))
             .unwrap_or_default();
+        self.hidden.set(false);
         let callee = if ts::kind(function) == "import" {
             "import".to_string()
         } else if let Some(c) = self.resolve(function, false) {
@@ -309,11 +352,27 @@ impl<'s> Js<'s> {
         } else {
             return;
         };
-        if matches!(callee.as_str(), "require" | "import")
-            && let Some(Arg::Literal(m)) = args.first()
-        {
-            let module = module_name(m);
-            out.push(node, FactKind::Import { module });
+        if self.hidden.replace(false) {
+            super::hidden_lookup(function, &callee, out);
+        }
+        if matches!(callee.as_str(), "require" | "import") {
+            match args.first() {
+                Some(Arg::Literal(m)) => {
+                    let module = module_name(m);
+                    out.push(node, FactKind::Import { module });
+                }
+                // `require('child_' + 'process')`: the module, and the hiding.
+                Some(Arg::Dynamic(_)) => {
+                    if let Some(first) = ts::field(node, "arguments").and_then(|a| a.named_child(0))
+                        && let Some(m) = self.fold(first, 0)
+                    {
+                        let module = module_name(&m);
+                        super::hidden_lookup(first, &module, out);
+                        out.push(node, FactKind::Import { module });
+                    }
+                }
+                None => {}
+            }
         }
         // A template with `${...}` is a dynamic argument but still
         // shell code, its substitutions kept as written.
@@ -468,8 +527,10 @@ impl<'s> Js<'s> {
         let string = |n: Node<'_>| {
             matches!(ts::kind(n), "string" | "template_string").then(|| self.string_value(n))
         };
+        // `spawn('bash', ['-c', cmd])`: a script that folds is shell code.
+        let script = |n: Node<'_>| self.fold(n, 0).or_else(|| string(n));
         let span = (list.start_byte(), list.end_byte());
-        super::argv_command(&program, &elems, self.src, string, string, span, out);
+        super::argv_command(&program, &elems, self.src, string, script, span, out);
     }
 }
 

@@ -92,3 +92,45 @@ fn assembled_strings_fold() {
         sink.facts
     );
 }
+
+#[test]
+fn xor_index_maps_and_lookups_fold() {
+    let sink = test_util::sink(
+        Language::JavaScript,
+        concat!(
+            "const K = 32;\n",
+            "const d = [73, 68, 0, 13, 85];\n",
+            "const a = String.fromCharCode(...d.map(c => c ^ K));\n",
+            "const p = [' -u', 'id'];\n",
+            "const b = [1, 0].map(i => p[i]).join('');\n",
+            "const c = String.fromCharCode(0x68 + 1, 100);\n",
+            "const e = decodeURIComponent('id%20-u');\n",
+            "const f = String.fromCharCode.apply(null, [105, 100]);\n",
+        ),
+    );
+    let got: Vec<&str> = sink.assembled.iter().map(|(v, _, _)| v.as_str()).collect();
+    assert_eq!(got, ["id -u", "id -u", "id", "id -u", "id"]);
+    let c = test_util::callees(facts(concat!(
+        "globalThis['ev' + 'al'](s);\n",
+        "[]['filter']['constructor'](s)();\n",
+        "const cp = require('child_' + 'process');\n",
+        "cp.execSync(s);\n",
+        "new this.constructor(o);\n",
+    )));
+    assert_has_all(
+        &c,
+        &[
+            "<lookup>:globalThis.eval",
+            "globalThis.eval",
+            "<lookup>:Function()",
+            "Function",
+            "<lookup>:child_process",
+            "child_process.execSync",
+        ],
+    );
+    assert!(
+        !c.iter()
+            .any(|c| c.contains("Function") && c.contains("this")),
+        "{c:?}"
+    );
+}

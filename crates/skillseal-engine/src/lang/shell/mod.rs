@@ -3,7 +3,7 @@
 //! redirections, `$VAR` expansions, and `sh -c '...'` / `eval '...'`
 //! strings parsed again as shell.
 
-mod downloads;
+pub(crate) mod downloads;
 mod words;
 
 use super::ts::{self, Ctx};
