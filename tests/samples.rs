@@ -289,3 +289,99 @@ fn exit_code_follows_fail_on() {
     let out = skillseal(&["scan", "--fail-on", "critical", "samples/benign"]);
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
 }
+
+/// `samples/classes.toml` names the attack classes each malicious sample
+/// exercises: every class has at least three samples, every sample named
+/// exists, and the README's recall table is what a scan of them gives.
+#[test]
+fn every_attack_class_has_blocked_samples_and_the_readme_says_so() {
+    let text = std::fs::read_to_string(repo().join("samples/classes.toml")).unwrap();
+    let doc: toml::Table = text.parse().expect("samples/classes.toml is TOML");
+    let classes = doc["classes"].as_table().expect("[classes]");
+    let samples = doc["samples"].as_table().expect("[samples]");
+    let report = scan_json("samples/malicious");
+    let verdict = |name: &str| -> Option<String> {
+        report["skills"].as_array().unwrap().iter().find_map(|s| {
+            let path = s["path"].as_str().unwrap_or("");
+            (path.rsplit('/').next() == Some(name))
+                .then(|| s["verdict"].as_str().unwrap().to_string())
+        })
+    };
+    let mut table = String::from("| class | samples | `block` |\n|---|---|---|\n");
+    let mut numbers: Vec<(u32, &str)> = classes
+        .iter()
+        .map(|(n, title)| (n.parse().expect("class numbers"), title.as_str().unwrap()))
+        .collect();
+    numbers.sort();
+    for (n, title) in numbers {
+        let members: Vec<&String> = samples
+            .iter()
+            .filter(|(_, c)| {
+                c.as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|x| x.as_integer() == Some(i64::from(n)))
+            })
+            .map(|(name, _)| name)
+            .collect();
+        assert!(
+            members.len() >= 3,
+            "class {n} ({title}) has {} samples, needs at least 3",
+            members.len()
+        );
+        let mut blocked = 0;
+        for name in &members {
+            match verdict(name) {
+                Some(v) => blocked += usize::from(v == "block"),
+                None => panic!("samples/classes.toml names `{name}`, not in samples/malicious"),
+            }
+        }
+        table.push_str(&format!(
+            "| {n}. {title} | {} | {blocked} ({}%) |\n",
+            members.len(),
+            blocked * 100 / members.len()
+        ));
+    }
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&table),
+        "README.md's per-class table should read:\n{table}"
+    );
+}
+
+/// `docs/taxonomy.md` maps every class of `samples/classes.toml` to rules
+/// that exist.
+#[test]
+fn the_taxonomy_maps_every_attack_class_to_rules_that_exist() {
+    let text = std::fs::read_to_string(repo().join("samples/classes.toml")).unwrap();
+    let doc: toml::Table = text.parse().expect("samples/classes.toml is TOML");
+    let taxonomy = std::fs::read_to_string(repo().join("docs/taxonomy.md")).unwrap();
+    let section = taxonomy
+        .split("## Attack classes")
+        .nth(1)
+        .expect("docs/taxonomy.md has an `## Attack classes` section");
+    let rule_files: Vec<String> = std::fs::read_dir(repo().join("scanner-rules"))
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for (n, title) in doc["classes"].as_table().unwrap() {
+        let title = title.as_str().unwrap();
+        let prefix = format!("| {n}. {title} | ");
+        let row = section
+            .lines()
+            .find(|l| l.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("docs/taxonomy.md lacks the row for class {n} ({title})"));
+        let rules: Vec<&str> = row[prefix.len()..]
+            .trim_end_matches(" |")
+            .split(", ")
+            .collect();
+        assert!(!rules.is_empty(), "class {n} names no rules");
+        for id in rules {
+            assert!(
+                rule_files.iter().any(|f| f.starts_with(&format!("{id}-"))),
+                "docs/taxonomy.md names {id} for class {n}, which is no rule in scanner-rules/"
+            );
+        }
+    }
+}
