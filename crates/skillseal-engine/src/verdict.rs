@@ -51,6 +51,10 @@ pub enum Pairing {
     /// when that has 4 characters or more): a shipped program that the
     /// skill runs.
     NamesFile,
+    /// Side `a` alone, when its findings in the scope come from at least
+    /// this many different rules (side `b` is not read): one store of
+    /// credentials is an integration, several are a harvest.
+    DistinctRules(usize),
 }
 
 /// One test a finding can pass.
@@ -395,6 +399,19 @@ pub const COMBINATIONS: &[Combination] = &[
         "instructs the agent behind the user's back and touches credentials or its own settings",
     ),
     // Loaded into every session and able to act: a review at least.
+    // A script that reads four or more kinds of credential store (SSH keys,
+    // cloud credentials, developer tokens, browser and wallet stores…) is
+    // collecting them, whether or not it sends them in the same file: an
+    // integration reads the one it needs. A safety list naming three
+    // protected folders is not four reads; in prose, a review.
+    Combination {
+        pairing: Pairing::DistinctRules(4),
+        ..file(
+            Selector::any(&[Is::CategoryAtLeast(Category::SecretRead, Severity::High)]),
+            Selector::any(&[Is::CategoryAtLeast(Category::SecretRead, Severity::High)]),
+            "reads four or more kinds of credential store in {file}",
+        )
+    },
     Combination {
         verdict: Verdict::Review,
         ..skill(
@@ -547,6 +564,14 @@ fn combine(c: &Combination, fs: &[&Finding], file: Option<&str>, reasons: &mut V
         Pairing::SameLine => {
             let b = b.filter(|f| a.iter().any(|x| x.line == f.line)).collect();
             push(&a, b, file);
+        }
+        Pairing::DistinctRules(n) => {
+            let mut rules: Vec<&str> = a.iter().map(|f| f.rule.as_str()).collect();
+            rules.sort_unstable();
+            rules.dedup();
+            if rules.len() >= n {
+                push(&[], a.clone(), file);
+            }
         }
         Pairing::NamesFile => {
             let b: Vec<&Finding> = b.collect();
