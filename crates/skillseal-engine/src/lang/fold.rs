@@ -397,6 +397,17 @@ pub struct Syntax {
     /// Member accesses a dotted path goes through to its base (their
     /// `object` field).
     pub members: &'static [&'static str],
+    /// What [`Folder::eval`] computes with: integer literals, unary
+    /// operators, and subscripts (`seq[i]`) with the fields of their
+    /// sequence and index.
+    pub integer: &'static str,
+    pub unary: &'static str,
+    pub subscript: &'static str,
+    pub subscript_value: &'static str,
+    pub subscript_index: &'static str,
+    /// Whether `seq[-1]` counts from the end (Python) or is nothing
+    /// (JavaScript).
+    pub negative_index: bool,
 }
 
 /// A string literal as folding sees it.
@@ -421,6 +432,86 @@ pub trait Folder {
     fn string_literal(&self, n: Node<'_>) -> Option<Literal>;
     /// What only this grammar folds (its calls...), `d` levels deep.
     fn fold_other(&self, n: Node<'_>, d: usize) -> Option<String>;
+    /// Names last assigned an integer that folds to a constant.
+    fn nums(&self) -> &HashMap<String, i64>;
+    /// Names last assigned a sequence that folds to constants.
+    fn seqs(&self) -> &HashMap<String, Vec<Val>>;
+    /// The items of a sequence built from literals, as this grammar
+    /// writes them (lists, `range`, `split`, `map`…).
+    fn fold_seq(&self, n: Node<'_>, d: usize) -> Option<Vec<Val>>;
+    /// What only this grammar computes from a call (`chr`, `ord`,
+    /// `String.fromCharCode`, `charCodeAt`…); `None` for any other call.
+    fn eval_call(&self, n: Node<'_>, var: Option<(&str, &Val)>, d: usize) -> Option<Val>;
+
+    /// A value computed from literals, names bound to them and, in a
+    /// comprehension or `map` callback, its variable `var`: integers and
+    /// their arithmetic, strings, `seq[i]`, the grammar's character calls.
+    fn eval(&self, n: Node<'_>, var: Option<(&str, &Val)>, d: usize) -> Option<Val> {
+        if d > MAX_DEPTH {
+            return None;
+        }
+        let d = d + 1;
+        let text = |n: Node<'_>| ts::text(n, self.src());
+        match ts::kind(n) {
+            k if k == Self::SYNTAX.integer => int(text(n)).map(|i| Val::Int(i64::from(i))),
+            "identifier" => {
+                let name = text(n);
+                match var {
+                    Some((v, val)) if v == name => Some(val.clone()),
+                    _ => self
+                        .nums()
+                        .get(name)
+                        .map(|i| Val::Int(*i))
+                        .or_else(|| self.consts().get(name).map(|s| Val::Str(s.clone()))),
+                }
+            }
+            "parenthesized_expression" => self.eval(n.named_child(0)?, var, d),
+            k if k == Self::SYNTAX.unary => {
+                let arg = self.eval(ts::field(n, "argument")?, var, d)?.int()?;
+                match text(ts::field(n, "operator")?) {
+                    "-" => arg.checked_neg().map(Val::Int),
+                    "+" => Some(Val::Int(arg)),
+                    "~" => Some(Val::Int(!arg)),
+                    _ => None,
+                }
+            }
+            k if k == Self::SYNTAX.binary => {
+                let op = text(ts::field(n, "operator")?);
+                let l = self.eval(ts::field(n, "left")?, var, d)?;
+                let r = self.eval(ts::field(n, "right")?, var, d)?;
+                match (l, r) {
+                    (Val::Int(a), Val::Int(b)) => arith(op, a, b).map(Val::Int),
+                    (Val::Str(a), Val::Str(b)) if op == "+" => concat([a, b]).map(Val::Str),
+                    _ => None,
+                }
+            }
+            k if k == Self::SYNTAX.subscript => {
+                let index = self
+                    .eval(ts::field(n, Self::SYNTAX.subscript_index)?, var, d)?
+                    .int()?;
+                let value = ts::field(n, Self::SYNTAX.subscript_value)?;
+                let nth = |items: &[Val]| -> Option<Val> {
+                    let i = if index < 0 && Self::SYNTAX.negative_index {
+                        items
+                            .len()
+                            .checked_sub(usize::try_from(index.checked_neg()?).ok()?)?
+                    } else {
+                        usize::try_from(index).ok()?
+                    };
+                    items.get(i).cloned()
+                };
+                if ts::kind(value) == "identifier"
+                    && let Some(items) = self.seqs().get(text(value))
+                {
+                    return nth(items);
+                }
+                nth(&self.fold_seq(value, d)?)
+            }
+            _ => self
+                .eval_call(n, var, d)
+                .or_else(|| self.fold(n, d).map(Val::Str)),
+        }
+    }
 
     /// The string an expression evaluates to, when it is built from
     /// literals and names bound to them.
@@ -560,6 +651,22 @@ macro_rules! folder_fields {
 
         fn consts_mut(&mut self) -> &mut foldhash::HashMap<String, String> {
             &mut self.consts
+        }
+
+        fn nums(&self) -> &foldhash::HashMap<String, i64> {
+            &self.nums
+        }
+
+        fn seqs(&self) -> &foldhash::HashMap<String, Vec<$crate::lang::fold::Val>> {
+            &self.seqs
+        }
+
+        fn fold_seq(
+            &self,
+            n: tree_sitter::Node<'_>,
+            d: usize,
+        ) -> Option<Vec<$crate::lang::fold::Val>> {
+            self.seq(n, d)
         }
     };
 }

@@ -19,6 +19,12 @@ impl Folder for Js<'_> {
         template_delimiters: &[],
         written: &["string", "identifier", "number"],
         members: &["member_expression", "subscript_expression"],
+        integer: "number",
+        unary: "unary_expression",
+        subscript: "subscript_expression",
+        subscript_value: "object",
+        subscript_index: "index",
+        negative_index: false,
     };
 
     fold::folder_fields!();
@@ -27,6 +33,32 @@ impl Folder for Js<'_> {
         match ts::kind(n) {
             "string" => Some(Literal::Value(self.string_value(n))),
             "template_string" => Some(Literal::Template),
+            _ => None,
+        }
+    }
+
+    /// `String.fromCharCode`/`fromCodePoint` and `charCodeAt`/`codePointAt`
+    /// of values [`Folder::eval`] computes.
+    fn eval_call(&self, n: Node<'_>, var: Option<(&str, &Val)>, d: usize) -> Option<Val> {
+        if ts::kind(n) != "call_expression" {
+            return None;
+        }
+        let function = ts::field(n, "function")?;
+        let args = ts::named_children(ts::field(n, "arguments")?);
+        if ts::kind(function) != "member_expression" {
+            return None;
+        }
+        let obj = ts::field(function, "object")?;
+        match (self.text(ts::field(function, "property")?), args.as_slice()) {
+            ("fromCharCode" | "fromCodePoint", [a]) if self.text(obj) == "String" => {
+                fold::char_of(self.eval(*a, var, d)?.int()?).map(Val::Str)
+            }
+            ("charCodeAt" | "codePointAt", [i]) => {
+                let s = self.eval(obj, var, d)?.into_str()?;
+                let i = usize::try_from(self.eval(*i, var, d)?.int()?).ok()?;
+                let c = s.chars().nth(i)?;
+                Some(Val::Int(i64::from(u32::from(c))))
+            }
             _ => None,
         }
     }
@@ -203,82 +235,6 @@ impl Js<'_> {
                 .map(|v| v.clone().into_str())
                 .collect(),
             _ => None,
-        }
-    }
-
-    /// A value computed from literals, names bound to them and, in a
-    /// `map` callback, its parameter `var`: numbers and their arithmetic,
-    /// `String.fromCharCode`, `charCodeAt`, strings, `seq[i]`.
-    pub(super) fn eval(&self, n: Node<'_>, var: Option<(&str, &Val)>, d: usize) -> Option<Val> {
-        if d > fold::MAX_DEPTH {
-            return None;
-        }
-        let d = d + 1;
-        match ts::kind(n) {
-            "number" => fold::int(self.text(n)).map(|i| Val::Int(i64::from(i))),
-            "identifier" => {
-                let name = self.text(n);
-                match var {
-                    Some((v, val)) if v == name => Some(val.clone()),
-                    _ => self
-                        .nums
-                        .get(name)
-                        .map(|i| Val::Int(*i))
-                        .or_else(|| self.consts.get(name).map(|s| Val::Str(s.clone()))),
-                }
-            }
-            "parenthesized_expression" => self.eval(n.named_child(0)?, var, d),
-            "unary_expression" => {
-                let arg = self.eval(ts::field(n, "argument")?, var, d)?.int()?;
-                match self.text(ts::field(n, "operator")?) {
-                    "-" => arg.checked_neg().map(Val::Int),
-                    "+" => Some(Val::Int(arg)),
-                    "~" => Some(Val::Int(!arg)),
-                    _ => None,
-                }
-            }
-            "binary_expression" => {
-                let op = self.text(ts::field(n, "operator")?);
-                let l = self.eval(ts::field(n, "left")?, var, d)?;
-                let r = self.eval(ts::field(n, "right")?, var, d)?;
-                match (l, r) {
-                    (Val::Int(a), Val::Int(b)) => fold::arith(op, a, b).map(Val::Int),
-                    (Val::Str(a), Val::Str(b)) if op == "+" => fold::concat([a, b]).map(Val::Str),
-                    _ => None,
-                }
-            }
-            "subscript_expression" => {
-                let index = self.eval(ts::field(n, "index")?, var, d)?.int()?;
-                let object = ts::field(n, "object")?;
-                let index = usize::try_from(index).ok()?;
-                if ts::kind(object) == "identifier"
-                    && let Some(items) = self.seqs.get(self.text(object))
-                {
-                    return items.get(index).cloned();
-                }
-                self.seq(object, d)?.get(index).cloned()
-            }
-            "call_expression" => {
-                let function = ts::field(n, "function")?;
-                let args = ts::named_children(ts::field(n, "arguments")?);
-                if ts::kind(function) == "member_expression" {
-                    let obj = ts::field(function, "object")?;
-                    match (self.text(ts::field(function, "property")?), args.as_slice()) {
-                        ("fromCharCode" | "fromCodePoint", [a]) if self.text(obj) == "String" => {
-                            return fold::char_of(self.eval(*a, var, d)?.int()?).map(Val::Str);
-                        }
-                        ("charCodeAt" | "codePointAt", [i]) => {
-                            let s = self.eval(obj, var, d)?.into_str()?;
-                            let i = usize::try_from(self.eval(*i, var, d)?.int()?).ok()?;
-                            let c = s.chars().nth(i)?;
-                            return Some(Val::Int(i64::from(u32::from(c))));
-                        }
-                        _ => {}
-                    }
-                }
-                self.fold(n, d).map(Val::Str)
-            }
-            _ => self.fold(n, d).map(Val::Str),
         }
     }
 

@@ -18,6 +18,12 @@ impl Folder for Py<'_> {
         template_delimiters: &["string_start", "string_end"],
         written: &["concatenated_string", "identifier", "integer"],
         members: &["attribute"],
+        integer: "integer",
+        unary: "unary_operator",
+        subscript: "subscript",
+        subscript_value: "value",
+        subscript_index: "subscript",
+        negative_index: true,
     };
 
     fold::folder_fields!();
@@ -29,6 +35,31 @@ impl Folder for Py<'_> {
             "string" if has_interpolation(n) => Some(Literal::Template),
             "string" | "concatenated_string" if !has_interpolation(n) => {
                 Some(Literal::Value(self.literal(n)))
+            }
+            _ => None,
+        }
+    }
+
+    /// `chr`, `ord` and `int` of values [`Folder::eval`] computes.
+    fn eval_call(&self, n: Node<'_>, var: Option<(&str, &Val)>, d: usize) -> Option<Val> {
+        if ts::kind(n) != "call" {
+            return None;
+        }
+        let f = self.text(ts::field(n, "function")?);
+        let args = ts::named_children(ts::field(n, "arguments")?);
+        match (f, args.as_slice()) {
+            ("chr", [a]) => fold::char_of(self.eval(*a, var, d)?.int()?).map(Val::Str),
+            ("ord", [a]) => {
+                let s = self.eval(*a, var, d)?.into_str()?;
+                let mut it = s.chars();
+                match (it.next(), it.next()) {
+                    (Some(c), None) => Some(Val::Int(i64::from(u32::from(c)))),
+                    _ => None,
+                }
+            }
+            ("int", [a]) => {
+                let s = self.eval(*a, var, d)?.into_str()?;
+                s.trim().parse().ok().map(Val::Int)
             }
             _ => None,
         }
@@ -247,82 +278,6 @@ impl Py<'_> {
                 fold::percent_decode(&self.fold(first, d)?, true)
             }
             _ => None,
-        }
-    }
-
-    /// A value computed from literals, names bound to them and, in a
-    /// comprehension, its loop variable `var`: integers and their
-    /// arithmetic, `chr`, `ord`, strings, `seq[i]`.
-    pub(super) fn eval(&self, n: Node<'_>, var: Option<(&str, &Val)>, d: usize) -> Option<Val> {
-        if d > fold::MAX_DEPTH {
-            return None;
-        }
-        let d = d + 1;
-        match ts::kind(n) {
-            "integer" => fold::int(self.text(n)).map(|i| Val::Int(i64::from(i))),
-            "identifier" => {
-                let name = self.text(n);
-                match var {
-                    Some((v, val)) if v == name => Some(val.clone()),
-                    _ => self
-                        .nums
-                        .get(name)
-                        .map(|i| Val::Int(*i))
-                        .or_else(|| self.consts.get(name).map(|s| Val::Str(s.clone()))),
-                }
-            }
-            "parenthesized_expression" => self.eval(n.named_child(0)?, var, d),
-            "unary_operator" => {
-                let arg = self.eval(ts::field(n, "argument")?, var, d)?.int()?;
-                match self.text(ts::field(n, "operator")?) {
-                    "-" => arg.checked_neg().map(Val::Int),
-                    "+" => Some(Val::Int(arg)),
-                    "~" => Some(Val::Int(!arg)),
-                    _ => None,
-                }
-            }
-            "binary_operator" => {
-                let op = self.text(ts::field(n, "operator")?);
-                let l = self.eval(ts::field(n, "left")?, var, d)?;
-                let r = self.eval(ts::field(n, "right")?, var, d)?;
-                match (l, r) {
-                    (Val::Int(a), Val::Int(b)) => fold::arith(op, a, b).map(Val::Int),
-                    (Val::Str(a), Val::Str(b)) if op == "+" => fold::concat([a, b]).map(Val::Str),
-                    _ => None,
-                }
-            }
-            "subscript" => {
-                let index = self.eval(ts::field(n, "subscript")?, var, d)?.int()?;
-                let value = ts::field(n, "value")?;
-                if ts::kind(value) == "identifier"
-                    && let Some(items) = self.seqs.get(self.text(value))
-                {
-                    return nth(items, index).cloned();
-                }
-                let items = self.seq(value, d)?;
-                nth(&items, index).cloned()
-            }
-            "call" => {
-                let f = self.text(ts::field(n, "function")?);
-                let args = ts::named_children(ts::field(n, "arguments")?);
-                match (f, args.as_slice()) {
-                    ("chr", [a]) => fold::char_of(self.eval(*a, var, d)?.int()?).map(Val::Str),
-                    ("ord", [a]) => {
-                        let s = self.eval(*a, var, d)?.into_str()?;
-                        let mut it = s.chars();
-                        match (it.next(), it.next()) {
-                            (Some(c), None) => Some(Val::Int(i64::from(u32::from(c)))),
-                            _ => None,
-                        }
-                    }
-                    ("int", [a]) => {
-                        let s = self.eval(*a, var, d)?.into_str()?;
-                        s.trim().parse().ok().map(Val::Int)
-                    }
-                    _ => self.fold(n, d).map(Val::Str),
-                }
-            }
-            _ => self.fold(n, d).map(Val::Str),
         }
     }
 
@@ -747,15 +702,3 @@ const DECODERS: &[&str] = &[
     "zlib.decompress",
     "gzip.decompress",
 ];
-
-/// `items[i]`, counting from the end when `i` is negative.
-fn nth(items: &[Val], i: i64) -> Option<&Val> {
-    let i = if i < 0 {
-        items
-            .len()
-            .checked_sub(usize::try_from(i.checked_neg()?).ok()?)?
-    } else {
-        usize::try_from(i).ok()?
-    };
-    items.get(i)
-}
