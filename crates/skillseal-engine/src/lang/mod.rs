@@ -71,6 +71,17 @@ impl<'k> Out<'k> {
         (self.sink).push(self.origin, self.lang, n.start_byte(), n.end_byte(), kind);
     }
 
+    /// A shell command an argument vector runs, at `span`, reported in
+    /// shell as the shell frontend would.
+    pub fn argv(&mut self, span: (usize, usize), name: String, args: Vec<String>) {
+        let kind = FactKind::Command {
+            name,
+            args,
+            pipe_to: None,
+        };
+        (self.sink).push(self.origin, Language::Shell, span.0, span.1, kind);
+    }
+
     /// The string at `n` is run by a shell, as `code` when known.
     pub fn run_by_shell(&mut self, n: Node<'_>, code: Option<String>) {
         if let Some(code) = code {
@@ -155,17 +166,7 @@ pub(crate) fn argv_command(
     // `run(['curl', '-o', p, URL])` then `run(['bash', p])`: a download
     // run, as the shell frontend reports it.
     if let Some(file) = out.downloads.runs(program, &name, &args) {
-        out.sink.push(
-            out.origin,
-            Language::Shell,
-            span.0,
-            span.1,
-            FactKind::Command {
-                name: "<run-downloaded>".to_string(),
-                args: vec![file],
-                pipe_to: None,
-            },
-        );
+        out.argv(span, "<run-downloaded>".to_string(), vec![file]);
     }
     out.downloads.command(&name, &args);
     if shell::SHELLS.contains(&name.as_str())
@@ -177,17 +178,7 @@ pub(crate) fn argv_command(
     {
         out.shell.push((code, n.start_byte(), n.end_byte()));
     }
-    out.sink.push(
-        out.origin,
-        Language::Shell,
-        span.0,
-        span.1,
-        FactKind::Command {
-            name,
-            args,
-            pipe_to: None,
-        },
-    );
+    out.argv(span, name, args);
 }
 
 /// A name reached through a lookup that hides it (`getattr(os, 'sys' +

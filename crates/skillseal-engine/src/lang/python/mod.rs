@@ -540,17 +540,7 @@ impl<'s> Py<'s> {
                 && let Some(file) = out.downloads.runs(self.text(*first), "", &[])
             {
                 let span = (list.start_byte(), list.end_byte());
-                out.sink.push(
-                    out.origin,
-                    Language::Shell,
-                    span.0,
-                    span.1,
-                    FactKind::Command {
-                        name: "<run-downloaded>".to_string(),
-                        args: vec![file],
-                        pipe_to: None,
-                    },
-                );
+                out.argv(span, "<run-downloaded>".to_string(), vec![file]);
             }
             return;
         };
