@@ -44,6 +44,13 @@ pub struct SkillContext {
     /// read on demand, so `reference-severity` does not lower what they say.
     /// Filled by [`SkillContext::declare`] from the paths in `files`.
     pub followed: BTreeSet<String>,
+    /// The hosts of the URLs `SKILL.md` names (front matter and text),
+    /// lower-cased: the services the skill says it talks to.
+    pub hosts: BTreeSet<String>,
+    /// The words of `SKILL.md` (lower-cased, 4 characters or more): a
+    /// host one of whose names is among them (`api.search.brave.com` for a
+    /// skill about Brave Search) is a service the skill names.
+    pub words: BTreeSet<String>,
 }
 
 /// The environment variables and programs a skill declares in
@@ -80,6 +87,25 @@ impl SkillContext {
         let manifest = lang::manifest::split_front_matter(skill_md)
             .map(|fm| lang::manifest::parse_front_matter(skill_md, &fm).0);
         self.description = manifest.as_ref().and_then(|m| m.description.clone());
+        self.hosts = skill_md
+            .match_indices("://")
+            .take(4096)
+            .filter_map(|(at, _)| {
+                let start = skill_md[..at]
+                    .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == '-'))
+                    .map_or(0, |i| i + 1);
+                let end = skill_md[at..]
+                    .find(|c: char| c.is_whitespace() || "\"'`<>()[]{}|".contains(c))
+                    .map_or(skill_md.len(), |i| at + i);
+                url_host(&skill_md[start..end])
+            })
+            .collect();
+        self.words = skill_md
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| w.len() >= 4)
+            .take(100_000)
+            .map(str::to_ascii_lowercase)
+            .collect();
         self.followed = self
             .files
             .iter()
@@ -112,6 +138,49 @@ impl SkillContext {
             Some(d)
         });
     }
+}
+
+impl SkillContext {
+    /// Whether the skill's `SKILL.md` names `host`: as the host of a URL,
+    /// or by one of its names other than the last (`brave` in
+    /// `api.search.brave.com`, `google` in `googleapis.com`) as a word.
+    pub fn names_host(&self, host: &str) -> bool {
+        if self.hosts.contains(host) {
+            return true;
+        }
+        let labels: Vec<&str> = host.split('.').collect();
+        let Some((_, names)) = labels.split_last() else {
+            return false;
+        };
+        names.iter().filter(|l| l.len() >= 4).any(|label| {
+            self.words.contains(*label)
+                || self
+                    .words
+                    .iter()
+                    .any(|w| w.len() >= 5 && label.starts_with(w.as_str()))
+        })
+    }
+}
+
+/// The host of a URL (`scheme://[user@]host[:port]/…`), lower-cased,
+/// without a trailing dot; `None` when `s` is not a URL with a host.
+pub(crate) fn url_host(s: &str) -> Option<String> {
+    let (scheme, rest) = s.split_once("://")?;
+    if scheme.is_empty()
+        || !scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(host),
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    (!host.is_empty()).then_some(host)
 }
 
 /// Whether `skill_md` tells the agent to follow the file at `path`: a

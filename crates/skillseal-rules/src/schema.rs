@@ -242,6 +242,11 @@ pub struct FlowSpec {
     /// value sent to the same machine has not left it.
     #[serde(default)]
     pub not_to_loopback: bool,
+    /// The flow holds only when the sink's value names a URL whose host
+    /// the skill's `SKILL.md` never names (a host it does not declare) and
+    /// that is not on this machine.
+    #[serde(default)]
+    pub to_undeclared_host: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -358,6 +358,9 @@ impl Engine {
                 if spec.not_to_loopback && only_loopback_urls(facts, &spans) {
                     continue;
                 }
+                if spec.to_undeclared_host && !undeclared_host(facts, &spans, ctx) {
+                    continue;
+                }
                 if !seen.insert((ri, sink.start)) {
                     continue;
                 }
@@ -527,6 +530,26 @@ fn only_loopback_urls(facts: &[Fact], spans: &[(usize, usize)]) -> bool {
         }
     }
     any_url
+}
+
+/// Whether the strings inside `spans` name a URL whose host is neither on
+/// this machine nor named by the skill's `SKILL.md`
+/// ([`SkillContext::names_host`]).
+fn undeclared_host(facts: &[Fact], spans: &[(usize, usize)], ctx: &SkillContext) -> bool {
+    facts.iter().filter(|f| flow::inside(f, spans)).any(|f| {
+        let FactKind::Str { value } = &f.kind else {
+            return false;
+        };
+        let Some(host) = crate::url_host(value) else {
+            return false;
+        };
+        let local = host == "localhost"
+            || host == "::1"
+            || host
+                .parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        !local && !ctx.names_host(&host)
+    })
 }
 
 /// `evil.example`, `203.0.113.9`: a bare dotted name.
