@@ -40,16 +40,8 @@ impl Folder for Js<'_> {
     /// `String.fromCharCode`/`fromCodePoint` and `charCodeAt`/`codePointAt`
     /// of values [`Folder::eval`] computes.
     fn eval_call(&self, n: Node<'_>, var: Option<(&str, &Val)>, d: usize) -> Option<Val> {
-        if ts::kind(n) != "call_expression" {
-            return None;
-        }
-        let function = ts::field(n, "function")?;
-        let args = ts::named_children(ts::field(n, "arguments")?);
-        if ts::kind(function) != "member_expression" {
-            return None;
-        }
-        let obj = ts::field(function, "object")?;
-        match (self.text(ts::field(function, "property")?), args.as_slice()) {
+        let (obj, method, args) = self.method_call(n)?;
+        match (method, args.as_slice()) {
             ("fromCharCode" | "fromCodePoint", [a]) if self.text(obj) == "String" => {
                 fold::char_of(self.eval(*a, var, d)?.int()?).map(Val::Str)
             }
@@ -73,6 +65,21 @@ impl Folder for Js<'_> {
 }
 
 impl Js<'_> {
+    /// `obj.method(args)`: the object, the method's name and the
+    /// arguments; `None` for any other node.
+    fn method_call<'t>(&self, n: Node<'t>) -> Option<(Node<'t>, &str, Vec<Node<'t>>)> {
+        if ts::kind(n) != "call_expression" {
+            return None;
+        }
+        let function = ts::field(n, "function")?;
+        if ts::kind(function) != "member_expression" {
+            return None;
+        }
+        let args = ts::named_children(ts::field(n, "arguments")?);
+        let method = self.text(ts::field(function, "property")?);
+        Some((ts::field(function, "object")?, method, args))
+    }
+
     fn fold_call(&self, n: Node<'_>, d: usize) -> Option<String> {
         let function = ts::field(n, "function")?;
         let args = ts::named_children(ts::field(n, "arguments")?);
@@ -259,13 +266,8 @@ impl Js<'_> {
             }
             "parenthesized_expression" => self.seq(n.named_child(0)?, d),
             "call_expression" => {
-                let function = ts::field(n, "function")?;
-                let args = ts::named_children(ts::field(n, "arguments")?);
-                if ts::kind(function) != "member_expression" {
-                    return None;
-                }
-                let obj = ts::field(function, "object")?;
-                match (self.text(ts::field(function, "property")?), args.as_slice()) {
+                let (obj, method, args) = self.method_call(n)?;
+                match (method, args.as_slice()) {
                     ("map", [cb]) if ts::kind(*cb) == "arrow_function" => {
                         let items = self.seq(obj, d)?;
                         let body = ts::field(*cb, "body")?;

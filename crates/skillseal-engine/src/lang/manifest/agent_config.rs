@@ -22,6 +22,7 @@
 //! values) are also string facts, so the endpoint rules see them.
 
 use super::keys::{flatten, key_offset, line_end, line_start};
+use super::scalar;
 use crate::facts::{FactKind, Origin, Sink};
 use serde_json::Value;
 use skillseal_model::Language;
@@ -598,15 +599,6 @@ fn hook_commands(v: &Value, depth: usize, out: &mut Vec<String>) {
             }
         }
         _ => {}
-    }
-}
-
-fn scalar(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
     }
 }
 

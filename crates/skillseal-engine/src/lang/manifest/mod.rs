@@ -230,7 +230,8 @@ fn decode_json5(
     }
 }
 
-fn scalar(v: &Value) -> Option<String> {
+/// A JSON or YAML scalar as text; `None` for a table or list.
+pub(super) fn scalar(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),

@@ -84,14 +84,7 @@ impl Folder for Py<'_> {
 
 impl Py<'_> {
     fn fold_call(&self, n: Node<'_>, d: usize) -> Option<String> {
-        let function = ts::field(n, "function")?;
-        let arguments = ts::field(n, "arguments")?;
-        // `f(x for x in y)`: the generator is the argument list.
-        let args = if ts::kind(arguments) == "generator_expression" {
-            vec![arguments]
-        } else {
-            ts::named_children(arguments)
-        };
+        let (function, args) = call_parts(n)?;
         match ts::kind(function) {
             "identifier" => match self.text(function) {
                 "chr" => fold::char_of(self.eval(*args.first()?, None, d)?.int()?),
@@ -310,13 +303,7 @@ impl Py<'_> {
             "parenthesized_expression" => self.seq(n.named_child(0)?, d),
             "generator_expression" | "list_comprehension" => self.comprehension(n, d),
             "call" => {
-                let function = ts::field(n, "function")?;
-                let arguments = ts::field(n, "arguments")?;
-                let args = if ts::kind(arguments) == "generator_expression" {
-                    vec![arguments]
-                } else {
-                    ts::named_children(arguments)
-                };
+                let (function, args) = call_parts(n)?;
                 match (self.text(function), args.as_slice()) {
                     ("range", bounds) if !bounds.is_empty() && bounds.len() <= 3 => {
                         let b: Option<Vec<i64>> = bounds
@@ -702,3 +689,16 @@ const DECODERS: &[&str] = &[
     "zlib.decompress",
     "gzip.decompress",
 ];
+
+/// A call's function and its arguments; in `f(x for x in y)` the generator
+/// is the argument list.
+fn call_parts(n: Node<'_>) -> Option<(Node<'_>, Vec<Node<'_>>)> {
+    let function = ts::field(n, "function")?;
+    let arguments = ts::field(n, "arguments")?;
+    let args = if ts::kind(arguments) == "generator_expression" {
+        vec![arguments]
+    } else {
+        ts::named_children(arguments)
+    };
+    Some((function, args))
+}
