@@ -11,6 +11,8 @@
 //!   signer, locked signer, local scan in memory); [`Cache`]: verified
 //!   packages by digest; `stage`: installs written into a staging folder
 //!   and renamed into place only when every skill passed.
+//! - [`clawhub`]: a ClawHub project's lock and origin files, read for
+//!   `import-clawhub` ([`ops::import`]).
 //! - [`ops`]: one module per command, without the printing and prompts:
 //!   progress goes to a [`Reporter`] the caller implements, errors are
 //!   typed ([`Error`], [`Refusal`]) with the messages users see.
@@ -19,6 +21,7 @@
 
 pub mod cache;
 pub mod checker;
+pub mod clawhub;
 pub mod client;
 pub mod credentials;
 pub mod error;

@@ -94,6 +94,11 @@ impl Project {
     /// Sets `[skills] name = requirement`, keeping the file's comments and
     /// layout.
     pub(crate) fn save_requirement(&self, name: &str, requirement: &str) -> Result<()> {
+        self.save_requirements(&[(name, requirement)])
+    }
+
+    /// Sets `[skills] name = requirement` for each pair, in one write.
+    pub(crate) fn save_requirements(&self, requirements: &[(&str, &str)]) -> Result<()> {
         let mut doc: toml_edit::DocumentMut = self
             .manifest_text
             .parse()
@@ -101,7 +106,9 @@ impl Project {
         if !doc.contains_key("skills") {
             doc["skills"] = toml_edit::table();
         }
-        doc["skills"][name] = toml_edit::value(requirement);
+        for (name, requirement) in requirements {
+            doc["skills"][name] = toml_edit::value(*requirement);
+        }
         crate::fs::write_atomically(&self.manifest_path, doc.to_string().as_bytes())
             .context(|| format!("cannot write {}", self.manifest_path.display()))
     }

@@ -82,7 +82,7 @@ pub fn run(checker: &Checker<'_>, reporter: &mut dyn Reporter) -> Result<usize> 
 
 /// The files under `dir`, as package entries; a symbolic link or special
 /// file is listed with a marker so it never matches.
-fn files_on_disk(dir: &Path) -> Result<Vec<skillseal_package::FileEntry>> {
+pub(crate) fn files_on_disk(dir: &Path) -> Result<Vec<skillseal_package::FileEntry>> {
     let mut out = Vec::new();
     for entry in walkdir::WalkDir::new(dir)
         .follow_links(false)
