@@ -16,6 +16,8 @@
 //! - [`serve`]: the accept loop (HTTP/1.1, TLS handshakes, bounds on slow
 //!   and greedy clients).
 //! - [`tls`]: HTTPS on the server's own socket.
+//! - [`views`]: what other APIs read of a stored package (files, digests,
+//!   `SKILL.md`'s description, a ZIP of it), remembered by digest.
 
 pub mod api;
 pub mod auth;
@@ -31,3 +33,4 @@ pub mod state;
 pub mod store;
 pub mod tls;
 pub mod tokens;
+pub mod views;

@@ -85,7 +85,7 @@ enum TokenCommand {
         /// Give it every right.
         #[arg(long)]
         admin: bool,
-        /// `publish:GLOB` or `yank:GLOB` (repeatable).
+        /// `publish:GLOB`, `yank:GLOB` or `read` (repeatable).
         #[arg(long = "scope", value_name = "SCOPE")]
         scopes: Vec<String>,
     },
@@ -201,7 +201,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             for s in &scopes {
                 parsed.push(Scope::parse(s).with_context(|| {
-                    format!("`{s}`: expected publish:GLOB, yank:GLOB or admin")
+                    format!("`{s}`: expected publish:GLOB, yank:GLOB, admin or read")
                 })?);
             }
             anyhow::ensure!(!parsed.is_empty(), "give --admin or at least one --scope");

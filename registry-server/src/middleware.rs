@@ -71,8 +71,19 @@ fn percent_decode(s: &str) -> String {
     current
 }
 
+/// Requests sent as `POST` that change nothing: resolving pins, and the
+/// ClawHub CLI's install report (acknowledged, not recorded). They are
+/// checked as reads, and do not empty the caches.
+const READS_SENT_AS_POST: [&str; 2] = ["/api/v1/resolve", "/clawhub/api/cli/telemetry/install"];
+
+/// Read without a token even when the registry is private: where the
+/// ClawHub API is (its CLI asks without a token).
+const PUBLIC: [&str; 1] = ["/.well-known/clawhub.json"];
+
 /// Every request passes here first, and every response on its way out.
 pub async fn harden(State(reg): State<Arc<Registry>>, req: Request, next: Next) -> Response {
+    let plain_errors = req.uri().path().starts_with(crate::api::clawhub::PREFIX)
+        || req.uri().path().starts_with("/.well-known/");
     let host = req
         .headers()
         .get(header::HOST)
@@ -100,9 +111,9 @@ pub async fn harden(State(reg): State<Arc<Registry>>, req: Request, next: Next) 
                 ApiError::CredentialsInQuery.into_response()
             } else if cross_origin {
                 ApiError::CrossOrigin.into_response()
-            } else if changes_state && req.uri().path() != "/api/v1/resolve" {
-                // Resolving is a read sent as POST; everything else
-                // changes something, so nothing remembered survives it.
+            } else if changes_state && !READS_SENT_AS_POST.contains(&req.uri().path()) {
+                // Everything else sent as POST, PUT or DELETE changes
+                // something, so nothing remembered survives it.
                 // Only a change that went through (a 2xx answer) empties
                 // the caches: a refused or misrouted request changed
                 // nothing, and must not be a way to flush them.
@@ -119,7 +130,7 @@ pub async fn harden(State(reg): State<Arc<Registry>>, req: Request, next: Next) 
                 let ip = client_ip(req.extensions());
                 match caller(&reg, req.headers(), ip).await {
                     Err(refused) => refused.into_response(),
-                    Ok(None) if reg.config.auth_required => {
+                    Ok(None) if reg.config.auth_required && !PUBLIC.contains(&req.uri().path()) => {
                         ApiError::Unauthenticated(AuthError::Missing).into_response()
                     }
                     Ok(_) => next.run(req).await,
@@ -127,6 +138,9 @@ pub async fn harden(State(reg): State<Arc<Registry>>, req: Request, next: Next) 
             }
         }
     };
+    if plain_errors {
+        response = as_plain_text(response).await;
+    }
     let headers = response.headers_mut();
     for (name, value) in [
         ("x-content-type-options", "nosniff"),
@@ -144,4 +158,32 @@ pub async fn harden(State(reg): State<Arc<Registry>>, req: Request, next: Next) 
         .entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
     response
+}
+
+/// An error answer in skillseal's JSON (`{"error": {"message": …}}`) as
+/// `text/plain`, its message only: how ClawHub answers errors, and what
+/// its CLI shows.
+async fn as_plain_text(response: Response) -> Response {
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if response.status().is_success() || !is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return crate::api::clawhub::plain(parts.status, "error");
+    };
+    let message = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|v| v["error"]["message"].as_str().map(String::from))
+        .unwrap_or_else(|| String::from_utf8_lossy(&bytes).into_owned());
+    let mut plain = crate::api::clawhub::plain(parts.status, &message);
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            plain.headers_mut().insert(name, value.clone());
+        }
+    }
+    plain
 }

@@ -10,7 +10,9 @@ use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{delete, get, post, put};
 
-use crate::api::{self, SMALL_BODY, audit, owners, signers, skills, tokens, versions};
+use crate::api::{
+    self, SMALL_BODY, audit, clawhub, owners, signers, skills, tokens, versions, well_known,
+};
 use crate::middleware::harden;
 use crate::state::Registry;
 
@@ -44,6 +46,21 @@ pub fn router(reg: Arc<Registry>) -> Router {
         .route("/api/v1/tokens", get(tokens::list).post(tokens::create))
         .route("/api/v1/tokens/{id}", delete(tokens::revoke))
         .route("/api/v1/audit", get(audit::entries))
+        // ClawHub's CLI, pointed at the root instead of `/clawhub`, asks
+        // for these first: tell it where its API is.
+        .route("/api/v1/search", get(clawhub::misdirected))
+        .route("/api/v1/whoami", get(clawhub::misdirected))
+        .route("/api/v1/download", get(clawhub::misdirected))
+        .nest(clawhub::PREFIX, clawhub::routes())
+        .route("/.well-known/clawhub.json", get(well_known::clawhub))
+        .route(
+            "/.well-known/agent-skills/index.json",
+            get(well_known::index),
+        )
+        .route(
+            "/.well-known/agent-skills/{name}/{*path}",
+            get(well_known::file),
+        )
         .layer(DefaultBodyLimit::max(SMALL_BODY))
         .layer(from_fn_with_state(reg.clone(), harden))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(

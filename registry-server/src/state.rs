@@ -35,6 +35,9 @@ pub struct Registry {
     pub(crate) reads: Cache<(StatusCode, axum::body::Bytes)>,
     pub(crate) callers: Cache<Caller>,
     pub(crate) digests: Cache<String>,
+    /// What was read of stored packages, by digest (never stale: a
+    /// package is immutable).
+    pub(crate) views: crate::views::Views,
     /// The `Host` values and origins requests may carry.
     pub(crate) hosts: Vec<String>,
     pub(crate) origins: Vec<String>,
@@ -86,6 +89,7 @@ impl Registry {
             reads: Cache::default(),
             callers: Cache::default(),
             digests: Cache::default(),
+            views: crate::views::Views::default(),
             hosts,
             origins,
         };

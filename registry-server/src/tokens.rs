@@ -58,13 +58,18 @@ pub enum Scope {
     Yank(String),
     /// Everything, including tokens, owners and the audit log.
     Admin,
+    /// Reading only: for a private registry (`auth_required`), and the
+    /// token to hand a client that sends it wherever it is pointed (the
+    /// ClawHub CLI keeps one token for every registry).
+    Read,
 }
 
 impl Scope {
-    /// Parses `publish:GLOB`, `yank:GLOB` or `admin`.
+    /// Parses `publish:GLOB`, `yank:GLOB`, `admin` or `read`.
     pub fn parse(text: &str) -> Option<Scope> {
         match text.split_once(':') {
             None if text == "admin" => Some(Scope::Admin),
+            None if text == "read" => Some(Scope::Read),
             Some(("publish", glob)) if valid_glob(glob) => Some(Scope::Publish(glob.to_string())),
             Some(("yank", glob)) if valid_glob(glob) => Some(Scope::Yank(glob.to_string())),
             _ => None,
@@ -108,6 +113,11 @@ mod tests {
     #[test]
     fn scopes_parse_strictly() {
         assert_eq!(Scope::parse("admin"), Some(Scope::Admin));
+        assert_eq!(Scope::parse("read"), Some(Scope::Read));
+        assert_eq!(
+            serde_json::to_string(&Scope::Read).unwrap(),
+            r#"{"scope":"read"}"#
+        );
         assert_eq!(
             Scope::parse("publish:acme-*"),
             Some(Scope::Publish("acme-*".into()))

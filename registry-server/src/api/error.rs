@@ -58,7 +58,7 @@ pub enum ApiError {
     BadOwner(String),
     #[error("a token name is like a skill name: lower-case letters, digits, `-`, `_`, `.`")]
     BadTokenName,
-    #[error("`{0}`: expected publish:GLOB, yank:GLOB or admin")]
+    #[error("`{0}`: expected publish:GLOB, yank:GLOB, admin or read")]
     BadScope(String),
     #[error("`{requirement}` ({skill}) is not a semver requirement")]
     BadRequirement { requirement: String, skill: String },
@@ -78,6 +78,10 @@ pub enum ApiError {
     /// [`ApiError::Internal`]).
     #[error(transparent)]
     Publish(PublishError),
+    /// A ClawHub API answer (see [`crate::api::clawhub`]), its text as
+    /// ClawHub words it (its CLI matches some of them).
+    #[error("{1}")]
+    ClawHub(StatusCode, String),
     /// Logged; the client is told only that it happened.
     #[error("internal error")]
     Internal(String),
@@ -128,6 +132,7 @@ impl ApiError {
                 let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
                 (code, status)
             }
+            ClawHub(status, _) => ("clawhub", *status),
             Internal(_) => ("internal", StatusCode::INTERNAL_SERVER_ERROR),
         }
     }

@@ -17,12 +17,14 @@ use crate::state::Registry;
 
 pub mod audit;
 pub mod caller;
+pub mod clawhub;
 mod error;
 pub mod owners;
 pub mod signers;
 pub mod skills;
 pub mod tokens;
 pub mod versions;
+pub mod well_known;
 
 pub use error::ApiError;
 

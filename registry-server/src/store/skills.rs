@@ -177,3 +177,22 @@ pub async fn remove_signer(tx: &mut Tx, name: &str, id: &SignerId) -> sqlx::Resu
         .await
         .map(drop)
 }
+
+/// When `name` was created (Unix seconds), if it exists.
+pub async fn created_at(
+    db: impl Executor<'_, Database = Any>,
+    name: &str,
+) -> sqlx::Result<Option<i64>> {
+    let row = sqlx::query("SELECT created_at FROM skills WHERE name = $1")
+        .bind(name)
+        .fetch_optional(db)
+        .await?;
+    row.map(|r| r.try_get(0)).transpose()
+}
+
+/// Every skill's name, in no order (callers sort: the databases' text
+/// collations differ).
+pub async fn names(db: impl Executor<'_, Database = Any>) -> sqlx::Result<Vec<String>> {
+    let rows = sqlx::query("SELECT name FROM skills").fetch_all(db).await?;
+    rows.iter().map(|r| r.try_get(0)).collect()
+}

@@ -2,6 +2,8 @@
 //! test when `SKILLSEAL_TEST_DATABASE_URL` names a server (`.ci/run` sets it).
 #![allow(dead_code)]
 
+pub mod process;
+
 /// The URL of a new, empty database on the test server, or `None` when no
 /// server is configured.
 pub async fn fresh_postgres() -> Option<String> {
