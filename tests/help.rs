@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "install",
     "verify",
     "update",
+    "import-clawhub",
 ];
 
 /// The help as printed 100 columns wide (clap's widest), whatever the

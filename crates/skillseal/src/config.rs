@@ -23,10 +23,14 @@ pub fn load_rules(extra: Option<&Path>) -> Result<RuleSet> {
 /// `skillseal.toml` in the current directory or the nearest parent.
 pub fn find_project_file() -> Result<Option<PathBuf>> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    Ok(cwd
-        .ancestors()
+    Ok(find_project_file_from(&cwd))
+}
+
+/// `skillseal.toml` in `dir` or its nearest parent.
+fn find_project_file_from(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
         .map(|d| d.join("skillseal.toml"))
-        .find(|p| p.is_file()))
+        .find(|p| p.is_file())
 }
 
 /// The project of the nearest `skillseal.toml`: it and its lock.
@@ -35,6 +39,20 @@ pub fn load_project() -> Result<Project> {
         "no skillseal.toml in this folder or a parent: create one with a [registry] url \
          and the [[trust]] signers (see the README)",
     )?;
+    Ok(Project::load(&path)?)
+}
+
+/// The project of the `skillseal.toml` in `dir` or its nearest parent.
+pub fn load_project_from(dir: &Path) -> Result<Project> {
+    let dir =
+        std::fs::canonicalize(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    let path = find_project_file_from(&dir).with_context(|| {
+        format!(
+            "no skillseal.toml in {} or a parent: create one with a [registry] url \
+             and the [[trust]] signers (see the README)",
+            dir.display()
+        )
+    })?;
     Ok(Project::load(&path)?)
 }
 

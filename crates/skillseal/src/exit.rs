@@ -3,7 +3,7 @@
 //! | code | meaning |
 //! |---|---|
 //! | 0 | no finding at or above `--fail-on` (default `high`) |
-//! | 1 | a finding at or above `--fail-on`; a signature that does not verify; a publish the registry refuses; a package refused against the lock or the trusted signers (`skillseal_install::Refusal`); installed files that differ from the lock |
+//! | 1 | a finding at or above `--fail-on`; a signature that does not verify; a publish the registry refuses; a package refused against the lock or the trusted signers (`skillseal_install::Refusal`); installed files that differ from the lock; `import-clawhub`: a skill not imported |
 //! | 2 | usage error, invalid rules, an input that could not be scanned, or a registry that cannot be reached or does not have what was asked for |
 
 use skillseal_model::{ScanReport, Severity};

@@ -1,6 +1,7 @@
 //! The `skillseal` command line: `scan`, `rules`, `explain`, `pack`,
 //! `keygen`, `sign`, `verify-signature`, `publish`, `login`, `logout`, and
-//! the project's pinned skills: `add`, `install`, `verify`, `update`.
+//! the project's pinned skills: `add`, `install`, `verify`, `update`,
+//! `import-clawhub`.
 //!
 //! This file holds only the top-level arguments and the dispatch; each
 //! command is a module under [`commands`]. Only this binary prints. Exit
@@ -75,6 +76,10 @@ enum Command {
     /// Move skills to the newest versions skillseal.toml allows, showing
     /// what changes (capabilities, findings, signer) first.
     Update(commands::project::UpdateArgs),
+    /// Pin the skills a ClawHub project installed (.clawhub/lock.json) in
+    /// skillseal.toml and skillseal.lock, when the registry has the exact
+    /// version and the files on disk are its files.
+    ImportClawhub(commands::clawhub::ImportClawhubArgs),
 }
 
 fn main() {
@@ -122,5 +127,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Install(args) => commands::project::install(args, &mut stdout(color), err),
         Command::Verify(args) => commands::project::verify(args, &mut stdout(color), err),
         Command::Update(args) => commands::project::update(args, &mut stdout(color), err),
+        Command::ImportClawhub(args) => commands::clawhub::import(args, &mut stdout(color), err),
     }
 }

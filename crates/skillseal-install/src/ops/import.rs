@@ -141,18 +141,16 @@ pub fn plan(checker: &Checker<'_>, clawhub: &ClawhubProject, force: bool) -> Res
             ));
             continue;
         }
-        if let Some(owner) = parsed.owner {
-            skills.push(skill(
-                entry.version.clone(),
-                folder,
-                not_importable(format!(
-                    "owner-scoped: skillseal's registry names have no owner, so `@{owner}/{slug}` \
-                     is not taken to be the registry's `{slug}`; if it is, `skillseal add \
-                     {slug}@=VERSION` installs it into {}/{slug}, then remove this folder",
-                    project.manifest.install_dir,
-                    slug = parsed.slug,
-                )),
-            ));
+        if parsed.owner.is_some() {
+            let reason = format!(
+                "owner-scoped: skillseal's registry names have no owner, so it is not taken to be \
+                 the registry's `{slug}`; if it is that skill, run `skillseal add {slug}@={}` \
+                 and remove {}",
+                entry.version.as_deref().unwrap_or("VERSION"),
+                folder.display(),
+                slug = parsed.slug,
+            );
+            skills.push(skill(entry.version.clone(), folder, not_importable(reason)));
             continue;
         }
         let name = parsed.slug;

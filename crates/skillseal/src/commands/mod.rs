@@ -2,6 +2,7 @@
 //! clap arguments and the function that runs it, as cargo-deny does.
 //! `main.rs` only parses and dispatches; nothing here calls back into it.
 
+pub mod clawhub;
 pub mod explain;
 pub mod login;
 pub mod pack;

@@ -153,7 +153,7 @@ pub fn update(args: UpdateArgs, out: &mut impl Write, err: &mut impl Write) -> R
 
 /// The checker of `project` with the built-in rules (the registry is
 /// `--registry`'s, else skillseal.toml's; none when `offline`).
-fn checker<'p>(
+pub(crate) fn checker<'p>(
     project: &'p Project,
     registry: Option<&str>,
     offline: bool,
@@ -163,15 +163,15 @@ fn checker<'p>(
     Ok(Checker::new(project, &rules, registry, offline, reporter)?)
 }
 
-fn plural(n: usize) -> &'static str {
+pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
 /// What `add`, `install` and `update` show: results on `out`, notes and
 /// warnings on `err`.
-struct Shown<'w, O: Write, E: Write> {
-    out: &'w mut O,
-    err: &'w mut E,
+pub(crate) struct Shown<'w, O: Write, E: Write> {
+    pub(crate) out: &'w mut O,
+    pub(crate) err: &'w mut E,
 }
 
 impl<O: Write, E: Write> Reporter for Shown<'_, O, E> {
@@ -264,7 +264,7 @@ impl<O: Write> Reporter for Verified<'_, O> {
 
 /// A package about to be installed: its signer, capabilities, verdict and
 /// findings.
-fn summary(out: &mut impl Write, c: &Checked) -> std::io::Result<()> {
+pub(crate) fn summary(out: &mut impl Write, c: &Checked) -> std::io::Result<()> {
     let l = &c.locked;
     writeln!(out, "{} {}", l.name, l.version)?;
     writeln!(out, "  signer:       {}", l.signer)?;
@@ -296,7 +296,7 @@ fn finding_line(f: &Finding) -> String {
 }
 
 /// `--yes`, or an answer at a terminal.
-fn confirm(question: &str, yes: bool, err: &mut impl Write) -> Result<bool> {
+pub(crate) fn confirm(question: &str, yes: bool, err: &mut impl Write) -> Result<bool> {
     if yes {
         return Ok(true);
     }
