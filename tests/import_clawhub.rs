@@ -280,6 +280,21 @@ fn an_edited_skill_is_reported_as_differing_and_not_imported() {
     assert_eq!(m.toml(), toml_before);
     assert!(!m.lock_written());
     assert_eq!(std::fs::read_to_string(&script).unwrap(), text);
+
+    // --force pins it, the registry's files in place of the edited ones.
+    let forced = m.run(&["import-clawhub", "--force", "--yes"]);
+    assert_eq!(code(&forced), Some(0), "{}", shown(&forced));
+    assert_contains(
+        &stdout(&forced),
+        "  --force: the registry's files replace these on disk:\n    modified  scripts/weather.py\n",
+    );
+    assert_contains(&m.toml(), "weather-forecast = \"=2.1.0\"");
+    assert_eq!(
+        std::fs::read(&script).unwrap(),
+        std::fs::read(weather_sample().join("scripts/weather.py")).unwrap()
+    );
+    let verified = m.run(&["verify"]);
+    assert_eq!(code(&verified), Some(0), "{}", shown(&verified));
 }
 
 #[test]

@@ -72,8 +72,21 @@ pub fn import(
     let mut shown = Shown { out, err };
     let checker = checker(&project, args.registry.as_deref(), false, &mut shown)?;
     let plan = import::plan(&checker, &clawhub, args.force)?;
-    for c in plan.ready() {
-        summary(shown.out, c)?;
+    // What is about to be pinned, before the question: each package as
+    // `add` shows it, and what --force replaces on disk.
+    for s in &plan.skills {
+        if let Outcome::Ready { checked, forced } = &s.outcome {
+            summary(shown.out, checked)?;
+            if let Some(diff) = forced {
+                writeln!(
+                    shown.out,
+                    "  --force: the registry's files replace these on disk:"
+                )?;
+                for line in diff_lines(diff) {
+                    writeln!(shown.out, "    {line}")?;
+                }
+            }
+        }
     }
     let ready = plan.ready().count();
     if ready > 0 && !args.dry_run {
