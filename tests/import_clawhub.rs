@@ -256,7 +256,7 @@ fn a_skill_matching_the_registry_is_imported_into_the_toml_and_the_lock() {
     assert_eq!(code(&again), Some(0), "{}", shown(&again));
     assert_contains(
         &stdout(&again),
-        "already pinned in skillseal.lock:\n  weather-forecast\n",
+        "already pinned in skillseal.lock:\n  weather-forecast 2.1.0\n",
     );
 }
 

@@ -541,9 +541,21 @@ fn the_version_looked_for_is_origins_installed_version_then_the_locks() {
     let registry = Registry::default()
         .publish("weather", "1.0.0", &key)
         .publish("weather", "1.2.3", &key);
-    let plan = s.plan(registry, false).unwrap();
+    let plan = s.import(registry.clone(), false);
     assert_eq!(plan.skills[0].version.as_deref(), Some("1.2.3"));
     assert!(plan.complete(), "{plan:?}");
+    assert!(s.toml().contains("weather = \"=1.2.3\""));
+    // Run again: ClawHub's origin went with the folder; the lock pins it.
+    let again = s.plan(registry.clone(), false).unwrap();
+    assert!(matches!(outcome(&again, "weather"), Outcome::AlreadyPinned));
+    // Until ClawHub installs another version over it.
+    s.installed("weather", "1.0.0");
+    let conflict = s.plan(registry, false).unwrap();
+    let Outcome::PinnedOther { locked } = outcome(&conflict, "weather") else {
+        panic!("{conflict:?}");
+    };
+    assert_eq!(locked, "1.2.3");
+    assert!(!conflict.complete());
     // The fingerprint helper agrees with ClawHub's definition.
     let entries: Vec<skillseal_model::FileEntry> = files("weather", "1.2.3")
         .iter()

@@ -165,26 +165,37 @@ pub fn plan(checker: &Checker<'_>, clawhub: &ClawhubProject, force: bool) -> Res
             ));
             continue;
         }
-        // Pinned before (an earlier import, or `add`): the folder is
-        // skillseal's now, without ClawHub's origin.
-        if let Some(locked) = project.lock.skills.get(name) {
-            let same = entry.version.as_deref().is_none_or(|v| v == locked.version);
-            let outcome = if same {
-                Outcome::AlreadyPinned
-            } else {
-                Outcome::PinnedOther {
-                    locked: locked.version.clone(),
-                }
-            };
-            skills.push(skill(entry.version.clone(), folder, outcome));
-            continue;
-        }
         if std::fs::symlink_metadata(&folder).is_ok_and(|m| m.file_type().is_symlink()) {
             skills.push(skill(
                 entry.version.clone(),
                 folder,
                 not_importable("its folder is a symbolic link; it is not followed".into()),
             ));
+            continue;
+        }
+        // Pinned before (an earlier import, or `add`): the folder is
+        // skillseal's, and `skillseal verify` checks it. Only a ClawHub
+        // origin naming another version there (ClawHub installed over it)
+        // is a conflict.
+        if let Some(locked) = project.lock.skills.get(name) {
+            let has_origin = META_DIRS
+                .iter()
+                .any(|d| folder.join(d).join("origin.json").exists());
+            let clawhub_version = if has_origin {
+                clawhub::read_origin(&folder)?
+                    .installed_version
+                    .or(entry.version.clone())
+            } else {
+                None
+            };
+            let outcome = match &clawhub_version {
+                Some(v) if *v != locked.version => Outcome::PinnedOther {
+                    locked: locked.version.clone(),
+                },
+                _ => Outcome::AlreadyPinned,
+            };
+            let version = clawhub_version.unwrap_or_else(|| locked.version.clone());
+            skills.push(skill(Some(version), folder, outcome));
             continue;
         }
         let origin = clawhub::read_origin(&folder)?;

@@ -140,7 +140,8 @@ fn report(out: &mut impl Write, plan: &Plan, dry_run: bool) -> std::io::Result<(
         _ => None,
     })?;
     section(out, plan, "already pinned in skillseal.lock", |s| {
-        matches!(s.outcome, Outcome::AlreadyPinned).then(|| vec![s.key.clone()])
+        matches!(s.outcome, Outcome::AlreadyPinned)
+            .then(|| vec![format!("{} {}", s.key, version(s))])
     })?;
     section(out, plan, "not found in the registry", |s| {
         let why = match &s.outcome {
