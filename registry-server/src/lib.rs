@@ -8,6 +8,8 @@
 //!   [`fsck`] checks it against the database.
 //! - [`tokens`] and [`auth`]: hashed API tokens with scopes.
 //! - [`publish`]: the ordered checks an upload passes before it is stored.
+//! - [`rescan`]: every stored version judged again by today's rules and
+//!   policy.
 //! - [`cache`]: short-lived memory of read answers and token lookups.
 //! - [`state`]: the [`state::Registry`] every request shares.
 //! - [`router`]: every route and layer; [`api`]: the handlers, one module
@@ -27,6 +29,7 @@ pub mod config;
 pub mod fsck;
 pub mod middleware;
 pub mod publish;
+pub mod rescan;
 pub mod router;
 pub mod serve;
 pub mod state;

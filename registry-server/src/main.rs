@@ -71,6 +71,16 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Scan every stored version again with today's rules and
+    /// `[policy]`; a version now blocked is no longer served. Exits 1
+    /// when some version is blocked or could not be scanned.
+    Rescan {
+        #[command(flatten)]
+        common: Common,
+        /// Report what would change; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -255,6 +265,41 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if !report.problems.is_empty() {
                 // Problems found: 1; the check itself failing is 2.
                 eprintln!("error: the blob store has problems");
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Rescan { common, dry_run } => {
+            let cfg = config(&common, Overrides::default())?;
+            // An existing registry only: never create one to rescan it.
+            store::open_existing(&cfg.database_url).await?.close().await;
+            let reg = Registry::open(cfg).await?;
+            let results = skillseal_registry::rescan::rescan(&reg, dry_run).await?;
+            let mut attention = 0;
+            for r in &results {
+                let change = match &r.after {
+                    Ok(after) if r.changed && after != &r.before => {
+                        format!("{} -> {after}", r.before)
+                    }
+                    Ok(after) if r.changed => format!("{after} (report renewed)"),
+                    Ok(after) => format!("{after} (unchanged)"),
+                    Err(why) => format!("{} (kept: {why})", r.before),
+                };
+                println!("{} {}: {change}", r.name, r.version);
+                for reason in &r.reasons {
+                    println!("    {reason}");
+                }
+                if r.after.as_deref().map_or(true, |a| a == "block") {
+                    attention += 1;
+                }
+            }
+            let changed = results.iter().filter(|r| r.changed).count();
+            let verb = if dry_run { "would change" } else { "changed" };
+            println!(
+                "rescanned {} versions: {changed} {verb}, {attention} blocked or not scanned",
+                results.len()
+            );
+            if attention > 0 {
                 std::process::exit(1);
             }
             Ok(())

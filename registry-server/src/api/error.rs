@@ -33,6 +33,10 @@ pub enum ApiError {
     NoSkill(String),
     #[error("no version {skill} {version}")]
     NoVersion { skill: String, version: String },
+    #[error(
+        "{skill} {version} was blocked by the registry's scan after it was published (see its report); it is no longer served"
+    )]
+    BlockedSince { skill: String, version: String },
     #[error("no package with this digest")]
     NoPackage,
     #[error("expected package, bundle or report")]
@@ -45,7 +49,9 @@ pub enum ApiError {
     NotOwner { owner: String, skill: String },
     #[error("{signer} is not a signer of `{skill}`")]
     NotSigner { signer: SignerId, skill: String },
-    #[error("no version of `{skill}` matches `{requirement}` (yanked versions are never chosen)")]
+    #[error(
+        "no version of `{skill}` matches `{requirement}` (yanked and blocked versions are never chosen)"
+    )]
     NoMatch { skill: String, requirement: String },
     #[error("{signer} is already trusted for `{skill}`")]
     SignerExists { signer: SignerId, skill: String },
@@ -115,6 +121,7 @@ impl ApiError {
             | NotOwner { .. }
             | NotSigner { .. } => ("not_found", StatusCode::NOT_FOUND),
             NoMatch { .. } => ("no_match", StatusCode::NOT_FOUND),
+            BlockedSince { .. } => ("blocked", StatusCode::GONE),
             SignerExists { .. } => ("signer_exists", StatusCode::CONFLICT),
             LastSigner { .. } => ("last_signer", StatusCode::CONFLICT),
             LastOwner { .. } => ("last_owner", StatusCode::CONFLICT),

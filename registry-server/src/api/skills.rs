@@ -79,8 +79,8 @@ struct ResolveRequest {
 }
 
 /// `POST /api/v1/resolve`: `{name: requirement}` to exact pins, the
-/// highest matching version that is not yanked (pre-releases only when
-/// the requirement names one).
+/// highest matching version that is neither yanked nor blocked by a
+/// rescan (pre-releases only when the requirement names one).
 pub async fn resolve(State(reg): State<Arc<Registry>>, body: axum::body::Bytes) -> Response {
     // Keyed by the body's hash: a large request costs a fixed-size key.
     let key = format!("resolve\0{}", Digest::of(&body));
@@ -101,7 +101,7 @@ async fn resolve_uncached(
                 skill: name.clone(),
             });
         };
-        let versions = store::versions::unyanked(&reg.db, name).await?;
+        let versions = store::versions::installable(&reg.db, name).await?;
         let best = versions
             .iter()
             .filter_map(|v| semver::Version::parse(&v.version).ok().map(|p| (p, v)))

@@ -153,12 +153,22 @@ pub async fn download(
         return blob_response(&reg, &digest, content_type);
     }
     let generation = reg.digests.generation();
-    let Some(digest) = store::versions::file_digest(&reg.db, &name, &version, file).await? else {
+    let Some((digest, verdict)) =
+        store::versions::file_digest(&reg.db, &name, &version, file).await?
+    else {
         return Err(ApiError::NoVersion {
             skill: name,
             version,
         });
     };
+    // A version a rescan blocked keeps its bundle and report (they say
+    // why), never its package.
+    if verdict == "block" && matches!(file, File::Package) {
+        return Err(ApiError::BlockedSince {
+            skill: name,
+            version,
+        });
+    }
     reg.digests.put(key, generation, digest.clone());
     blob_response(&reg, &digest, content_type)
 }

@@ -63,21 +63,11 @@ fn discoverable_path(path: &str) -> bool {
         && !path.split('/').any(|s| s == ".." || s.is_empty())
 }
 
-/// The latest installable version of `name`, if any.
+/// The latest version of `name` a client may install, if any (as the
+/// ClawHub API reports it: none for a blocked skill).
 async fn latest(reg: &Registry, name: &str) -> Result<Option<store::versions::Version>, ApiError> {
-    let mut versions: Vec<_> = store::versions::all(&reg.db, name)
-        .await?
-        .into_iter()
-        .filter(|v| !v.yanked && v.verdict != "block")
-        .filter_map(|v| semver::Version::parse(&v.version).ok().map(|p| (p, v)))
-        .collect();
-    versions.sort_by(|a, b| {
-        // Releases before pre-releases, then the highest.
-        (a.0.pre.is_empty(), &a.0)
-            .cmp(&(b.0.pre.is_empty(), &b.0))
-            .reverse()
-    });
-    Ok(versions.into_iter().next().map(|(_, v)| v))
+    let skill = super::clawhub::load(reg, name, None).await?;
+    Ok(skill.and_then(|s| s.latest().cloned()))
 }
 
 /// `GET /.well-known/agent-skills/index.json`.

@@ -8,6 +8,7 @@ use sqlx::{Any, AnyPool, Executor, Row as _};
 use super::{Tx, run};
 
 /// A stored version. `signer` and `capabilities` are JSON text.
+#[derive(Clone, Debug)]
 pub struct Version {
     pub version: String,
     pub digest: String,
@@ -51,9 +52,10 @@ pub async fn all(db: &AnyPool, name: &str) -> sqlx::Result<Vec<Version>> {
     .await
 }
 
-/// The versions of `name` that are not yanked, in no order.
-pub async fn unyanked(db: &AnyPool, name: &str) -> sqlx::Result<Vec<Version>> {
-    of_skill(db, name, "AND yanked = 0").await
+/// The versions of `name` a client may install (neither yanked nor
+/// blocked by a rescan), in no order.
+pub async fn installable(db: &AnyPool, name: &str) -> sqlx::Result<Vec<Version>> {
+    of_skill(db, name, "AND yanked = 0 AND verdict <> 'block'").await
 }
 
 /// The versions of `name`, `rest` added to the query's `WHERE`.
@@ -100,27 +102,29 @@ impl File {
     }
 }
 
-/// The digest of one file of `name` `version`, if that version exists.
+/// The digest of one file of `name` `version`, and the version's verdict,
+/// if that version exists.
 pub async fn file_digest(
     db: &AnyPool,
     name: &str,
     version: &str,
     file: File,
-) -> sqlx::Result<Option<String>> {
+) -> sqlx::Result<Option<(String, String)>> {
     let row = sqlx::query(&format!(
-        "SELECT {} FROM versions WHERE skill = $1 AND version = $2",
+        "SELECT {}, verdict FROM versions WHERE skill = $1 AND version = $2",
         file.column()
     ))
     .bind(name)
     .bind(version)
     .fetch_optional(db)
     .await?;
-    row.map(|r| r.try_get(0)).transpose()
+    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
 }
 
-/// Whether some version's package has this digest.
+/// Whether some version a client may download (not blocked by a rescan)
+/// has this package digest.
 pub async fn has_package(db: &AnyPool, digest: &Digest) -> sqlx::Result<bool> {
-    let row = sqlx::query("SELECT 1 FROM versions WHERE digest = $1")
+    let row = sqlx::query("SELECT 1 FROM versions WHERE digest = $1 AND verdict <> 'block'")
         .bind(digest.as_str())
         .fetch_optional(db)
         .await?;
@@ -205,4 +209,28 @@ pub async fn referenced_blobs(db: &AnyPool) -> sqlx::Result<HashSet<String>> {
         }
     }
     Ok(referenced)
+}
+
+/// A version's new scan (see [`crate::rescan`]).
+pub struct Rescan<'a> {
+    pub name: &'a str,
+    pub version: &'a str,
+    pub verdict: &'a str,
+    /// JSON text.
+    pub capabilities: &'a str,
+    pub report_digest: &'a Digest,
+    pub rules_digest: &'a Digest,
+}
+
+/// Stores a version's new verdict, capabilities, report and rule set.
+pub async fn set_scan(tx: &mut Tx, r: &Rescan<'_>) -> sqlx::Result<()> {
+    let update = sqlx::query(
+        "UPDATE versions SET verdict = $1, capabilities = $2, report_digest = $3, rules_digest = $4 \
+         WHERE skill = $5 AND version = $6",
+    );
+    let update = update.bind(r.verdict).bind(r.capabilities);
+    let update = update
+        .bind(r.report_digest.as_str())
+        .bind(r.rules_digest.as_str());
+    run(tx, update.bind(r.name).bind(r.version)).await.map(drop)
 }
