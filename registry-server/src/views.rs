@@ -17,8 +17,9 @@ use skillseal_model::FileEntry;
 use crate::api::ApiError;
 use crate::state::Registry;
 
-/// Packages remembered at once; past it the memory starts over.
-const MAX_VIEWS: usize = 4096;
+/// File entries remembered at once, over all packages (a package holds up
+/// to 10,000); past it the memory starts over.
+const MAX_ENTRIES: usize = 200_000;
 
 /// What a package holds, read once.
 #[derive(Debug)]
@@ -39,10 +40,10 @@ impl PackageView {
     }
 }
 
-/// Packages read so far, by digest.
+/// Packages read so far, by digest, and how many file entries they hold.
 #[derive(Default)]
 pub struct Views {
-    map: Mutex<HashMap<String, Arc<PackageView>>>,
+    map: Mutex<(HashMap<String, Arc<PackageView>>, usize)>,
 }
 
 impl Views {
@@ -53,7 +54,7 @@ impl Views {
         reg: &Arc<Registry>,
         digest: &str,
     ) -> Result<Arc<PackageView>, ApiError> {
-        if let Some(v) = self.lock().get(digest) {
+        if let Some(v) = self.lock().0.get(digest) {
             return Ok(v.clone());
         }
         let (manifest, contents) = unpack(reg, digest).await?;
@@ -68,15 +69,18 @@ impl Views {
             title,
             description,
         });
-        let mut map = self.lock();
-        if map.len() >= MAX_VIEWS {
+        let mut guard = self.lock();
+        let (map, entries) = &mut *guard;
+        if *entries + view.files.len() > MAX_ENTRIES {
             map.clear();
+            *entries = 0;
         }
+        *entries += view.files.len();
         map.insert(digest.to_string(), view.clone());
         Ok(view)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<PackageView>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, (HashMap<String, Arc<PackageView>>, usize)> {
         self.map.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -298,6 +298,7 @@ fn the_clawhub_cli_searches_installs_updates_and_verifies_against_the_registry()
             files_under(&skill),
             package_files(url, "weather-forecast", "2.2.0")
         );
+        let fingerprint_220 = origin_fingerprint(&cli);
         let up_to_date = ok(cli.run(&[&["update", "--all"][..], &reg].concat()));
         let said = format!("{}{}", stdout(&up_to_date), stderr(&up_to_date));
         assert!(said.contains("up to date"), "{said}");
@@ -329,6 +330,28 @@ fn the_clawhub_cli_searches_installs_updates_and_verifies_against_the_registry()
             cli.installed_version("weather-forecast").as_deref(),
             Some("2.2.0")
         );
+        assert_eq!(
+            files_under(&skill),
+            package_files(url, "weather-forecast", "2.2.0")
+        );
+
+        // The project moves to skillseal: `import-clawhub` pins what the
+        // clawhub CLI installed, and `skillseal verify` agrees.
+        std::fs::copy(
+            dir.path().join("publisher/skillseal.pub"),
+            cli.project.join("team.pub"),
+        )
+        .unwrap();
+        std::fs::write(
+            cli.project.join("skillseal.toml"),
+            format!("[registry]\nurl = \"{url}\"\n\n[[trust]]\nkey = \"team.pub\"\n"),
+        )
+        .unwrap();
+        ok(skillseal(&cli.project, None, &["import-clawhub", "--yes"]));
+        let lock = std::fs::read_to_string(cli.project.join("skillseal.lock")).unwrap();
+        assert!(lock.contains("name = \"weather-forecast\""), "{lock}");
+        assert!(lock.contains("version = \"2.2.0\""), "{lock}");
+        ok(skillseal(&cli.project, None, &["verify"]));
         assert_eq!(
             files_under(&skill),
             package_files(url, "weather-forecast", "2.2.0")
@@ -389,10 +412,7 @@ fn the_clawhub_cli_searches_installs_updates_and_verifies_against_the_registry()
             latest["bundle_digest"]
         );
         assert_eq!(envelope["artifact"]["digest"], latest["digest"]);
-        assert_eq!(
-            envelope["artifact"]["clawhubFingerprint"],
-            origin_fingerprint(&cli)
-        );
+        assert_eq!(envelope["artifact"]["clawhubFingerprint"], fingerprint_220);
 
         // The operator tightens the policy and rescans: git-changelog,
         // which runs processes, is now blocked, and ClawHub's CLI refuses
