@@ -155,10 +155,15 @@ fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 /// The files of `slug` `version` as the registry's package holds them.
-fn package_files(url: &str, slug: &str, version: &str) -> Vec<(String, Vec<u8>)> {
+fn package_files(
+    url: &str,
+    token: Option<&str>,
+    slug: &str,
+    version: &str,
+) -> Vec<(String, Vec<u8>)> {
     let (status, package) = get(
         &format!("{url}/api/v1/skills/{slug}/{version}/package"),
-        None,
+        token,
     );
     assert_eq!(status, 200);
     let (manifest, contents) =
@@ -273,7 +278,7 @@ fn the_clawhub_cli_searches_installs_updates_and_verifies_against_the_registry()
         let skill = cli.skill_dir("weather-forecast");
         assert_eq!(
             files_under(&skill),
-            package_files(url, "weather-forecast", "2.1.0")
+            package_files(url, None, "weather-forecast", "2.1.0")
         );
         // The fingerprint the CLI recorded is the one `resolve` matches.
         let origin: Value = serde_json::from_str(
@@ -296,7 +301,7 @@ fn the_clawhub_cli_searches_installs_updates_and_verifies_against_the_registry()
         );
         assert_eq!(
             files_under(&skill),
-            package_files(url, "weather-forecast", "2.2.0")
+            package_files(url, None, "weather-forecast", "2.2.0")
         );
         let fingerprint_220 = origin_fingerprint(&cli);
         let up_to_date = ok(cli.run(&[&["update", "--all"][..], &reg].concat()));
@@ -332,7 +337,7 @@ fn the_clawhub_cli_searches_installs_updates_and_verifies_against_the_registry()
         );
         assert_eq!(
             files_under(&skill),
-            package_files(url, "weather-forecast", "2.2.0")
+            package_files(url, None, "weather-forecast", "2.2.0")
         );
 
         // The project moves to skillseal: `import-clawhub` pins what the
@@ -354,7 +359,7 @@ fn the_clawhub_cli_searches_installs_updates_and_verifies_against_the_registry()
         ok(skillseal(&cli.project, None, &["verify"]));
         assert_eq!(
             files_under(&skill),
-            package_files(url, "weather-forecast", "2.2.0")
+            package_files(url, None, "weather-forecast", "2.2.0")
         );
 
         // A `review` verdict is ClawHub's "suspicious": refused without
@@ -525,7 +530,7 @@ fn a_private_registry_takes_a_read_token_from_the_clawhub_cli() {
     ok(member.run(&[&["install", "weather-forecast"][..], &reg].concat()));
     assert_eq!(
         files_under(&member.skill_dir("weather-forecast")),
-        package_files_with(&server.url, &read, "2.2.0")
+        package_files(&server.url, Some(&read), "weather-forecast", "2.2.0")
     );
 
     // The read token cannot publish, through either API.
@@ -541,24 +546,6 @@ fn a_private_registry_takes_a_read_token_from_the_clawhub_cli() {
         "skillseal.key",
     );
     assert!(failed(&out).contains("may not publish"), "{}", stderr(&out));
-}
-
-fn package_files_with(url: &str, token: &str, version: &str) -> Vec<(String, Vec<u8>)> {
-    let (status, package) = get(
-        &format!("{url}/api/v1/skills/weather-forecast/{version}/package"),
-        Some(token),
-    );
-    assert_eq!(status, 200);
-    let (manifest, contents) =
-        skillseal_package::unpack(&package, &skillseal_package::Limits::default()).unwrap();
-    let mut files: Vec<(String, Vec<u8>)> = manifest
-        .files
-        .into_iter()
-        .map(|f| f.path)
-        .zip(contents)
-        .collect();
-    files.sort();
-    files
 }
 
 /// The Agent Skills Discovery index, checked as a client of the draft
