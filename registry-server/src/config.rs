@@ -21,6 +21,9 @@ pub struct Config {
     pub insecure_public: bool,
     /// The scan policy (`[policy]`, as in skillseal.toml).
     pub policy: skillseal_engine::policy::Policy,
+    /// The digest of `[policy]` as JSON (keys sorted), named by scan
+    /// attestations.
+    pub policy_digest: skillseal_model::Digest,
     /// Largest upload, in bytes.
     pub max_upload_bytes: usize,
     /// Reads need a valid token too (as cargo's `auth-required`).
@@ -143,6 +146,9 @@ impl Config {
             Some(n) => n,
             None => serve_defaults.max_connections_per_address,
         };
+        let policy_digest = skillseal_model::Digest::of(
+            &serde_json::to_vec(&file.policy).map_err(|e| anyhow::anyhow!("[policy]: {e}"))?,
+        );
         Ok(Config {
             data: data.to_path_buf(),
             listen,
@@ -150,6 +156,7 @@ impl Config {
             public_url: flags.public_url.or(file.server.public_url),
             insecure_public: flags.insecure_public,
             policy,
+            policy_digest,
             max_upload_bytes: file.server.max_upload_bytes.unwrap_or(32 << 20),
             auth_required: file.server.auth_required.unwrap_or(false),
             file_timeout,

@@ -18,6 +18,8 @@
 //! - [`serve`]: the accept loop (HTTP/1.1, TLS handshakes, bounds on slow
 //!   and greedy clients).
 //! - [`tls`]: HTTPS on the server's own socket.
+//! - [`tlog`]: the transparency log's key, checkpoints, scan
+//!   attestations and offline check ([`store::log`] holds its tables).
 //! - [`views`]: what other APIs read of a stored package (files, digests,
 //!   `SKILL.md`'s description, a ZIP of it), remembered by digest.
 
@@ -34,6 +36,7 @@ pub mod router;
 pub mod serve;
 pub mod state;
 pub mod store;
+pub mod tlog;
 pub mod tls;
 pub mod tokens;
 pub mod views;

@@ -65,6 +65,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The transparency log.
+    Log {
+        #[command(subcommand)]
+        command: LogCommand,
+    },
     /// Check the blob store: every blob a version or a refused publish
     /// names is present, and every blob on disk matches its digest.
     Fsck {
@@ -98,6 +103,21 @@ enum TokenCommand {
         /// `publish:GLOB`, `yank:GLOB` or `read` (repeatable).
         #[arg(long = "scope", value_name = "SCOPE")]
         scopes: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum LogCommand {
+    /// Recompute the tree from the leaves in the database, check every
+    /// stored hash and every version against its log entry, and print the
+    /// signed checkpoint to record elsewhere; with `--against`, check that
+    /// the log extends a checkpoint recorded before. Exits 1 on a problem.
+    Verify {
+        #[command(flatten)]
+        common: Common,
+        /// A checkpoint recorded earlier (its signed note, as printed).
+        #[arg(long, value_name = "FILE")]
+        against: Option<PathBuf>,
     },
 }
 
@@ -181,6 +201,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     secret.expose()
                 );
             }
+            // Public: clients pin it (`skillseal add` shows it too).
+            println!("log key: {}", reg.log.key().verifier_key());
             println!(
                 "skillseal-registry listening on {}://{}",
                 cfg.scheme(),
@@ -265,6 +287,66 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if !report.problems.is_empty() {
                 // Problems found: 1; the check itself failing is 2.
                 eprintln!("error: the blob store has problems");
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Log {
+            command: LogCommand::Verify { common, against },
+        } => {
+            let cfg = config(&common, Overrides::default())?;
+            let db = store::open_existing(&cfg.database_url).await?;
+            let key_path = cfg.data.join(skillseal_registry::tlog::KEY_FILE);
+            anyhow::ensure!(
+                key_path.is_file(),
+                "no log key at {}: is this a registry's data directory?",
+                key_path.display()
+            );
+            let log = skillseal_registry::tlog::Log::open(&cfg.data, None)?;
+            let verified = skillseal_registry::tlog::verify(&db).await?;
+            for problem in &verified.problems {
+                println!("{problem}");
+            }
+            let root = verified.root.unwrap_or(skillseal_tlog::Hash([0; 32]));
+            let note = log.key().sign_checkpoint(verified.size, root)?;
+            let mut problems = verified.problems.len();
+            if let Some(path) = against {
+                let text = std::fs::read(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                let verifier = skillseal_tlog::LogVerifier::new(log.key().verifier_key())?;
+                let old = verifier
+                    .open_checkpoint(&text)
+                    .with_context(|| format!("{}", path.display()))?;
+                let proof = if old.size == 0 || old.size >= verified.size {
+                    Vec::new()
+                } else {
+                    store::log::consistency(&db, old.size, verified.size).await?
+                };
+                let proof: Vec<String> = proof.iter().map(skillseal_tlog::encode_hash).collect();
+                if let Err(e) = skillseal_tlog::verify_consistency(
+                    old.size,
+                    old.root,
+                    verified.size,
+                    root,
+                    &proof,
+                ) {
+                    println!("{}: {e}", path.display());
+                    problems += 1;
+                } else {
+                    println!(
+                        "the log extends the checkpoint in {} (size {})",
+                        path.display(),
+                        old.size
+                    );
+                }
+            }
+            println!(
+                "log of {} entries recomputed: {problems} problems; its checkpoint (record it elsewhere):",
+                verified.size
+            );
+            print!("{}", String::from_utf8_lossy(&note));
+            if problems > 0 {
+                eprintln!("error: the log does not verify");
                 std::process::exit(1);
             }
             Ok(())

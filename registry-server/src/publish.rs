@@ -125,6 +125,10 @@ pub struct Published {
     pub signer: SignerId,
     pub verdict: String,
     pub capabilities: Vec<String>,
+    /// The registry's signed scan attestation, and the log entry that
+    /// names it.
+    pub attestation_digest: Digest,
+    pub log_index: u64,
 }
 
 pub(crate) fn policy_of(
@@ -400,19 +404,30 @@ pub async fn publish(
     }
 
     phases.push(("scan", started.elapsed()));
+    // The registry's signed statement of its scan, which the log names.
+    let predicate = crate::tlog::predicate(&report, &report_digest, &reg.config.policy_digest);
+    let attestation = reg
+        .log
+        .attest(name, &canonical_version, &digest, predicate)
+        .map_err(internal)?;
     // 8. Blobs first, synced; then one transaction.
     let blobs = reg.blobs.clone();
     let bundle_bytes = req.bundle.clone().into_bytes();
     let size = bytes.len() as i64;
     let stored = bytes;
-    let (package_digest, bundle_digest) = tokio::task::spawn_blocking(move || {
-        Ok::<_, std::io::Error>((blobs.put(&stored)?, blobs.put(&bundle_bytes)?))
-    })
-    .await
-    .map_err(internal)?
-    .map_err(internal)?;
+    let (package_digest, bundle_digest, attestation_digest) =
+        tokio::task::spawn_blocking(move || {
+            Ok::<_, std::io::Error>((
+                blobs.put(&stored)?,
+                blobs.put(&bundle_bytes)?,
+                blobs.put(&attestation)?,
+            ))
+        })
+        .await
+        .map_err(internal)?
+        .map_err(internal)?;
     debug_assert_eq!(package_digest, digest);
-    let published = Published {
+    let mut published = Published {
         name: name.to_string(),
         version: canonical_version.clone(),
         digest,
@@ -421,6 +436,8 @@ pub async fn publish(
         signer: signer_id,
         verdict: skill.verdict.as_str().to_string(),
         capabilities: skill.capabilities.clone(),
+        attestation_digest,
+        log_index: 0,
     };
     let p = &published;
     // A skill with no signer yet is new: its first publish registers one.
@@ -454,7 +471,10 @@ pub async fn publish(
         }
         Err(Refusal::Db(e)) => Err(internal(e)),
         Err(Refusal::Publish(refused)) => Err(refused),
-        Ok(()) => Ok(published),
+        Ok(log_index) => {
+            published.log_index = log_index;
+            Ok(published)
+        }
     }
 }
 
@@ -481,7 +501,7 @@ async fn commit(
     version: &semver::Version,
     size: i64,
     first_signer: Option<&str>,
-) -> Result<store::Change<()>, Refusal> {
+) -> Result<store::Change<u64>, Refusal> {
     let now = store::now();
     // Checked again under the write lock: another publish may have
     // committed since the checks before the body was read.
@@ -515,6 +535,18 @@ async fn commit(
         store::skills::create(tx, &p.name, &caller.name, now).await?;
         store::skills::add_signer(tx, &p.name, &p.signer, public_key, now).await?;
     }
+    // The log's leaf, in this transaction: the version is visible exactly
+    // when the log holds it.
+    let leaf = skillseal_tlog::Leaf::Publish {
+        name: p.name.clone(),
+        version: p.version.clone(),
+        digest: p.digest.as_str().to_string(),
+        bundle_digest: p.bundle_digest.as_str().to_string(),
+        signer: p.signer.clone(),
+        attestation_digest: p.attestation_digest.as_str().to_string(),
+        time: now,
+    };
+    let log_index = store::log::append(tx, &leaf.to_bytes()).await?;
     let stored = store::versions::New {
         name: &p.name,
         version,
@@ -526,6 +558,8 @@ async fn commit(
         capabilities: serde_json::to_string(&p.capabilities).unwrap_or_default(),
         verdict: &p.verdict,
         rules_digest: &reg.rules_digest,
+        attestation_digest: &p.attestation_digest,
+        log_index,
     };
     store::versions::insert(tx, &stored, now).await?;
     Ok(store::Change {
@@ -533,7 +567,8 @@ async fn commit(
         detail: serde_json::json!({
             "token": caller.token_id, "digest": p.digest, "signer": p.signer,
             "verdict": p.verdict, "report": p.report_digest, "new_skill": new_skill,
+            "log_index": log_index,
         }),
-        value: (),
+        value: log_index,
     })
 }

@@ -11,7 +11,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{delete, get, post, put};
 
 use crate::api::{
-    self, SMALL_BODY, audit, clawhub, owners, signers, skills, tokens, versions, well_known,
+    self, SMALL_BODY, audit, clawhub, log, owners, signers, skills, tokens, versions, well_known,
 };
 use crate::middleware::harden;
 use crate::state::Registry;
@@ -46,6 +46,10 @@ pub fn router(reg: Arc<Registry>) -> Router {
         .route("/api/v1/tokens", get(tokens::list).post(tokens::create))
         .route("/api/v1/tokens/{id}", delete(tokens::revoke))
         .route("/api/v1/audit", get(audit::entries))
+        .route("/api/v1/log/key", get(log::key))
+        .route("/api/v1/log/checkpoint", get(log::checkpoint))
+        .route("/api/v1/log/entries/{index}", get(log::entry))
+        .route("/api/v1/log/consistency", get(log::consistency))
         // ClawHub's CLI, pointed at the root instead of `/clawhub`, asks
         // for these first: tell it where its API is.
         .route("/api/v1/search", get(clawhub::misdirected))

@@ -24,6 +24,8 @@ pub struct Registry {
     pub judge: Judge,
     pub rules_digest: Digest,
     pub root: skillseal_sign::TrustedRoot,
+    /// The transparency log's key.
+    pub log: crate::tlog::Log,
     pub config: Config,
     pub throttle: Throttle,
     /// Database writes that extend the audit chain go one at a time per
@@ -50,6 +52,7 @@ impl Registry {
         std::fs::create_dir_all(&config.data)?;
         let db = store::open(&config.database_url).await?;
         let blobs = BlobStore::open(&config.data)?;
+        let log = crate::tlog::Log::open(&config.data, config.public_url.as_deref())?;
         let set = skillseal_rules::RuleSet::builtin()
             .map_err(|e| anyhow::anyhow!("the built-in rules do not load: {e:?}"))?;
         config
@@ -83,6 +86,7 @@ impl Registry {
             },
             rules_digest,
             root: skillseal_sign::TrustedRoot::production(),
+            log,
             config,
             throttle: Throttle::default(),
             write_lock: tokio::sync::Mutex::new(()),
@@ -94,7 +98,64 @@ impl Registry {
             origins,
         };
         registry.remove_orphans(3600).await?;
+        registry.log_unlogged().await?;
         Ok(Arc::new(registry))
+    }
+
+    /// Appends to the log each version published before it existed, in
+    /// publish order, with a scan attestation made from its stored
+    /// report; each in its own audited transaction (`log.backfill`), so
+    /// a crash or another server doing the same leaves no version twice.
+    pub async fn log_unlogged(&self) -> anyhow::Result<usize> {
+        let mut done = 0;
+        for (name, v) in store::versions::unlogged(&self.db).await? {
+            let report_bytes = self
+                .blobs
+                .get(&v.report_digest)?
+                .ok_or_else(|| anyhow::anyhow!("{name}@{}: its report is missing", v.version))?;
+            let report: skillseal_model::ScanReport = serde_json::from_slice(&report_bytes)?;
+            let report_digest: Digest = v.report_digest.parse()?;
+            let digest: Digest = v.digest.parse()?;
+            let predicate =
+                crate::tlog::predicate(&report, &report_digest, &self.config.policy_digest);
+            let attestation = self.log.attest(&name, &v.version, &digest, predicate)?;
+            let attestation_digest = self.blobs.put(&attestation)?;
+            let signer: skillseal_tlog::Signer = serde_json::from_str(&v.signer)?;
+            let leaf = skillseal_tlog::Leaf::Publish {
+                name: name.clone(),
+                version: v.version.clone(),
+                digest: v.digest.clone(),
+                bundle_digest: v.bundle_digest.clone(),
+                signer,
+                attestation_digest: attestation_digest.as_str().to_string(),
+                time: v.published_at,
+            };
+            let subject = format!("{name}@{}", v.version);
+            let (n, ver, a) = (&name, &v.version, &attestation_digest);
+            let logged = store::audited(
+                &self.db,
+                Some(&self.write_lock),
+                "registry",
+                "log.backfill",
+                |mut tx| async move {
+                    if !store::versions::is_unlogged(&mut tx, n, ver).await? {
+                        return Err(sqlx::Error::RowNotFound);
+                    }
+                    let index = store::log::append(&mut tx, &leaf.to_bytes()).await?;
+                    store::versions::set_logged(&mut tx, n, ver, index, a).await?;
+                    let detail = serde_json::json!({"log_index": index, "attestation": a});
+                    Ok::<_, sqlx::Error>((tx, store::Change::of(subject, detail)))
+                },
+            )
+            .await;
+            match logged {
+                Ok(()) => done += 1,
+                // Logged meanwhile by another server.
+                Err(sqlx::Error::RowNotFound) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(done)
     }
 
     /// How many times the read caches have been emptied: each committed

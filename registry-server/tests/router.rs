@@ -1352,7 +1352,8 @@ async fn lost_or_altered_blobs_are_errors_and_fsck_finds_them() {
         .await
         .unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
-    assert_eq!(report.referenced, 3);
+    // Package, bundle, report and scan attestation.
+    assert_eq!(report.referenced, 4);
 
     let blob = |digest: &str| {
         let hex = &digest[7..];
@@ -1440,4 +1441,142 @@ async fn the_publish_scan_runs_in_memory() {
         .unwrap()
         .count();
     assert_eq!(staged, 0);
+}
+
+/// The log's entry `index` at the current size, checked against the
+/// checkpoint `cp` as a client checks it; its leaf.
+async fn logged(
+    env: &Env,
+    verifier: &skillseal_tlog::LogVerifier,
+    index: u64,
+) -> (skillseal_tlog::Leaf, skillseal_tlog::Checkpoint) {
+    let (status, _, note) = call("GET", "/api/v1/log/checkpoint")
+        .send_raw(&env.reg)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let cp = verifier.open_checkpoint(&note).unwrap();
+    let (status, entry) = call(
+        "GET",
+        &format!("/api/v1/log/entries/{index}?size={}", cp.size),
+    )
+    .send(&env.reg)
+    .await;
+    assert_eq!(status, StatusCode::OK, "{entry}");
+    let leaf = entry["leaf"].as_str().unwrap();
+    let proof: Vec<String> = serde_json::from_value(entry["proof"].clone()).unwrap();
+    skillseal_tlog::verify_inclusion(leaf.as_bytes(), index, cp.size, cp.root, &proof).unwrap();
+    (skillseal_tlog::Leaf::parse(leaf.as_bytes()).unwrap(), cp)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn publishes_and_yanks_are_logged_with_signed_checkpoints_and_attestations() {
+    for env in backends().await {
+        let (status, served) = call("GET", "/api/v1/log/key").send(&env.reg).await;
+        assert_eq!(status, StatusCode::OK);
+        let verifier = skillseal_tlog::LogVerifier::new(served["key"].as_str().unwrap()).unwrap();
+        assert_eq!(served["origin"], verifier.origin());
+        let k = key();
+        let s = signed("benign/weather-forecast", "1.0.0", &k);
+        assert_eq!(
+            publish_as_admin(&env, &s, "1.0.0", true).await.0,
+            StatusCode::CREATED
+        );
+
+        // The version names its publish leaf, which names everything a
+        // client pins.
+        let (_, skill) = call("GET", "/api/v1/skills/weather-forecast")
+            .send(&env.reg)
+            .await;
+        let v = &skill["versions"][0];
+        assert_eq!(v["log_index"], 0);
+        let (leaf, first) = logged(&env, &verifier, 0).await;
+        let skillseal_tlog::Leaf::Publish {
+            name,
+            version,
+            digest,
+            bundle_digest,
+            signer,
+            attestation_digest,
+            ..
+        } = leaf
+        else {
+            panic!("not a publish leaf: {leaf:?}")
+        };
+        assert_eq!(
+            (name.as_str(), version.as_str()),
+            ("weather-forecast", "1.0.0")
+        );
+        assert_eq!(digest, s.digest);
+        assert_eq!(bundle_digest, v["bundle_digest"].as_str().unwrap());
+        assert_eq!(serde_json::to_value(&signer).unwrap(), v["signer"]);
+        assert_eq!(
+            attestation_digest,
+            v["attestation_digest"].as_str().unwrap()
+        );
+
+        // The attestation: signed by the log key, about this package, with
+        // the scan the registry stored.
+        let (status, _, envelope) =
+            call("GET", "/api/v1/skills/weather-forecast/1.0.0/attestation")
+                .send_raw(&env.reg)
+                .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(skillseal_tlog::digest_of(&envelope), attestation_digest);
+        let predicate =
+            skillseal_tlog::verify_attestation(&verifier, &envelope, &s.digest).unwrap();
+        assert_eq!(predicate.verdict, v["verdict"].as_str().unwrap());
+        assert_eq!(
+            predicate.report_digest,
+            v["report_digest"].as_str().unwrap()
+        );
+        assert_eq!(
+            serde_json::to_value(&predicate.capabilities).unwrap(),
+            v["capabilities"]
+        );
+        assert!(predicate.policy_digest.starts_with("sha256:"));
+
+        // A yank is logged too, and the new tree extends the old one.
+        let (status, _) = call("POST", "/api/v1/skills/weather-forecast/1.0.0/yank")
+            .token(&env.admin)
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (leaf, second) = logged(&env, &verifier, 1).await;
+        assert!(
+            matches!(leaf, skillseal_tlog::Leaf::Yank { ref digest, .. } if *digest == s.digest)
+        );
+        assert_eq!((first.size, second.size), (1, 2));
+        let (status, c) = call("GET", "/api/v1/log/consistency?from=1&to=2")
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{c}");
+        let proof: Vec<String> = serde_json::from_value(c["proof"].clone()).unwrap();
+        skillseal_tlog::verify_consistency(1, first.root, 2, second.root, &proof).unwrap();
+
+        // Past the end, or at a size the log never had: refused.
+        let (status, _) = call("GET", "/api/v1/log/entries/2").send(&env.reg).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = call("GET", "/api/v1/log/entries/0?size=9")
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let (status, _) = call("GET", "/api/v1/log/consistency?from=2&to=1")
+            .send(&env.reg)
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+
+        // The offline check agrees with what was served.
+        let verified = skillseal_registry::tlog::verify(&env.reg.db).await.unwrap();
+        assert!(verified.problems.is_empty(), "{:?}", verified.problems);
+        assert_eq!(verified.root, Some(second.root));
+        // A row edited behind the registry's back is found.
+        sqlx::query(
+            "UPDATE versions SET bundle_digest = 'sha256:00' WHERE skill = 'weather-forecast'",
+        )
+        .execute(&env.reg.db)
+        .await
+        .unwrap();
+        let verified = skillseal_registry::tlog::verify(&env.reg.db).await.unwrap();
+        assert_eq!(verified.problems.len(), 1, "{:?}", verified.problems);
+    }
 }

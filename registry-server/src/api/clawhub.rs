@@ -684,6 +684,8 @@ mod tests {
             rules_digest: String::new(),
             yanked,
             published_at: 0,
+            log_index: 0,
+            attestation_digest: String::new(),
         }
     }
 

@@ -37,9 +37,11 @@ pub enum ApiError {
         "{skill} {version} was blocked by the registry's scan after it was published (see its report); it is no longer served"
     )]
     BlockedSince { skill: String, version: String },
+    #[error("no log entry {index} in a tree of {size}")]
+    NoLogEntry { index: u64, size: u64 },
     #[error("no package with this digest")]
     NoPackage,
-    #[error("expected package, bundle or report")]
+    #[error("expected package, bundle, report or attestation")]
     NoSuchFile,
     #[error("expected yank or unyank")]
     NoSuchAction,
@@ -117,6 +119,7 @@ impl ApiError {
             | NoPackage
             | NoSuchFile
             | NoSuchAction
+            | NoLogEntry { .. }
             | NoToken(_)
             | NotOwner { .. }
             | NotSigner { .. } => ("not_found", StatusCode::NOT_FOUND),

@@ -19,6 +19,7 @@ pub mod audit;
 pub mod caller;
 pub mod clawhub;
 mod error;
+pub mod log;
 pub mod owners;
 pub mod signers;
 pub mod skills;

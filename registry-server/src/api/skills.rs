@@ -50,6 +50,8 @@ pub(crate) fn version_json(v: &store::versions::Version) -> Value {
         "rules_digest": v.rules_digest,
         "yanked": v.yanked,
         "published_at": v.published_at,
+        "log_index": v.log_index,
+        "attestation_digest": v.attestation_digest,
     })
 }
 

@@ -146,6 +146,7 @@ pub async fn download(
         "package" => (File::Package, "application/gzip"),
         "bundle" => (File::Bundle, "application/json"),
         "report" => (File::Report, "application/json"),
+        "attestation" => (File::Attestation, "application/json"),
         _ => return Err(ApiError::NoSuchFile),
     };
     let key = format!("{name}\0{version}\0{}", file.column());
@@ -161,6 +162,9 @@ pub async fn download(
             version,
         });
     };
+    if digest.is_empty() {
+        return Err(ApiError::NoSuchFile);
+    }
     // A version a rescan blocked keeps its bundle and report (they say
     // why), never its package.
     if verdict == "block" && matches!(file, File::Package) {
@@ -229,6 +233,27 @@ pub async fn set_yanked(
                 version: v.into(),
             });
         }
+        // The log records every yank and unyank, in the same transaction.
+        let digest = store::versions::digest_in(&mut tx, skill, v)
+            .await?
+            .unwrap_or_default();
+        let (name, version, time) = (skill.to_string(), v.to_string(), store::now());
+        let leaf = if yanked {
+            skillseal_tlog::Leaf::Yank {
+                name,
+                version,
+                digest,
+                time,
+            }
+        } else {
+            skillseal_tlog::Leaf::Unyank {
+                name,
+                version,
+                digest,
+                time,
+            }
+        };
+        store::log::append(&mut tx, &leaf.to_bytes()).await?;
         Ok((tx, store::Change::of(subject, detail)))
     })
     .await?;

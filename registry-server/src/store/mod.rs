@@ -5,7 +5,8 @@
 //! - [`audit`]: the hash-chained audit log;
 //! - [`skills`]: skills, their owners and trusted signers;
 //! - [`versions`]: published versions and the blobs they name;
-//! - [`tokens`]: API tokens, stored as hashes.
+//! - [`tokens`]: API tokens, stored as hashes;
+//! - [`log`]: the transparency log's leaves and stored hashes.
 //!
 //! A change goes through [`audited`]: the write lock, one transaction, the
 //! audit entry, the commit.
@@ -19,6 +20,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 
 pub mod audit;
+pub mod log;
 pub mod skills;
 pub mod tokens;
 pub mod versions;
@@ -40,13 +42,22 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 impl MigrationSource<'static> for Embedded {
     fn resolve(self) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxError>> + Send>> {
         Box::pin(async {
-            Ok(vec![Migration::new(
-                1,
-                "init".into(),
-                MigrationType::Simple,
-                include_str!("../../migrations/0001_init.sql").into(),
-                false,
-            )])
+            Ok(vec![
+                Migration::new(
+                    1,
+                    "init".into(),
+                    MigrationType::Simple,
+                    include_str!("../../migrations/0001_init.sql").into(),
+                    false,
+                ),
+                Migration::new(
+                    2,
+                    "log".into(),
+                    MigrationType::Simple,
+                    include_str!("../../migrations/0002_log.sql").into(),
+                    false,
+                ),
+            ])
         })
     }
 }

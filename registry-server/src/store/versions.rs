@@ -21,24 +21,36 @@ pub struct Version {
     pub rules_digest: String,
     pub yanked: bool,
     pub published_at: i64,
+    /// The index of its publish leaf in the transparency log (-1 until
+    /// the log holds it).
+    pub log_index: i64,
+    /// The digest of its scan attestation ('' until the log holds it).
+    pub attestation_digest: String,
 }
 
 const COLUMNS: &str = "version, digest, bundle_digest, report_digest, size, signer, capabilities, \
-     verdict, rules_digest, yanked, published_at";
+     verdict, rules_digest, yanked, published_at, log_index, attestation_digest";
 
 fn version(r: &sqlx::any::AnyRow) -> sqlx::Result<Version> {
+    version_at(r, 0)
+}
+
+/// A version from `COLUMNS` starting at column `at`.
+fn version_at(r: &sqlx::any::AnyRow, at: usize) -> sqlx::Result<Version> {
     Ok(Version {
-        version: r.try_get(0)?,
-        digest: r.try_get(1)?,
-        bundle_digest: r.try_get(2)?,
-        report_digest: r.try_get(3)?,
-        size: r.try_get(4)?,
-        signer: r.try_get(5)?,
-        capabilities: r.try_get(6)?,
-        verdict: r.try_get(7)?,
-        rules_digest: r.try_get(8)?,
-        yanked: r.try_get::<i64, _>(9)? != 0,
-        published_at: r.try_get(10)?,
+        version: r.try_get(at)?,
+        digest: r.try_get(at + 1)?,
+        bundle_digest: r.try_get(at + 2)?,
+        report_digest: r.try_get(at + 3)?,
+        size: r.try_get(at + 4)?,
+        signer: r.try_get(at + 5)?,
+        capabilities: r.try_get(at + 6)?,
+        verdict: r.try_get(at + 7)?,
+        rules_digest: r.try_get(at + 8)?,
+        yanked: r.try_get::<i64, _>(at + 9)? != 0,
+        published_at: r.try_get(at + 10)?,
+        log_index: r.try_get(at + 11)?,
+        attestation_digest: r.try_get(at + 12)?,
     })
 }
 
@@ -89,6 +101,7 @@ pub enum File {
     Package,
     Bundle,
     Report,
+    Attestation,
 }
 
 impl File {
@@ -98,6 +111,7 @@ impl File {
             File::Package => "digest",
             File::Bundle => "bundle_digest",
             File::Report => "report_digest",
+            File::Attestation => "attestation_digest",
         }
     }
 }
@@ -143,6 +157,8 @@ pub struct New<'a> {
     pub capabilities: String,
     pub verdict: &'a str,
     pub rules_digest: &'a Digest,
+    pub attestation_digest: &'a Digest,
+    pub log_index: u64,
 }
 
 /// Stores a version (not yanked); a version already stored is a unique
@@ -150,8 +166,9 @@ pub struct New<'a> {
 pub async fn insert(tx: &mut Tx, v: &New<'_>, now: i64) -> sqlx::Result<()> {
     let insert = sqlx::query(
         "INSERT INTO versions (skill, version, major, minor, patch, digest, bundle_digest, report_digest, \
-         size, signer, capabilities, verdict, rules_digest, yanked, published_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14)",
+         size, signer, capabilities, verdict, rules_digest, yanked, published_at, log_index, \
+         attestation_digest) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $15, $16)",
     );
     let (major, minor, patch) = (v.version.major, v.version.minor, v.version.patch);
     let insert = insert.bind(v.name).bind(v.version.to_string());
@@ -168,6 +185,9 @@ pub async fn insert(tx: &mut Tx, v: &New<'_>, now: i64) -> sqlx::Result<()> {
         .bind(v.verdict)
         .bind(v.rules_digest.as_str())
         .bind(now);
+    let insert = insert
+        .bind(v.log_index as i64)
+        .bind(v.attestation_digest.as_str());
     run(tx, insert).await.map(drop)
 }
 
@@ -188,12 +208,16 @@ pub async fn set_yanked(
 /// log).
 pub async fn referenced_blobs(db: &AnyPool) -> sqlx::Result<HashSet<String>> {
     let mut referenced = HashSet::new();
-    for r in sqlx::query("SELECT digest, bundle_digest, report_digest FROM versions")
-        .fetch_all(db)
-        .await?
+    for r in
+        sqlx::query("SELECT digest, bundle_digest, report_digest, attestation_digest FROM versions")
+            .fetch_all(db)
+            .await?
     {
-        for i in 0..3 {
-            referenced.insert(r.try_get::<String, _>(i)?);
+        for i in 0..4 {
+            let digest: String = r.try_get(i)?;
+            if !digest.is_empty() {
+                referenced.insert(digest);
+            }
         }
     }
     for r in sqlx::query("SELECT detail FROM audit WHERE action = 'publish.reject'")
@@ -233,4 +257,56 @@ pub async fn set_scan(tx: &mut Tx, r: &Rescan<'_>) -> sqlx::Result<()> {
         .bind(r.report_digest.as_str())
         .bind(r.rules_digest.as_str());
     run(tx, update.bind(r.name).bind(r.version)).await.map(drop)
+}
+
+/// Versions the log does not hold yet (published before it existed), in
+/// publish order: `(skill, version)`.
+pub async fn unlogged(db: &AnyPool) -> sqlx::Result<Vec<(String, Version)>> {
+    let query = format!(
+        "SELECT skill, {COLUMNS} FROM versions WHERE log_index < 0 ORDER BY published_at, skill, version"
+    );
+    let rows = sqlx::query(&query).fetch_all(db).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, version_at(r, 1)?)))
+        .collect()
+}
+
+/// Records a version's publish leaf and attestation; whether it was
+/// still unlogged (another server may have logged it first).
+pub async fn set_logged(
+    tx: &mut Tx,
+    name: &str,
+    version: &str,
+    log_index: u64,
+    attestation_digest: &Digest,
+) -> sqlx::Result<bool> {
+    let update = sqlx::query(
+        "UPDATE versions SET log_index = $1, attestation_digest = $2 \
+         WHERE skill = $3 AND version = $4 AND log_index < 0",
+    );
+    let update = update
+        .bind(log_index as i64)
+        .bind(attestation_digest.as_str());
+    Ok(run(tx, update.bind(name).bind(version)).await? > 0)
+}
+
+/// Whether `name` `version` is still unlogged, in `tx`.
+pub async fn is_unlogged(tx: &mut Tx, name: &str, version: &str) -> sqlx::Result<bool> {
+    let row =
+        sqlx::query("SELECT 1 FROM versions WHERE skill = $1 AND version = $2 AND log_index < 0")
+            .bind(name)
+            .bind(version)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(row.is_some())
+}
+
+/// The package digest of `name` `version`, in `tx`.
+pub async fn digest_in(tx: &mut Tx, name: &str, version: &str) -> sqlx::Result<Option<String>> {
+    let row = sqlx::query("SELECT digest FROM versions WHERE skill = $1 AND version = $2")
+        .bind(name)
+        .bind(version)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.map(|r| r.try_get(0)).transpose()
 }
