@@ -42,9 +42,10 @@ impl Log {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut seed = [0u8; 32];
                 openssl::rand::rand_bytes(&mut seed)?;
-                let (key, private) = LogKey::from_seed(&origin(public_url), &seed)?;
+                let (_, private) = LogKey::from_seed(&origin(public_url), &seed)?;
                 write_private(&path, &private)?;
-                Ok(Log { key })
+                // The key that won, if another server made one at once.
+                Log::open(data, public_url)
             }
             Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
         }
@@ -90,10 +91,14 @@ fn origin(public_url: Option<&str>) -> String {
     })
 }
 
-/// Writes the private key: a temporary file created 0600, synced, renamed.
+/// Writes the private key: a temporary file created 0600, synced, then
+/// linked into place only if no key is there yet (two servers starting at
+/// once on one data directory keep one key).
 fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
     use std::os::unix::fs::OpenOptionsExt as _;
-    let tmp = path.with_extension("key.tmp");
+    let mut suffix = [0u8; 8];
+    openssl::rand::rand_bytes(&mut suffix)?;
+    let tmp = path.with_extension(format!("key.{}.tmp", hex::encode(suffix)));
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -103,7 +108,13 @@ fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
     file.write_all(text.as_bytes())?;
     file.write_all(b"\n")?;
     file.sync_all()?;
-    std::fs::rename(&tmp, path)?;
+    let linked = std::fs::hard_link(&tmp, path);
+    std::fs::remove_file(&tmp)?;
+    match linked {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot create {}", path.display())),
+    }
     if let Some(dir) = path.parent() {
         std::fs::File::open(dir)?.sync_all()?;
     }

@@ -382,6 +382,21 @@ fn two_servers_share_one_database_and_blob_store() {
             resolved["pins"]["weather-forecast"]["version"], "1.0.0",
             "{resolved}"
         );
+        // Both servers appended to one log, with one key: two publishes
+        // and a yank, and the database agrees with it.
+        let key = |s: &Server| get_json(&format!("{}/api/v1/log/key", s.url)).1["key"].clone();
+        assert_eq!(key(&a), key(&b));
+        let mut verify = Command::new(registry_bin());
+        verify.args(["log", "verify", "--data"]).arg(&data);
+        if let Some(url) = db {
+            verify.args(["--database-url", url]);
+        }
+        let verified = ok(verify.output().unwrap());
+        assert!(
+            stdout(&verified).contains("log of 3 entries recomputed: 0 problems"),
+            "{}",
+            stdout(&verified)
+        );
     }
 }
 

@@ -1580,3 +1580,41 @@ async fn publishes_and_yanks_are_logged_with_signed_checkpoints_and_attestations
         assert_eq!(verified.problems.len(), 1, "{:?}", verified.problems);
     }
 }
+
+/// Versions published before the log existed are appended at start, in
+/// publish order, each with an attestation made from its stored report.
+#[tokio::test(flavor = "multi_thread")]
+async fn versions_from_before_the_log_are_logged_at_start() {
+    let env = fresh(None).await;
+    let k = key();
+    for version in ["1.0.0", "1.1.0"] {
+        let s = signed("benign/weather-forecast", version, &k);
+        assert_eq!(
+            publish_as_admin(&env, &s, version, true).await.0,
+            StatusCode::CREATED
+        );
+    }
+    // As a registry from before the log left them.
+    for statement in [
+        "UPDATE versions SET log_index = -1, attestation_digest = ''",
+        "DELETE FROM log_entries",
+        "DELETE FROM log_hashes",
+    ] {
+        sqlx::query(statement).execute(&env.reg.db).await.unwrap();
+    }
+    assert_eq!(env.reg.log_unlogged().await.unwrap(), 2);
+    assert_eq!(env.reg.log_unlogged().await.unwrap(), 0, "once only");
+    let verified = skillseal_registry::tlog::verify(&env.reg.db).await.unwrap();
+    assert!(verified.problems.is_empty(), "{:?}", verified.problems);
+    assert_eq!(verified.size, 2);
+    let (_, skill) = call("GET", "/api/v1/skills/weather-forecast")
+        .send(&env.reg)
+        .await;
+    let indexes: Vec<i64> = skill["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["log_index"].as_i64().unwrap())
+        .collect();
+    assert_eq!(indexes, [1, 0], "highest first, logged in publish order");
+}
