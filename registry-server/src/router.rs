@@ -50,6 +50,7 @@ pub fn router(reg: Arc<Registry>) -> Router {
         .route("/api/v1/log/checkpoint", get(log::checkpoint))
         .route("/api/v1/log/entries/{index}", get(log::entry))
         .route("/api/v1/log/consistency", get(log::consistency))
+        .route("/api/v1/log/tile/{*path}", get(log::tile))
         // ClawHub's CLI, pointed at the root instead of `/clawhub`, asks
         // for these first: tell it where its API is.
         .route("/api/v1/search", get(clawhub::misdirected))

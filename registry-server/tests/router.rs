@@ -1618,3 +1618,81 @@ async fn versions_from_before_the_log_are_logged_at_start() {
         .collect();
     assert_eq!(indexes, [1, 0], "highest first, logged in publish order");
 }
+
+/// The log as C2SP tlog-tiles: a partial hash tile holds each leaf's hash,
+/// the entries tile each leaf, length-prefixed; tiles the tree does not
+/// have yet are not served.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_log_is_served_as_tiles() {
+    let env = fresh(None).await;
+    let k = key();
+    for version in ["1.0.0", "1.1.0"] {
+        let s = signed("benign/weather-forecast", version, &k);
+        assert_eq!(
+            publish_as_admin(&env, &s, version, true).await.0,
+            StatusCode::CREATED
+        );
+    }
+    let (status, _) = call("POST", "/api/v1/skills/weather-forecast/1.0.0/yank")
+        .token(&env.admin)
+        .send(&env.reg)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (status, _, entries) = call("GET", "/api/v1/log/tile/entries/000.p/3")
+        .send_raw(&env.reg)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut leaves = Vec::new();
+    let mut rest = entries.as_slice();
+    while !rest.is_empty() {
+        let len = usize::from(u16::from_be_bytes([rest[0], rest[1]]));
+        leaves.push(rest[2..2 + len].to_vec());
+        rest = &rest[2 + len..];
+    }
+    assert_eq!(leaves.len(), 3);
+    let (status, _, hashes) = call("GET", "/api/v1/log/tile/0/000.p/3")
+        .send_raw(&env.reg)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let expected: Vec<u8> = leaves
+        .iter()
+        .flat_map(|l| skillseal_tlog::record_hash(l).0)
+        .collect();
+    assert_eq!(hashes, expected);
+    // The root the checkpoint signs is the one the tiles give.
+    let mut known = skillseal_tlog::Known::default();
+    for (n, leaf) in leaves.iter().enumerate() {
+        let n = n as u64;
+        for (i, h) in skillseal_tlog::stored_hashes(n, leaf, &known)
+            .unwrap()
+            .into_iter()
+            .enumerate()
+        {
+            known.insert(skillseal_tlog::stored_hash_index(0, n) + i as u64, h);
+        }
+    }
+    let (_, served) = call("GET", "/api/v1/log/key").send(&env.reg).await;
+    let verifier = skillseal_tlog::LogVerifier::new(served["key"].as_str().unwrap()).unwrap();
+    let (_, _, note) = call("GET", "/api/v1/log/checkpoint")
+        .send_raw(&env.reg)
+        .await;
+    let cp = verifier.open_checkpoint(&note).unwrap();
+    assert_eq!(cp.root, skillseal_tlog::tree_hash(3, &known).unwrap());
+    for missing in [
+        "/api/v1/log/tile/0/000.p/4",
+        "/api/v1/log/tile/0/000",
+        "/api/v1/log/tile/1/000.p/1",
+    ] {
+        let (status, _) = call("GET", missing).send(&env.reg).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
+    }
+    for bad in [
+        "/api/v1/log/tile/0/0",
+        "/api/v1/log/tile/x/000",
+        "/api/v1/log/tile/0/000.p/0",
+    ] {
+        let (status, _) = call("GET", bad).send(&env.reg).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+}

@@ -21,6 +21,7 @@ use signed_note::{Note, Signer as _, StandardSigner, StandardVerifier, VerifierL
 
 pub use skillseal_lock::Signer;
 pub use tlog_tiles::Error as TreeError;
+pub use tlog_tiles::Tile;
 pub use tlog_tiles::{
     Hash, HashReader, prove_record, prove_tree, record_hash, stored_hash_count, stored_hash_index,
     stored_hashes, tree_hash,

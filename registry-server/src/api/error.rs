@@ -39,6 +39,8 @@ pub enum ApiError {
     BlockedSince { skill: String, version: String },
     #[error("no log entry {index} in a tree of {size}")]
     NoLogEntry { index: u64, size: u64 },
+    #[error("no tile `{0}` in the log as it is")]
+    NoTile(String),
     #[error("no package with this digest")]
     NoPackage,
     #[error("expected package, bundle, report or attestation")]
@@ -120,6 +122,7 @@ impl ApiError {
             | NoSuchFile
             | NoSuchAction
             | NoLogEntry { .. }
+            | NoTile(_)
             | NoToken(_)
             | NotOwner { .. }
             | NotSigner { .. } => ("not_found", StatusCode::NOT_FOUND),

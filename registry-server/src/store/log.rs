@@ -155,3 +155,8 @@ pub async fn inclusion(db: &AnyPool, index: u64, size: u64) -> sqlx::Result<Vec<
 pub async fn consistency(db: &AnyPool, from: u64, to: u64) -> sqlx::Result<Vec<Hash>> {
     over_stored(db, |k| skillseal_tlog::prove_tree(to, from, k)).await
 }
+
+/// A hash tile's bytes (C2SP `tlog-tiles`).
+pub async fn tile(db: &AnyPool, tile: &skillseal_tlog::Tile) -> sqlx::Result<Vec<u8>> {
+    over_stored(db, |k| tile.read_data(k)).await
+}
