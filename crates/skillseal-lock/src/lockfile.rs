@@ -1,6 +1,12 @@
 //! `skillseal.lock`: canonical TOML, one `[[skill]]` per pinned skill in
 //! name order, no timestamps, so the same pins always give the same bytes
 //! and a diff in review shows exactly what changed.
+//!
+//! Once per lock, `[log]` records the registry's transparency-log
+//! checkpoint (tree size and root hash) the lock was verified against, and
+//! each skill its `log-index` (the index of its version's `publish` entry).
+//! A lock written before the log has neither; the next `add` or `update`
+//! verifies and fills them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -56,12 +62,28 @@ pub struct LockedSkill {
     pub verdict: String,
     /// The digest of the scanner rules that gave the verdict.
     pub rules_digest: String,
+    /// The index of this version's `publish` entry in the registry's
+    /// transparency log (absent in a lock written before the log).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_index: Option<u64>,
     pub signer: Signer,
+}
+
+/// `[log]`: the registry's transparency-log checkpoint the lock was last
+/// verified against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogCheckpoint {
+    /// The tree size.
+    pub size: u64,
+    /// The root hash, base64 (as the checkpoint writes it).
+    pub root: String,
 }
 
 /// The whole lock.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Lockfile {
+    /// `[log]`, once verified against a transparency log.
+    pub log: Option<LogCheckpoint>,
     pub skills: BTreeMap<String, LockedSkill>,
 }
 
@@ -69,14 +91,35 @@ pub struct Lockfile {
 #[serde(deny_unknown_fields)]
 struct RawLock {
     version: Spanned<u32>,
+    log: Option<RawLog>,
     #[serde(default)]
     skill: Vec<Spanned<LockedSkill>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLog {
+    size: u64,
+    root: Spanned<String>,
 }
 
 #[derive(Serialize)]
 struct Written<'a> {
     version: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    log: Option<&'a LogCheckpoint>,
     skill: Vec<&'a LockedSkill>,
+}
+
+/// Whether `text` has the form of a SHA-256 hash in standard base64 (44
+/// characters, one `=` of padding).
+pub fn valid_root(text: &str) -> bool {
+    text.len() == 44
+        && text.ends_with('=')
+        && !text.ends_with("==")
+        && text[..43]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
 }
 
 impl Lockfile {
@@ -94,6 +137,23 @@ impl Lockfile {
                 ),
             ));
         }
+        let log = match raw.log {
+            Some(log) if !valid_root(log.root.get_ref()) => {
+                return Err(ParseError::at(
+                    text,
+                    log.root.span().start,
+                    format!(
+                        "[log] root `{}` is not a base64 SHA-256 hash",
+                        log.root.get_ref()
+                    ),
+                ));
+            }
+            Some(log) => Some(LogCheckpoint {
+                size: log.size,
+                root: log.root.into_inner(),
+            }),
+            None => None,
+        };
         let mut skills = BTreeMap::new();
         for entry in raw.skill {
             let at = entry.span().start;
@@ -116,13 +176,15 @@ impl Lockfile {
             }
             skills.insert(s.name.clone(), s);
         }
-        Ok(Lockfile { skills })
+        Ok(Lockfile { log, skills })
     }
 
-    /// The canonical text: header, format version, skills in name order.
+    /// The canonical text: header, format version, `[log]`, skills in
+    /// name order.
     pub fn to_toml(&self) -> String {
         let written = Written {
             version: FORMAT,
+            log: self.log.as_ref(),
             skill: self.skills.values().collect(),
         };
         let body = toml::to_string(&written).expect("a lockfile always serialises");
@@ -184,6 +246,7 @@ mod tests {
             capabilities: ["network".to_string(), "env-read".to_string()].into(),
             verdict: "pass".into(),
             rules_digest: format!("sha256:{}", "c".repeat(64)),
+            log_index: None,
             signer: Signer::Key {
                 fingerprint: format!("sha256:{}", "d".repeat(64)),
             },
@@ -230,6 +293,85 @@ mod tests {
         let future = text.replace("version = 1", "version = 9");
         let e = Lockfile::parse(&future).unwrap_err();
         assert!(e.message.contains("format 9"), "{e}");
+    }
+
+    const ROOT: &str = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+
+    #[test]
+    fn the_log_checkpoint_and_indexes_are_written_canonically() {
+        let mut lock = Lockfile::default();
+        let mut a = skill("alpha", "2.1.0");
+        a.log_index = Some(7);
+        lock.skills.insert("alpha".into(), a);
+        lock.skills.insert("zeta".into(), skill("zeta", "1.0.0"));
+        lock.log = Some(LogCheckpoint {
+            size: 12,
+            root: ROOT.into(),
+        });
+        let text = lock.to_toml();
+        let at = |needle: &str| {
+            text.find(needle)
+                .unwrap_or_else(|| panic!("{needle}: {text}"))
+        };
+        // `[log]` once, before the skills; `log-index` with each skill's
+        // scalars, before its signer table; none where there is none.
+        assert!(at("version = 1") < at("[log]\nsize = 12\nroot = \""));
+        assert!(at("[log]") < at("[[skill]]"));
+        assert!(at("log-index = 7") < at("[skill.signer]"));
+        assert_eq!(text.matches("log-index").count(), 1);
+        assert_eq!(Lockfile::parse(&text).unwrap(), lock);
+        assert_eq!(Lockfile::parse(&text).unwrap().to_toml(), text);
+    }
+
+    #[test]
+    fn a_lock_from_before_the_log_still_parses() {
+        let mut lock = Lockfile::default();
+        lock.skills.insert("alpha".into(), skill("alpha", "2.1.0"));
+        let text = lock.to_toml();
+        assert!(!text.contains("log"), "{text}");
+        let parsed = Lockfile::parse(&text).unwrap();
+        assert_eq!(parsed.log, None);
+        assert_eq!(parsed.skills["alpha"].log_index, None);
+    }
+
+    #[test]
+    fn a_bad_log_table_is_an_error_with_its_position() {
+        let mut lock = Lockfile::default();
+        lock.skills.insert("alpha".into(), skill("alpha", "2.1.0"));
+        lock.log = Some(LogCheckpoint {
+            size: 3,
+            root: ROOT.into(),
+        });
+        let text = lock.to_toml();
+        let line_of =
+            |t: &str, needle: &str| t[..t.find(needle).unwrap()].matches('\n').count() + 1;
+
+        let bad_root = text.replace(ROOT, "not-a-hash");
+        let e = Lockfile::parse(&bad_root).unwrap_err();
+        assert!(e.message.contains("[log] root `not-a-hash`"), "{e}");
+        assert_eq!(e.line, Some(line_of(&bad_root, "root = ")));
+
+        let negative = text.replace("size = 3", "size = -3");
+        let e = Lockfile::parse(&negative).unwrap_err();
+        assert_eq!(e.line, Some(line_of(&negative, "size = -3")), "{e}");
+
+        let unknown = text.replace("size = 3", "size = 3\norigin = \"x\"");
+        let e = Lockfile::parse(&unknown).unwrap_err();
+        assert!(e.message.contains("origin"), "{e}");
+
+        let index = text.replace("verdict = ", "log-index = \"seven\"\nverdict = ");
+        let e = Lockfile::parse(&index).unwrap_err();
+        assert_eq!(e.line, Some(line_of(&index, "log-index")), "{e}");
+
+        assert!(valid_root(ROOT));
+        for bad in [
+            "",
+            "AAAA",
+            &ROOT.replace('=', "A"),
+            &ROOT.replacen('4', "-", 1),
+        ] {
+            assert!(!valid_root(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! ```toml
 //! [registry]
 //! url = "https://skills.example.invalid"
+//! log-key = "skills.example.invalid+1a2b3c4d+AR…"  # its transparency log's key
 //!
 //! [install]
 //! dir = "skills"                 # the default: where OpenClaw looks
@@ -38,6 +39,9 @@ pub const DEFAULT_INSTALL_DIR: &str = "skills";
 pub struct Manifest {
     /// `[registry] url`.
     pub registry: Option<String>,
+    /// `[registry] log-key`: the verifier key (`NAME+ID+BASE64`) of the
+    /// registry's transparency log, pinned by the first `add`.
+    pub log_key: Option<String>,
     /// `[install] dir`, relative to the manifest's folder.
     pub install_dir: String,
     pub trust: Vec<Trust>,
@@ -90,6 +94,8 @@ struct Raw {
 #[serde(deny_unknown_fields)]
 struct RawRegistry {
     url: Option<Spanned<String>>,
+    #[serde(rename = "log-key")]
+    log_key: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -112,7 +118,25 @@ impl Manifest {
     /// Parses `skillseal.toml`. Errors carry line and column.
     pub fn parse(text: &str) -> Result<Manifest, ParseError> {
         let raw: Raw = toml::from_str(text).map_err(|e| ParseError::from_toml(text, &e))?;
-        let registry = match raw.registry.and_then(|r| r.url) {
+        let (url, log_key) = match raw.registry {
+            Some(r) => (r.url, r.log_key),
+            None => (None, None),
+        };
+        let log_key = match log_key {
+            Some(key) if !valid_log_key(key.get_ref()) => {
+                return Err(ParseError::at(
+                    text,
+                    key.span().start,
+                    format!(
+                        "log-key `{}` is not a log verifier key (NAME+ID+BASE64)",
+                        key.get_ref()
+                    ),
+                ));
+            }
+            Some(key) => Some(key.into_inner()),
+            None => None,
+        };
+        let registry = match url {
             Some(url) => {
                 let u = url.get_ref();
                 if !(u.starts_with("https://") || u.starts_with("http://")) {
@@ -193,6 +217,7 @@ impl Manifest {
         }
         Ok(Manifest {
             registry,
+            log_key,
             install_dir,
             trust,
             skills,
@@ -252,6 +277,24 @@ impl Manifest {
         }
         out
     }
+}
+
+/// Whether `key` has the form of a signed-note verifier key: a name
+/// without `+` or spaces, eight hex digits of key id, base64 (the
+/// signature check itself is the log's, `skillseal-tlog`).
+pub fn valid_log_key(key: &str) -> bool {
+    let mut parts = key.splitn(3, '+');
+    let (Some(name), Some(id), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_graphic())
+        && id.len() == 8
+        && id.bytes().all(|b| b.is_ascii_hexdigit())
+        && !b64.is_empty()
+        && b64
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
 }
 
 /// One difference between skillseal.toml and skillseal.lock.
@@ -318,6 +361,7 @@ mod tests {
             r#"
 [registry]
 url = "https://skills.example.invalid/"
+log-key = "skills.example.invalid+2c3a4f10+AeXrLZjAqaTCy2q0yhYD6Z3vgBvA0hTqyKYXvQjQ2o1W"
 
 [install]
 dir = "agent/skills"
@@ -343,6 +387,10 @@ deny-capabilities = ["secret-read"]
             m.registry.as_deref(),
             Some("https://skills.example.invalid")
         );
+        assert_eq!(
+            m.log_key.as_deref(),
+            Some("skills.example.invalid+2c3a4f10+AeXrLZjAqaTCy2q0yhYD6Z3vgBvA0hTqyKYXvQjQ2o1W")
+        );
         assert_eq!(m.install_dir, "agent/skills");
         assert_eq!(m.trusted_for("weather-forecast").count(), 1);
         assert_eq!(m.trusted_for("acme-notes").count(), 2);
@@ -353,7 +401,7 @@ deny-capabilities = ["secret-read"]
     fn defaults_and_errors_with_positions() {
         let m = Manifest::parse("").unwrap();
         assert_eq!(m.install_dir, "skills");
-        assert!(m.skills.is_empty() && m.registry.is_none());
+        assert!(m.skills.is_empty() && m.registry.is_none() && m.log_key.is_none());
 
         for (text, line, col, needle) in [
             (
@@ -370,6 +418,24 @@ deny-capabilities = ["secret-read"]
             ),
             ("[install]\ndir = \"../elsewhere\"\n", 2, 7, "relative path"),
             ("[registry]\nurl = \"ftp://x\"\n", 2, 7, "https://"),
+            (
+                "[registry]\nurl = \"https://x\"\nlog-key = \"x+1+AAAA\"\n",
+                3,
+                11,
+                "not a log verifier key",
+            ),
+            (
+                "[registry]\nlog-key = \"PRIVATE+KEY+x+01234567+AAAA\"\n",
+                2,
+                11,
+                "not a log verifier key",
+            ),
+            (
+                "[registry]\nlogkey = \"x\"\n",
+                2,
+                1,
+                "unknown field `logkey`",
+            ),
             (
                 "[[trust]]\nkey = \"a\"\nissuer = \"b\"\n",
                 1,
