@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "verify",
     "update",
     "import-clawhub",
+    "log",
 ];
 
 /// The help as printed 100 columns wide (clap's widest), whatever the
@@ -47,6 +48,7 @@ fn every_command_has_a_help_snapshot() {
     for command in COMMANDS {
         insta::assert_snapshot!(format!("help-{command}"), help(&[command, "--help"]));
     }
+    insta::assert_snapshot!("help-log-monitor", help(&["log", "monitor", "--help"]));
 }
 
 /// The list above is the whole command line: a new command needs a

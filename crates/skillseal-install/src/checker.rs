@@ -7,7 +7,7 @@
 
 use skillseal_engine::Engine;
 use skillseal_engine::policy::{Judge, Policy};
-use skillseal_lock::{LockedSkill, Signer, TrustedSigner};
+use skillseal_lock::{LockedSkill, Lockfile, Signer, TrustedSigner};
 use skillseal_model::{SkillReport, Verdict};
 use skillseal_rules::RuleSet;
 
@@ -16,6 +16,7 @@ use crate::client::{Pin, Remote};
 use crate::error::{Context as _, Error, Refusal, Result};
 use crate::project::Project;
 use crate::reporter::{Event, Reporter};
+use crate::transparency::{Expected, Session};
 
 /// A package that passed every check, ready to install.
 #[derive(Debug)]
@@ -60,6 +61,8 @@ pub struct Checker<'p> {
     root: skillseal_sign::TrustedRoot,
     remote: Option<Box<dyn Remote>>,
     cache: Cache,
+    /// The transparency log's key: skillseal.toml's, or one just trusted.
+    log_key: Option<String>,
 }
 
 impl<'p> Checker<'p> {
@@ -122,7 +125,113 @@ impl<'p> Checker<'p> {
             root: skillseal_sign::TrustedRoot::production(),
             remote,
             cache,
+            log_key: project.manifest.log_key.clone(),
         }
+    }
+
+    /// The transparency log's key the checks use.
+    pub fn log_key(&self) -> Option<&str> {
+        self.log_key.as_deref()
+    }
+
+    /// Trusts `key` as the log's key (`add`, on first use, once the user
+    /// accepted it); the operation that writes the lock pins it in
+    /// skillseal.toml.
+    pub fn trust_log_key(&mut self, key: String) {
+        self.log_key = Some(key);
+    }
+
+    /// The registry's checkpoint, checked against the pinned key and the
+    /// lock's `[log]`; `None` offline, or when no key is pinned (then the
+    /// log is not checked, unless the lock recorded a checkpoint: that is
+    /// an error).
+    pub fn log(&self) -> Result<Option<Session<'_>>> {
+        let Some(remote) = self.remote.as_deref() else {
+            return Ok(None);
+        };
+        match &self.log_key {
+            Some(key) => Ok(Some(Session::open(
+                remote,
+                key,
+                self.project.lock.log.as_ref(),
+            )?)),
+            None if self.project.lock.log.is_some() => Err(Error::Invalid(format!(
+                "skillseal.lock records a transparency-log checkpoint, but {} pins no \
+                 `[registry] log-key`: restore the key it was verified with",
+                self.project.manifest_path.display()
+            ))),
+            None => Ok(None),
+        }
+    }
+
+    /// The log's checks of one locked entry (its `log-index`, else the
+    /// index the registry lists): see [`Session::check_publish`]. Returns
+    /// the index.
+    pub fn check_log(
+        &self,
+        session: &Session<'_>,
+        l: &LockedSkill,
+        pinned_by: &str,
+    ) -> Result<u64> {
+        let listed = self
+            .remote()?
+            .versions(&l.name)?
+            .into_iter()
+            .find(|p| p.version == l.version);
+        let index = l
+            .log_index
+            .or(listed.as_ref().and_then(Pin::log_index))
+            .ok_or_else(|| Refusal::Log {
+                subject: format!("{} {}", l.name, l.version),
+                error: skillseal_tlog::Error::Leaf("the registry lists no log index for it".into()),
+            })?;
+        session.check_publish(&Expected {
+            name: &l.name,
+            version: &l.version,
+            digest: &l.digest,
+            bundle_digest: &l.bundle_digest,
+            signer: &l.signer,
+            index,
+            attestation_digest: listed
+                .as_ref()
+                .and_then(|p| p.attestation_digest.as_deref()),
+            verdict: listed.as_ref().and_then(|p| p.verdict.as_deref()),
+            pinned_by,
+        })?;
+        Ok(index)
+    }
+
+    /// Proves the entries of `lock` (about to be written) in the log: every
+    /// one when `all`, else those new or changed since the project's lock
+    /// and those without a `log-index`; fills their indexes and `[log]`
+    /// (the checkpoint they were proven in). Without a log, nothing
+    /// changes.
+    pub fn seal(&self, lock: &mut Lockfile, all: bool) -> Result<()> {
+        let Some(session) = self.log()? else {
+            return Ok(());
+        };
+        for l in lock.skills.values_mut() {
+            let old = self.project.lock.skills.get(&l.name);
+            let unchanged = old.is_some_and(|o| o.version == l.version && o.digest == l.digest);
+            if !all && unchanged && l.log_index.is_some() {
+                continue;
+            }
+            if unchanged && l.log_index.is_none() {
+                l.log_index = old.and_then(|o| o.log_index);
+            }
+            if !unchanged {
+                // A new version: its index is the registry's, proven here.
+                l.log_index = None;
+            }
+            let pinned_by = if unchanged {
+                "skillseal.lock"
+            } else {
+                "the registry"
+            };
+            l.log_index = Some(self.check_log(&session, l, pinned_by)?);
+        }
+        lock.log = Some(session.recorded());
+        Ok(())
     }
 
     /// The registry, unless offline.
@@ -229,6 +338,7 @@ impl<'p> Checker<'p> {
             capabilities: report.capabilities.iter().cloned().collect(),
             verdict: report.verdict.as_str().to_string(),
             rules_digest: self.rules_digest.clone(),
+            log_index: None,
             signer,
         };
         Ok(Checked {

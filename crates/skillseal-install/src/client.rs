@@ -37,6 +37,52 @@ pub struct Pin {
     pub signer: Signer,
     #[serde(default)]
     pub yanked: bool,
+    /// The registry's verdict on it (`pass`, `review`).
+    #[serde(default)]
+    pub verdict: Option<String>,
+    /// The index of its `publish` entry in the registry's transparency log
+    /// (negative: not in the log yet).
+    #[serde(default)]
+    pub log_index: Option<i64>,
+    /// The digest of the registry's scan attestation of it (empty: none).
+    #[serde(default)]
+    pub attestation_digest: Option<String>,
+}
+
+impl Pin {
+    /// The index of its `publish` entry, if the registry lists one.
+    pub fn log_index(&self) -> Option<u64> {
+        self.log_index.and_then(|i| u64::try_from(i).ok())
+    }
+
+    /// The digest of its scan attestation, if the registry lists one.
+    pub fn attestation_digest(&self) -> Option<&str> {
+        self.attestation_digest.as_deref().filter(|d| !d.is_empty())
+    }
+}
+
+/// The log key a registry serves (`GET /api/v1/log/key`), to be pinned.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogKeyOffer {
+    pub origin: String,
+    pub key: String,
+}
+
+/// One entry of the log and its inclusion proof
+/// (`GET /api/v1/log/entries/INDEX?size=N`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogEntry {
+    pub index: u64,
+    pub size: u64,
+    /// The canonical leaf, as text.
+    pub leaf: String,
+    /// The RFC 6962 audit path, base64 hashes.
+    pub proof: Vec<String>,
+}
+
+/// An error for a registry that serves no transparency log.
+fn no_log(url: &str) -> Error {
+    Error::Invalid(format!("the registry at {url} serves no transparency log"))
 }
 
 /// What the checks and operations ask of a registry. [`Client`] is the
@@ -49,8 +95,26 @@ pub trait Remote {
     fn resolve(&self, name: &str, requirement: &str) -> Result<Pin>;
     /// Every version of `name`, newest first.
     fn versions(&self, name: &str) -> Result<Vec<Pin>>;
-    /// `package`, `bundle` or `report` of one version.
+    /// `package`, `bundle`, `report` or `attestation` of one version.
     fn download(&self, name: &str, version: &str, file: &str) -> Result<Vec<u8>>;
+    /// The transparency log's key, `None` when the registry has no log.
+    fn log_key(&self) -> Result<Option<LogKeyOffer>> {
+        Ok(None)
+    }
+    /// The latest signed checkpoint (a signed note).
+    fn log_checkpoint(&self) -> Result<Vec<u8>> {
+        Err(no_log(self.url()))
+    }
+    /// Entry `index` with its inclusion proof in the tree of `size`.
+    fn log_entry(&self, index: u64, size: u64) -> Result<LogEntry> {
+        let _ = (index, size);
+        Err(no_log(self.url()))
+    }
+    /// The consistency proof from the tree of `from` to the tree of `to`.
+    fn log_consistency(&self, from: u64, to: u64) -> Result<Vec<String>> {
+        let _ = (from, to);
+        Err(no_log(self.url()))
+    }
 }
 
 /// A client of `registry` with `token` (from [`crate::registry::auth_for`]);
@@ -216,6 +280,50 @@ impl Remote for Client {
             "{}/api/v1/skills/{name}/{version}/{file}",
             self.base
         )))
+    }
+
+    fn log_key(&self) -> Result<Option<LogKeyOffer>> {
+        match self.send(self.http.get(format!("{}/api/v1/log/key", self.base))) {
+            Ok(bytes) => Ok(Some(serde_json::from_slice(&bytes).context(|| {
+                format!("the registry at {} sent an invalid log key", self.base)
+            })?)),
+            Err(Error::Registry(r)) if r.status == 404 => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn log_checkpoint(&self) -> Result<Vec<u8>> {
+        self.send(
+            self.http
+                .get(format!("{}/api/v1/log/checkpoint", self.base)),
+        )
+    }
+
+    fn log_entry(&self, index: u64, size: u64) -> Result<LogEntry> {
+        let bytes = self.send(self.http.get(format!(
+            "{}/api/v1/log/entries/{index}?size={size}",
+            self.base
+        )))?;
+        serde_json::from_slice(&bytes)
+            .context(|| format!("the registry at {} sent an invalid log entry", self.base))
+    }
+
+    fn log_consistency(&self, from: u64, to: u64) -> Result<Vec<String>> {
+        #[derive(Deserialize)]
+        struct Proof {
+            proof: Vec<String>,
+        }
+        let bytes = self.send(self.http.get(format!(
+            "{}/api/v1/log/consistency?from={from}&to={to}",
+            self.base
+        )))?;
+        let proof: Proof = serde_json::from_slice(&bytes).context(|| {
+            format!(
+                "the registry at {} sent an invalid consistency proof",
+                self.base
+            )
+        })?;
+        Ok(proof.proof)
     }
 }
 

@@ -180,6 +180,13 @@ pub enum Refusal {
         from: Signer,
         to: Signer,
     },
+    /// A check of the registry's transparency log failed: `subject` is
+    /// what was checked (a skill and version, the checkpoint).
+    #[error("{subject}: transparency log: {error}")]
+    Log {
+        subject: String,
+        error: skillseal_tlog::Error,
+    },
     /// `install --locked` with a lock that does not match skillseal.toml:
     /// one line per difference.
     #[error(

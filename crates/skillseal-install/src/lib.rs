@@ -11,6 +11,9 @@
 //!   signer, locked signer, local scan in memory); [`Cache`]: verified
 //!   packages by digest; `stage`: installs written into a staging folder
 //!   and renamed into place only when every skill passed.
+//! - [`transparency`]: the registry's transparency log, checked: the
+//!   checkpoint against the pinned log key and the lock's, each version's
+//!   `publish` entry and scan attestation ([`Checker::seal`]).
 //! - [`clawhub`]: a ClawHub project's lock and origin files, read for
 //!   `import-clawhub` ([`ops::import`]).
 //! - [`ops`]: one module per command, without the printing and prompts:
@@ -31,10 +34,11 @@ pub mod project;
 pub mod registry;
 pub mod reporter;
 mod stage;
+pub mod transparency;
 
 pub use cache::Cache;
 pub use checker::{Checked, Checker};
-pub use client::{Client, Pin, Remote};
+pub use client::{Client, LogEntry, LogKeyOffer, Pin, Remote};
 pub use error::{Error, Refusal, Result};
 pub use project::Project;
 pub use registry::{Named, Registry, Token};

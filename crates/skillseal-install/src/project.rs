@@ -91,14 +91,19 @@ impl Project {
             .context(|| format!("cannot write {}", path.display()))
     }
 
-    /// Sets `[skills] name = requirement`, keeping the file's comments and
-    /// layout.
-    pub(crate) fn save_requirement(&self, name: &str, requirement: &str) -> Result<()> {
-        self.save_requirements(&[(name, requirement)])
-    }
-
     /// Sets `[skills] name = requirement` for each pair, in one write.
     pub(crate) fn save_requirements(&self, requirements: &[(&str, &str)]) -> Result<()> {
+        self.save_manifest(requirements, None)
+    }
+
+    /// Sets `[skills] name = requirement` for each pair and, when given,
+    /// `[registry] log-key`, in one write, keeping the file's comments and
+    /// layout.
+    pub(crate) fn save_manifest(
+        &self,
+        requirements: &[(&str, &str)],
+        log_key: Option<&str>,
+    ) -> Result<()> {
         let mut doc: toml_edit::DocumentMut = self
             .manifest_text
             .parse()
@@ -108,6 +113,12 @@ impl Project {
         }
         for (name, requirement) in requirements {
             doc["skills"][name] = toml_edit::value(*requirement);
+        }
+        if let Some(key) = log_key {
+            if !doc.contains_key("registry") {
+                doc["registry"] = toml_edit::table();
+            }
+            doc["registry"]["log-key"] = toml_edit::value(key);
         }
         crate::fs::write_atomically(&self.manifest_path, doc.to_string().as_bytes())
             .context(|| format!("cannot write {}", self.manifest_path.display()))

@@ -74,6 +74,9 @@ fn publish(name: &str, version: &str, script: &str, key: &Key) -> Published {
         bundle_digest: digest(&bundle),
         signer: key.signer.clone(),
         yanked: false,
+        verdict: None,
+        log_index: None,
+        attestation_digest: None,
     };
     Published {
         package,
@@ -166,6 +169,7 @@ impl Setup {
 
     fn lock(&self, entries: Vec<LockedSkill>) {
         let lock = Lockfile {
+            log: None,
             skills: entries.into_iter().map(|l| (l.name.clone(), l)).collect(),
         };
         std::fs::write(self.dir.path().join("skillseal.lock"), lock.to_toml()).unwrap();
@@ -460,6 +464,7 @@ fn locked(name: &str, p: &Published, capabilities: &[&str]) -> LockedSkill {
         capabilities: capabilities.iter().map(|c| c.to_string()).collect(),
         verdict: "pass".into(),
         rules_digest: "sha256:0".into(),
+        log_index: None,
         signer: p.pin.signer.clone(),
     }
 }
@@ -529,7 +534,7 @@ fn update_refuses_a_new_signer_unless_allowed() {
 
     let updates = ops::update::plan(&checker, &names, true, &mut Seen::default()).unwrap();
     let mut seen = Seen::default();
-    ops::update::apply(&project, updates, &mut seen).unwrap();
+    ops::update::apply(&checker, updates, &mut seen).unwrap();
     assert_eq!(seen.0, ["updated hello 1.1.0"]);
     let lock = std::fs::read_to_string(setup.dir.path().join("skillseal.lock")).unwrap();
     assert!(

@@ -84,6 +84,9 @@ impl Registry {
             bundle_digest: digest(&bundle),
             signer: key.signer.clone(),
             yanked: false,
+            verdict: None,
+            log_index: None,
+            attestation_digest: None,
         };
         self.versions.entry(name.into()).or_default().insert(0, pin);
         let v = version.to_string();

@@ -1,7 +1,8 @@
 //! The `skillseal` command line: `scan`, `rules`, `explain`, `pack`,
 //! `keygen`, `sign`, `verify-signature`, `publish`, `login`, `logout`, and
 //! the project's pinned skills: `add`, `install`, `verify`, `update`,
-//! `import-clawhub`.
+//! `import-clawhub`; and `log monitor`, a registry's transparency log
+//! watched.
 //!
 //! This file holds only the top-level arguments and the dispatch; each
 //! command is a module under [`commands`]. Only this binary prints. Exit
@@ -80,6 +81,9 @@ enum Command {
     /// skillseal.toml and skillseal.lock, when the registry has the exact
     /// version and the files on disk are its files.
     ImportClawhub(commands::clawhub::ImportClawhubArgs),
+    /// A registry's transparency log: `log monitor URL --state FILE`
+    /// checks it only grew and lists its new entries.
+    Log(commands::log::LogArgs),
 }
 
 fn main() {
@@ -128,5 +132,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Verify(args) => commands::project::verify(args, &mut stdout(color), err),
         Command::Update(args) => commands::project::update(args, &mut stdout(color), err),
         Command::ImportClawhub(args) => commands::clawhub::import(args, &mut stdout(color), err),
+        Command::Log(args) => commands::log::run(args, &mut stdout(color), err),
     }
 }

@@ -3,7 +3,6 @@
 
 use crate::checker::{Checked, Checker};
 use crate::error::{Context as _, Error, Result};
-use crate::project::Project;
 use crate::stage::{install_staged, refuse_unmanaged};
 
 /// `NAME` or `NAME@REQUIREMENT`.
@@ -32,17 +31,32 @@ pub fn resolve(checker: &Checker<'_>, name: &str, requirement: Option<&str>) -> 
     checker.check_pin(name, &pin)
 }
 
-/// Installs `checked` and pins it: `[skills] name = requirement` (`^` of
-/// its version without one) in skillseal.toml, its entry in the lock.
-/// Returns the requirement written.
-pub fn apply(project: &Project, checked: &Checked, requirement: Option<String>) -> Result<String> {
+/// Proves `checked` in the registry's transparency log (and any locked
+/// skill without a log index), installs it and pins it: `[skills] name =
+/// requirement` (`^` of its version without one) and a log key just
+/// trusted in skillseal.toml, its entry and the log checkpoint in the
+/// lock. Returns the requirement written.
+pub fn apply(
+    checker: &Checker<'_>,
+    checked: &Checked,
+    requirement: Option<String>,
+) -> Result<String> {
+    let project = checker.project;
     let name = &checked.locked.name;
+    let mut lock = project.lock.clone();
+    lock.skills.insert(name.clone(), checked.locked.clone());
+    checker.seal(&mut lock, false)?;
     refuse_unmanaged(project, &[checked])?;
     install_staged(&project.install_dir(), &[checked], &[])?;
     let requirement = requirement.unwrap_or_else(|| format!("^{}", checked.locked.version));
-    let mut lock = project.lock.clone();
-    lock.skills.insert(name.clone(), checked.locked.clone());
-    project.save_requirement(name, &requirement)?;
+    project.save_manifest(&[(name, &requirement)], new_log_key(checker))?;
     project.save_lock(&lock)?;
     Ok(requirement)
+}
+
+/// The log key to pin in skillseal.toml: one trusted by this run.
+pub(crate) fn new_log_key<'c>(checker: &'c Checker<'_>) -> Option<&'c str> {
+    checker
+        .log_key()
+        .filter(|k| checker.project.manifest.log_key.as_deref() != Some(*k))
 }

@@ -1,5 +1,6 @@
 //! `skillseal install`: bring the lock in line with skillseal.toml (unless
-//! `--locked`), check every locked package, install them all, or nothing.
+//! `--locked`), check every locked package and its transparency-log entry,
+//! install them all, or nothing.
 
 use std::collections::BTreeSet;
 
@@ -66,13 +67,12 @@ pub fn run(checker: &Checker<'_>, reporter: &mut dyn Reporter) -> Result<usize> 
         .filter(|name| !lock.skills.contains_key(*name))
         .cloned()
         .collect();
-    refuse_unmanaged(project, &refs)?;
-    install_staged(&project.install_dir(), &refs, &dropped)?;
-    let new_lock = Lockfile {
-        skills: checked
-            .into_iter()
+    let mut new_lock = Lockfile {
+        log: project.lock.log.clone(),
+        skills: refs
+            .iter()
             .map(|c| {
-                let mut l = c.locked;
+                let mut l = c.locked.clone();
                 // A locked entry stays as locked (its registry, verdict and
                 // rules digest are the record of what was reviewed).
                 if let Some(old) = project.lock.skills.get(&l.name)
@@ -84,6 +84,18 @@ pub fn run(checker: &Checker<'_>, reporter: &mut dyn Reporter) -> Result<usize> 
             })
             .collect(),
     };
+    // Every version installed is proven in the log before anything on disk
+    // changes; the lock keeps the checkpoint it recorded unless it lacks
+    // one (a lock from before the log) or changed.
+    let unsealed = new_lock.clone();
+    checker.seal(&mut new_lock, true)?;
+    let complete =
+        project.lock.log.is_some() && project.lock.skills.values().all(|l| l.log_index.is_some());
+    if complete && unsealed == project.lock {
+        new_lock = project.lock.clone();
+    }
+    refuse_unmanaged(project, &refs)?;
+    install_staged(&project.install_dir(), &refs, &dropped)?;
     if new_lock != project.lock || !project.has_lock {
         project.save_lock(&new_lock)?;
     }
@@ -158,6 +170,7 @@ fn pending(name: &str, pin: &Pin) -> LockedSkill {
         capabilities: BTreeSet::new(),
         verdict: String::new(),
         rules_digest: String::new(),
+        log_index: None,
         signer: pin.signer.clone(),
     }
 }

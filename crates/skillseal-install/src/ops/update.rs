@@ -109,18 +109,50 @@ pub fn plan(
     Ok(updates)
 }
 
-/// Installs the planned `updates` and records them in the lock.
-pub fn apply(project: &Project, updates: Vec<Checked>, reporter: &mut dyn Reporter) -> Result<()> {
+/// Proves the planned `updates` (and any locked skill without a log index)
+/// in the registry's transparency log, installs them and records them and
+/// the log checkpoint in the lock (a log key just trusted in
+/// skillseal.toml).
+pub fn apply(
+    checker: &Checker<'_>,
+    updates: Vec<Checked>,
+    reporter: &mut dyn Reporter,
+) -> Result<()> {
+    let project = checker.project;
+    let mut lock = project.lock.clone();
+    for u in &updates {
+        lock.skills.insert(u.locked.name.clone(), u.locked.clone());
+    }
+    checker.seal(&mut lock, false)?;
     let refs: Vec<&Checked> = updates.iter().collect();
     refuse_unmanaged(project, &refs)?;
     install_staged(&project.install_dir(), &refs, &[])?;
-    let mut lock = project.lock.clone();
-    for u in updates {
+    for u in &updates {
         reporter.report(Event::Updated {
             name: &u.locked.name,
             version: &u.locked.version,
         })?;
-        lock.skills.insert(u.locked.name.clone(), u.locked);
+    }
+    if let Some(key) = crate::ops::add::new_log_key(checker) {
+        project.save_manifest(&[], Some(key))?;
     }
     project.save_lock(&lock)
+}
+
+/// Proves every locked skill without a log index (a lock from before the
+/// log) and records the checkpoint, when nothing is to be updated;
+/// whether the lock changed.
+pub fn seal_only(checker: &Checker<'_>) -> Result<bool> {
+    let project = checker.project;
+    let mut lock = project.lock.clone();
+    checker.seal(&mut lock, false)?;
+    let key = crate::ops::add::new_log_key(checker);
+    if lock == project.lock && key.is_none() {
+        return Ok(false);
+    }
+    if let Some(key) = key {
+        project.save_manifest(&[], Some(key))?;
+    }
+    project.save_lock(&lock)?;
+    Ok(true)
 }

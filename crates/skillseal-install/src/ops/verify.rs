@@ -123,3 +123,52 @@ pub(crate) fn files_on_disk(dir: &Path) -> Result<Vec<skillseal_package::FileEnt
     }
     Ok(out)
 }
+
+/// What `verify --log` proved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogVerified {
+    /// The registry's checkpoint, checked.
+    pub size: u64,
+    pub root: String,
+    /// The lock's checkpoint it is consistent with, if it recorded one.
+    pub from: Option<u64>,
+    /// How many locked entries were proven.
+    pub entries: usize,
+}
+
+/// `verify --log`: the registry's current checkpoint, signed by the pinned
+/// key and consistent with the lock's `[log]`, and every locked version's
+/// `publish` entry included in it, with its scan attestation. Writes
+/// nothing; the first failed check is the error.
+pub fn log(checker: &Checker<'_>) -> Result<LogVerified> {
+    let project = checker.project;
+    checker.remote()?;
+    let Some(session) = checker.log()? else {
+        return Err(crate::error::Error::Invalid(format!(
+            "{} pins no `[registry] log-key`: there is no log to verify against \
+             (`skillseal add` or `skillseal update` pins it)",
+            project.manifest_path.display()
+        )));
+    };
+    for l in project.lock.skills.values() {
+        if l.log_index.is_none() {
+            return Err(Refusal::Log {
+                subject: format!("{} {}", l.name, l.version),
+                error: skillseal_tlog::Error::Leaf(
+                    "skillseal.lock records no log-index for it (run `skillseal update` to \
+                     prove and record it)"
+                        .into(),
+                ),
+            }
+            .into());
+        }
+        checker.check_log(&session, l, "skillseal.lock")?;
+    }
+    let recorded = session.recorded();
+    Ok(LogVerified {
+        size: recorded.size,
+        root: recorded.root,
+        from: project.lock.log.as_ref().map(|l| l.size),
+        entries: project.lock.skills.len(),
+    })
+}

@@ -4,6 +4,7 @@
 
 pub mod clawhub;
 pub mod explain;
+pub mod log;
 pub mod login;
 pub mod pack;
 pub mod project;

@@ -44,6 +44,11 @@ pub struct VerifyArgs {
     /// Use only the local cache for the packages' file lists.
     #[arg(long)]
     pub(crate) offline: bool,
+    /// Also re-check the lock against the registry's transparency log: its
+    /// current checkpoint, consistent with the lock's, includes every
+    /// locked version's entry; each scan attestation verifies.
+    #[arg(long, conflicts_with = "offline")]
+    pub(crate) log: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -66,7 +71,11 @@ pub fn add(args: AddArgs, out: &mut impl Write, err: &mut impl Write) -> Result<
     let (name, requirement) = ops::add::parse_spec(&args.spec)?;
     let project = load_project()?;
     let mut shown = Shown { out, err };
-    let checker = checker(&project, args.registry.as_deref(), false, &mut shown)?;
+    let mut checker = checker(&project, args.registry.as_deref(), false, &mut shown)?;
+    if !pin_log_key(&mut checker, args.yes, shown.err)? {
+        writeln!(shown.err, "nothing changed")?;
+        return Ok(ExitCode::Usage);
+    }
     let checked = ops::add::resolve(&checker, &name, requirement.as_deref())?;
     let version = checked.locked.version.clone();
     summary(shown.out, &checked)?;
@@ -75,7 +84,7 @@ pub fn add(args: AddArgs, out: &mut impl Write, err: &mut impl Write) -> Result<
         writeln!(shown.err, "nothing changed")?;
         return Ok(ExitCode::Usage);
     }
-    let requirement = ops::add::apply(&project, &checked, requirement)?;
+    let requirement = ops::add::apply(&checker, &checked, requirement)?;
     writeln!(
         shown.out,
         "added {name} {version} ({requirement}) into {}/{name}",
@@ -92,6 +101,20 @@ pub fn install(args: InstallArgs, out: &mut impl Write, err: &mut impl Write) ->
     }
     let mut shown = Shown { out, err };
     let checker = checker(&project, args.registry.as_deref(), args.offline, &mut shown)?;
+    if !args.offline
+        && checker.log_key().is_none()
+        && project.lock.log.is_none()
+        && let Some(offer) = checker.remote()?.log_key()?
+    {
+        writeln!(
+            shown.err,
+            "warning: {} pins no log key: the transparency log of {} (`{}`) is not checked; \
+             `skillseal update` pins it",
+            project.manifest_path.display(),
+            checker.remote()?.url(),
+            offer.origin
+        )?;
+    }
     let installed = ops::install::run(&checker, &mut shown)?;
     writeln!(
         shown.out,
@@ -108,6 +131,21 @@ pub fn verify(args: VerifyArgs, out: &mut impl Write, err: &mut impl Write) -> R
     project.require_lock()?;
     let mut shown = Shown { out, err };
     let checker = checker(&project, None, args.offline, &mut shown)?;
+    if args.log {
+        let proven = ops::verify::log(&checker)?;
+        let from = proven.from.map_or_else(String::new, |s| {
+            format!(", consistent with the lock's of size {s}")
+        });
+        writeln!(
+            shown.out,
+            "log: checkpoint of size {} (root {}){from}; {} locked entr{} included, \
+             attestations verified",
+            proven.size,
+            proven.root,
+            proven.entries,
+            if proven.entries == 1 { "y" } else { "ies" }
+        )?;
+    }
     let problems = ops::verify::run(
         &checker,
         &mut Verified {
@@ -138,17 +176,58 @@ pub fn update(args: UpdateArgs, out: &mut impl Write, err: &mut impl Write) -> R
     let project = load_project()?;
     let names = ops::update::select(&project, args.name.as_deref())?;
     let mut shown = Shown { out, err };
-    let checker = checker(&project, args.registry.as_deref(), false, &mut shown)?;
+    let mut checker = checker(&project, args.registry.as_deref(), false, &mut shown)?;
+    if !pin_log_key(&mut checker, args.yes, shown.err)? {
+        writeln!(shown.err, "nothing changed")?;
+        return Ok(ExitCode::Usage);
+    }
     let updates = ops::update::plan(&checker, &names, args.allow_signer_change, &mut shown)?;
     if updates.is_empty() {
+        if ops::update::seal_only(&checker)? {
+            writeln!(
+                shown.out,
+                "recorded the transparency log's checkpoint in skillseal.lock"
+            )?;
+        }
         return Ok(ExitCode::Clean);
     }
     if !confirm("Apply these updates?", args.yes, shown.err)? {
         writeln!(shown.err, "nothing changed")?;
         return Ok(ExitCode::Usage);
     }
-    ops::update::apply(&project, updates, &mut shown)?;
+    ops::update::apply(&checker, updates, &mut shown)?;
     Ok(ExitCode::Clean)
+}
+
+/// On first use of a registry with a transparency log (skillseal.toml pins
+/// no `log-key`), shows the key it serves and asks whether to trust it;
+/// the operation pins it when it writes. False: the user declined.
+fn pin_log_key(checker: &mut Checker<'_>, yes: bool, err: &mut impl Write) -> Result<bool> {
+    if checker.log_key().is_some() {
+        return Ok(true);
+    }
+    let remote = checker.remote()?;
+    let Some(offer) = remote.log_key()? else {
+        return Ok(true);
+    };
+    skillseal_install::transparency::check_offer(&offer)?;
+    writeln!(
+        err,
+        "The registry at {} keeps a transparency log; skillseal.toml pins no key for it yet.\n\
+         \x20 origin: {}\n\
+         \x20 key:    {}\n\
+         Compare the key with the one its operator published: once pinned as \
+         `[registry] log-key`, every add, install and update checks the log with it, \
+         and a registry that rewrites its history is refused.",
+        remote.url(),
+        offer.origin,
+        offer.key
+    )?;
+    if !confirm("Pin this log key?", yes, err)? {
+        return Ok(false);
+    }
+    checker.trust_log_key(offer.key);
+    Ok(true)
 }
 
 /// The checker of `project` with the built-in rules (the registry is
