@@ -5,9 +5,9 @@
 //! the proxy answers what the attacker wants). Every attack must be
 //! refused by a client, naming the check, with nothing changed on disk.
 //!
-//! The happy paths run on SQLite, and again on PostgreSQL when
-//! `SKILLSEAL_TEST_DATABASE_URL` is set; the attacks on the database run
-//! on SQLite (the SQL is the same).
+//! The happy path and the attacks made on the database run on SQLite, and
+//! again on PostgreSQL when `SKILLSEAL_TEST_DATABASE_URL` is set; those a
+//! proxy makes run on SQLite (the server's storage plays no part in them).
 
 mod support;
 
@@ -372,6 +372,23 @@ impl Tree {
     }
 }
 
+/// A `publish` leaf with its time, version or attestation digest changed
+/// by `f`, in canonical form (what a registry rewriting its log writes).
+fn alter(leaf: &str, f: impl FnOnce(&mut i64, &mut String, &mut String)) -> String {
+    let mut leaf = skillseal_tlog::Leaf::parse(leaf.as_bytes()).unwrap();
+    let skillseal_tlog::Leaf::Publish {
+        time,
+        version,
+        attestation_digest,
+        ..
+    } = &mut leaf
+    else {
+        panic!("not a publish leaf: {leaf:?}");
+    };
+    f(time, version, attestation_digest);
+    String::from_utf8(leaf.to_bytes()).unwrap()
+}
+
 // ------------------------------------------------------- the client side
 
 /// The CLI in `dir`, its HOME (and so its package cache) inside it.
@@ -581,8 +598,8 @@ fn a_lock_from_before_the_log_is_proven_and_filled_by_the_next_update() {
 /// A project that added weather-forecast 2.1.0, on a registry that has
 /// since published 2.2.0 (the log holds 2 entries; the lock's checkpoint
 /// has 1).
-fn added() -> (Env, PathBuf) {
-    let env = Env::new(None);
+fn added(database_url: Option<String>) -> (Env, PathBuf) {
+    let env = Env::new(database_url);
     let project = env.project("project");
     ok(run(&project, &["add", "weather-forecast", "--yes"]));
     env.publish("2.2.0");
@@ -603,60 +620,63 @@ fn checkout(env: &Env, project: &Path, name: &str) -> PathBuf {
 /// same trusted key, so every other check passes).
 #[test]
 fn a_digest_changed_in_the_database_is_refused_naming_the_log_entry() {
-    let mut env = Env::new(None);
-    let other = env.variant("2.1.0", "swapped");
-    let file = env.dir.path().join("swapped.skill.tgz");
-    ok(skillseal(
-        &env.publisher,
-        None,
-        &[
-            "pack",
-            other.to_str().unwrap(),
-            "-o",
-            file.to_str().unwrap(),
-        ],
-    ));
-    ok(skillseal(
-        &env.publisher,
-        None,
-        &["sign", file.to_str().unwrap(), "--key", "skillseal.key"],
-    ));
-    let digest = env.put_blob(&std::fs::read(&file).unwrap());
-    let bundle = env.put_blob(&std::fs::read(format!("{}.sigstore.json", file.display())).unwrap());
-    env.sql(&[format!(
-        "UPDATE versions SET digest = '{digest}', bundle_digest = '{bundle}' \
-         WHERE skill = 'weather-forecast' AND version = '2.1.0'"
-    )]);
-    env.restart();
+    for database_url in backends() {
+        let mut env = Env::new(database_url);
+        let other = env.variant("2.1.0", "swapped");
+        let file = env.dir.path().join("swapped.skill.tgz");
+        ok(skillseal(
+            &env.publisher,
+            None,
+            &[
+                "pack",
+                other.to_str().unwrap(),
+                "-o",
+                file.to_str().unwrap(),
+            ],
+        ));
+        ok(skillseal(
+            &env.publisher,
+            None,
+            &["sign", file.to_str().unwrap(), "--key", "skillseal.key"],
+        ));
+        let digest = env.put_blob(&std::fs::read(&file).unwrap());
+        let bundle =
+            env.put_blob(&std::fs::read(format!("{}.sigstore.json", file.display())).unwrap());
+        env.sql(&[format!(
+            "UPDATE versions SET digest = '{digest}', bundle_digest = '{bundle}' \
+             WHERE skill = 'weather-forecast' AND version = '2.1.0'"
+        )]);
+        env.restart();
 
-    let key: Value = get_json(&format!("{}/api/v1/log/key", env.server.url)).1;
-    for command in [&["add", "weather-forecast", "--yes"][..], &["install"][..]] {
-        let project = env.project(&format!("project-{}", command[0]));
-        if command[0] == "install" {
-            // A project that pinned the key and wants the skill, without a
-            // lock yet: install resolves it.
-            std::fs::write(
-                project.join("skillseal.toml"),
-                format!(
-                    "[registry]\nurl = \"{}\"\nlog-key = \"{}\"\n\n[[trust]]\nkey = \"team.pub\"\n\n\
-                     [skills]\nweather-forecast = \"^2.1\"\n",
-                    env.proxy.url,
-                    key["key"].as_str().unwrap()
-                ),
-            )
-            .unwrap();
+        let key: Value = get_json(&format!("{}/api/v1/log/key", env.server.url)).1;
+        for command in [&["add", "weather-forecast", "--yes"][..], &["install"][..]] {
+            let project = env.project(&format!("project-{}", command[0]));
+            if command[0] == "install" {
+                // A project that pinned the key and wants the skill, without a
+                // lock yet: install resolves it.
+                std::fs::write(
+                    project.join("skillseal.toml"),
+                    format!(
+                        "[registry]\nurl = \"{}\"\nlog-key = \"{}\"\n\n[[trust]]\nkey = \"team.pub\"\n\n\
+                         [skills]\nweather-forecast = \"^2.1\"\n",
+                        env.proxy.url,
+                        key["key"].as_str().unwrap()
+                    ),
+                )
+                .unwrap();
+            }
+            let before = snapshot(&project);
+            let err = refused(
+                run(&project, command),
+                "weather-forecast 2.1.0: transparency log: log entry: entry 0 publishes the package digest",
+            );
+            assert!(err.contains(&digest), "{err}");
+            assert_eq!(
+                snapshot(&project),
+                before,
+                "{command:?} changed the project"
+            );
         }
-        let before = snapshot(&project);
-        let err = refused(
-            run(&project, command),
-            "weather-forecast 2.1.0: transparency log: log entry: entry 0 publishes the package digest",
-        );
-        assert!(err.contains(&digest), "{err}");
-        assert_eq!(
-            snapshot(&project),
-            before,
-            "{command:?} changed the project"
-        );
     }
 }
 
@@ -664,22 +684,24 @@ fn a_digest_changed_in_the_database_is_refused_naming_the_log_entry() {
 /// checkpoint is now smaller than the lock's.
 #[test]
 fn entries_deleted_from_the_database_make_a_stale_checkpoint() {
-    let (mut env, project) = added();
-    ok(run(&project, &["update", "--yes"]));
-    assert_eq!(lock(&project).log.unwrap().size, 2);
-    env.sql(&["DELETE FROM log_entries WHERE idx >= 1".to_string()]);
-    env.restart();
-    for command in [
-        &["install", "--locked"][..],
-        &["verify", "--log"][..],
-        &["update", "--yes"][..],
-    ] {
-        let before = snapshot(&project);
-        refused(
-            run(&project, command),
-            "transparency log: stale checkpoint: the registry shows a log of size 1, older than the one of size 2",
-        );
-        assert_eq!(snapshot(&project), before, "{command:?}");
+    for database_url in backends() {
+        let (mut env, project) = added(database_url);
+        ok(run(&project, &["update", "--yes"]));
+        assert_eq!(lock(&project).log.unwrap().size, 2);
+        env.sql(&["DELETE FROM log_entries WHERE idx >= 1".to_string()]);
+        env.restart();
+        for command in [
+            &["install", "--locked"][..],
+            &["verify", "--log"][..],
+            &["update", "--yes"][..],
+        ] {
+            let before = snapshot(&project);
+            refused(
+                run(&project, command),
+                "transparency log: stale checkpoint: the registry shows a log of size 1, older than the one of size 2",
+            );
+            assert_eq!(snapshot(&project), before, "{command:?}");
+        }
     }
 }
 
@@ -688,46 +710,46 @@ fn entries_deleted_from_the_database_make_a_stale_checkpoint() {
 /// tree, which does not extend the lock's.
 #[test]
 fn a_log_rebuilt_with_one_entry_altered_fails_the_consistency_proof() {
-    let (mut env, project) = added();
-    let state = env.dir.path().join("monitor.json");
-    let state_arg = state.to_str().unwrap().to_string();
-    ok(run(
-        env.dir.path(),
-        &["log", "monitor", &env.proxy.url, "--state", &state_arg],
-    ));
-    let saved = std::fs::read(&state).unwrap();
-
-    let mut leaves = env.leaves();
-    assert_eq!(leaves.len(), 2);
-    let mut first: Value = serde_json::from_str(&leaves[0]).unwrap();
-    first["time"] = (first["time"].as_i64().unwrap() - 3600).into();
-    leaves[0] = serde_json::to_string(&first).unwrap();
-    env.rebuild_log(&leaves);
-    env.restart();
-
-    let checkout = checkout(&env, &project, "checkout");
-    for (dir, command) in [
-        (&project, &["update", "--yes"][..]),
-        (&checkout, &["install", "--locked"][..]),
-        (&project, &["verify", "--log"][..]),
-    ] {
-        let before = snapshot(dir);
-        refused(
-            run(dir, command),
-            "transparency log: consistency proof: the log of size 2 does not extend the one of size 1",
-        );
-        assert_eq!(snapshot(dir), before, "{command:?}");
-    }
-    // A monitor that saw the honest log sees the rewrite, and keeps its
-    // state.
-    refused(
-        run(
+    for database_url in backends() {
+        let (mut env, project) = added(database_url);
+        let state = env.dir.path().join("monitor.json");
+        let state_arg = state.to_str().unwrap().to_string();
+        ok(run(
             env.dir.path(),
             &["log", "monitor", &env.proxy.url, "--state", &state_arg],
-        ),
-        "consistency proof",
-    );
-    assert_eq!(std::fs::read(&state).unwrap(), saved);
+        ));
+        let saved = std::fs::read(&state).unwrap();
+
+        let mut leaves = env.leaves();
+        assert_eq!(leaves.len(), 2);
+        leaves[0] = alter(&leaves[0], |time, _, _| *time -= 3600);
+        env.rebuild_log(&leaves);
+        env.restart();
+
+        let checkout = checkout(&env, &project, "checkout");
+        for (dir, command) in [
+            (&project, &["update", "--yes"][..]),
+            (&checkout, &["install", "--locked"][..]),
+            (&project, &["verify", "--log"][..]),
+        ] {
+            let before = snapshot(dir);
+            refused(
+                run(dir, command),
+                "transparency log: consistency proof: the log of size 2 does not extend the one of size 1",
+            );
+            assert_eq!(snapshot(dir), before, "{command:?}");
+        }
+        // A monitor that saw the honest log sees the rewrite, and keeps its
+        // state.
+        refused(
+            run(
+                env.dir.path(),
+                &["log", "monitor", &env.proxy.url, "--state", &state_arg],
+            ),
+            "consistency proof",
+        );
+        assert_eq!(std::fs::read(&state).unwrap(), saved);
+    }
 }
 
 /// Attack 4: one client shown a fork: a tree that extends the registry's
@@ -736,14 +758,11 @@ fn a_log_rebuilt_with_one_entry_altered_fails_the_consistency_proof() {
 /// consistency proof computed honestly for the fork.
 #[test]
 fn a_forked_checkpoint_fails_the_consistency_proof() {
-    let (env, project) = added();
+    let (env, project) = added(None);
     let mut leaves = env.leaves();
-    let mut forged: Value = serde_json::from_str(&leaves[0]).unwrap();
-    forged["time"] = (forged["time"].as_i64().unwrap() + 1).into();
-    leaves[0] = serde_json::to_string(&forged).unwrap();
-    let mut extra: Value = serde_json::from_str(&leaves[1]).unwrap();
-    extra["version"] = "9.9.9".into();
-    leaves.push(serde_json::to_string(&extra).unwrap());
+    leaves[0] = alter(&leaves[0], |time, _, _| *time += 1);
+    let extra = alter(&leaves[1], |_, version, _| *version = "9.9.9".into());
+    leaves.push(extra);
     let fork = Tree::of(&leaves);
     env.proxy
         .forge("/api/v1/log/checkpoint", 200, "text/plain", env.sign(&fork));
@@ -769,61 +788,63 @@ fn a_forked_checkpoint_fails_the_consistency_proof() {
 /// own checks can refuse them.
 #[test]
 fn an_attestation_signed_by_another_key_or_for_another_package_is_refused() {
-    let (mut env, _) = added();
-    let real = get(
-        &format!(
-            "{}/api/v1/skills/weather-forecast/2.1.0/attestation",
-            env.server.url
-        ),
-        None,
-    )
-    .1;
-    let envelope: skillseal_tlog::Envelope = serde_json::from_slice(&real).unwrap();
-    let payload = base64_decode(&envelope.payload);
-    // Another key of the same name: the same origin, another secret.
-    let (thief, _) = LogKey::from_seed(env.log_key().origin(), &[7; 32]).unwrap();
-    let by_another_key = thief
-        .sign_envelope(skillseal_tlog::IN_TOTO, &payload)
-        .unwrap()
-        .to_bytes();
-    // The registry's own signature, about 2.2.0's package.
-    let about_another = get(
-        &format!(
-            "{}/api/v1/skills/weather-forecast/2.2.0/attestation",
-            env.server.url
-        ),
-        None,
-    )
-    .1;
+    for database_url in backends() {
+        let (mut env, _) = added(database_url);
+        let real = get(
+            &format!(
+                "{}/api/v1/skills/weather-forecast/2.1.0/attestation",
+                env.server.url
+            ),
+            None,
+        )
+        .1;
+        let envelope: skillseal_tlog::Envelope = serde_json::from_slice(&real).unwrap();
+        let payload = base64_decode(&envelope.payload);
+        // Another key of the same name: the same origin, another secret.
+        let (thief, _) = LogKey::from_seed(env.log_key().origin(), &[7; 32]).unwrap();
+        let by_another_key = thief
+            .sign_envelope(skillseal_tlog::IN_TOTO, &payload)
+            .unwrap()
+            .to_bytes();
+        // The registry's own signature, about 2.2.0's package.
+        let about_another = get(
+            &format!(
+                "{}/api/v1/skills/weather-forecast/2.2.0/attestation",
+                env.server.url
+            ),
+            None,
+        )
+        .1;
 
-    for (bytes, check) in [
-        (
-            by_another_key,
-            "scan attestation: not signed by the pinned log key",
-        ),
-        (
-            about_another,
-            "scan attestation: it is about another package",
-        ),
-    ] {
-        let digest = env.put_blob(&bytes);
-        let mut leaves = env.leaves();
-        let mut first: Value = serde_json::from_str(&leaves[0]).unwrap();
-        first["attestation_digest"] = digest.clone().into();
-        leaves[0] = serde_json::to_string(&first).unwrap();
-        env.rebuild_log(&leaves);
-        env.sql(&[format!(
-            "UPDATE versions SET attestation_digest = '{digest}' \
-             WHERE skill = 'weather-forecast' AND version = '2.1.0'"
-        )]);
-        env.restart();
-        let project = env.project(&format!("fresh-{}", &digest[7..15]));
-        let before = snapshot(&project);
-        refused(
-            run(&project, &["add", "weather-forecast@=2.1.0", "--yes"]),
-            &format!("weather-forecast 2.1.0: transparency log: {check}"),
-        );
-        assert_eq!(snapshot(&project), before);
+        for (bytes, check) in [
+            (
+                by_another_key,
+                "scan attestation: not signed by the pinned log key",
+            ),
+            (
+                about_another,
+                "scan attestation: it is about another package",
+            ),
+        ] {
+            let digest = env.put_blob(&bytes);
+            let mut leaves = env.leaves();
+            leaves[0] = alter(&leaves[0], |_, _, attestation| {
+                *attestation = digest.clone()
+            });
+            env.rebuild_log(&leaves);
+            env.sql(&[format!(
+                "UPDATE versions SET attestation_digest = '{digest}' \
+                 WHERE skill = 'weather-forecast' AND version = '2.1.0'"
+            )]);
+            env.restart();
+            let project = env.project(&format!("fresh-{}", &digest[7..15]));
+            let before = snapshot(&project);
+            refused(
+                run(&project, &["add", "weather-forecast@=2.1.0", "--yes"]),
+                &format!("weather-forecast 2.1.0: transparency log: {check}"),
+            );
+            assert_eq!(snapshot(&project), before);
+        }
     }
 }
 
@@ -838,7 +859,7 @@ fn base64_decode(text: &str) -> Vec<u8> {
 /// from before, and replayed).
 #[test]
 fn a_replayed_older_checkpoint_is_stale() {
-    let (env, project) = added();
+    let (env, project) = added(None);
     let old = env.checkpoint();
     env.publish("2.3.0");
     ok(run(&project, &["update", "--yes"]));
@@ -863,7 +884,7 @@ fn a_replayed_older_checkpoint_is_stale() {
 /// whose key changed (a new key file) cannot open a checkpoint.
 #[test]
 fn a_registry_with_another_log_key_is_refused_not_re_pinned() {
-    let (mut env, project) = added();
+    let (mut env, project) = added(None);
     let pinned = manifest(&project).log_key.unwrap();
     std::fs::remove_file(env.data.join("log.key")).unwrap();
     env.restart();
