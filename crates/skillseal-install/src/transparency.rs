@@ -9,7 +9,8 @@
 //!   that checkpoint's tree, naming exactly the name, version, package
 //!   and bundle digests and signer being pinned; its scan attestation,
 //!   whose digest the entry names, signed by the log key, about that
-//!   package, with the verdict the registry lists.
+//!   package, with a verdict no stricter than the one the registry lists
+//!   (a rescan may list a stricter one since).
 //! - [`monitor`]: a monitor's step, from the checkpoint it stored to the
 //!   registry's latest, with every new entry.
 //!
@@ -182,8 +183,10 @@ impl<'r> Session<'r> {
         }
         let predicate =
             tlog::verify_attestation(&self.verifier, &bytes, want.digest).map_err(fail)?;
+        // The registry lists its latest verdict: a rescan may have made it
+        // stricter than the attested scan at publish, never more lenient.
         if let Some(verdict) = want.verdict
-            && predicate.verdict != verdict
+            && severity(verdict) < severity(&predicate.verdict)
         {
             return Err(fail(tlog::Error::Attestation(format!(
                 "its verdict is `{}`, but the registry lists `{verdict}`",
@@ -206,6 +209,15 @@ impl<'r> Session<'r> {
             ));
         }
         Ok(entry)
+    }
+}
+
+/// How strict a verdict is (an unknown one: the strictest).
+fn severity(verdict: &str) -> u8 {
+    match verdict {
+        "pass" => 0,
+        "review" => 1,
+        _ => 2,
     }
 }
 

@@ -242,7 +242,7 @@ impl Setup {
         let project = self.project();
         let checker = self.checker(&project, registry);
         let plan = import::plan(&checker, &self.clawhub(), force).unwrap();
-        import::apply(&project, &plan).unwrap();
+        import::apply(&checker, &plan).unwrap();
         plan
     }
 

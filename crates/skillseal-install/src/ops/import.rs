@@ -343,16 +343,18 @@ fn same_folder(clawhub: &ClawhubProject, project: &Project) -> Result<()> {
     Ok(())
 }
 
-/// Installs every ready skill of `plan` (its folder replaced by the
-/// package's files) and pins each as `NAME = "=VERSION"` in skillseal.toml
-/// and in skillseal.lock, in one staged install and one write of each
-/// file. Returns how many were pinned.
-pub fn apply(project: &Project, plan: &Plan) -> Result<usize> {
+/// Proves every ready skill of `plan` in the registry's transparency log
+/// (when skillseal.toml pins its key), installs them (each folder replaced
+/// by the package's files) and pins each as `NAME = "=VERSION"` in
+/// skillseal.toml and in skillseal.lock (with its `log-index` and the
+/// log's checkpoint), in one staged install and one write of each file.
+/// Returns how many were pinned.
+pub fn apply(checker: &Checker<'_>, plan: &Plan) -> Result<usize> {
+    let project = checker.project;
     let ready: Vec<&Checked> = plan.ready().collect();
     if ready.is_empty() {
         return Ok(0);
     }
-    install_staged(&project.install_dir(), &ready, &[])?;
     let mut lock = project.lock.clone();
     let requirements: Vec<(String, String)> = ready
         .iter()
@@ -361,6 +363,8 @@ pub fn apply(project: &Project, plan: &Plan) -> Result<usize> {
             (c.locked.name.clone(), format!("={}", c.locked.version))
         })
         .collect();
+    checker.seal(&mut lock, false)?;
+    install_staged(&project.install_dir(), &ready, &[])?;
     let pairs: Vec<(&str, &str)> = requirements
         .iter()
         .map(|(n, r)| (n.as_str(), r.as_str()))

@@ -98,7 +98,7 @@ pub fn import(
             writeln!(shown.err, "nothing changed")?;
             return Ok(ExitCode::Usage);
         }
-        import::apply(&project, &plan)?;
+        import::apply(&checker, &plan)?;
     }
     report(shown.out, &plan, args.dry_run)?;
     if ready > 0 && !args.dry_run {
