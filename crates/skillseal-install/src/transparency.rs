@@ -331,3 +331,367 @@ pub fn check_offer(offer: &crate::client::LogKeyOffer) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::collections::BTreeMap;
+    use std::sync::LazyLock;
+
+    use skillseal_tlog::{
+        FindingsSummary, Known, LogKey, ScanPredicate, Scanner, Statement, encode_hash,
+        prove_record, prove_tree, stored_hash_index, stored_hashes, tree_hash,
+    };
+
+    use super::*;
+    use crate::client::{LogKeyOffer, Pin};
+
+    const ORIGIN: &str = "skills.example.invalid/log";
+
+    fn key() -> LogKey {
+        LogKey::from_seed(ORIGIN, &[1; 32]).unwrap().0
+    }
+
+    fn signer() -> Signer {
+        Signer::Key {
+            fingerprint: format!("sha256:{}", "d".repeat(64)),
+        }
+    }
+
+    fn digest(c: char) -> String {
+        format!("sha256:{}", c.to_string().repeat(64))
+    }
+
+    /// A registry's log in memory: its leaves, the attestations it serves,
+    /// and how many leaves its checkpoint covers (`shown`).
+    #[derive(Default)]
+    struct Log {
+        leaves: Vec<Vec<u8>>,
+        attestations: BTreeMap<String, Vec<u8>>,
+        shown: RefCell<Option<u64>>,
+        /// Entry `index` answered for another index (a lying registry).
+        misnumbered: bool,
+    }
+
+    impl Log {
+        fn known(&self) -> Known {
+            let mut known = Known::default();
+            for (n, leaf) in self.leaves.iter().enumerate() {
+                let n = n as u64;
+                let first = stored_hash_index(0, n);
+                for (i, h) in stored_hashes(n, leaf, &known)
+                    .unwrap()
+                    .into_iter()
+                    .enumerate()
+                {
+                    known.insert(first + i as u64, h);
+                }
+            }
+            known
+        }
+
+        fn size(&self) -> u64 {
+            self.shown.borrow().unwrap_or(self.leaves.len() as u64)
+        }
+
+        /// Publishes `version` with `verdict` attested; returns its index.
+        fn publish(&mut self, version: &str, verdict: &str) -> u64 {
+            let predicate = ScanPredicate {
+                scanner: Scanner {
+                    name: "skillseal".into(),
+                    version: "0".into(),
+                },
+                rules_digest: digest('r'),
+                policy_digest: digest('p'),
+                verdict: verdict.into(),
+                capabilities: vec![],
+                findings: FindingsSummary {
+                    total: 0,
+                    by_severity: BTreeMap::new(),
+                    rules: vec![],
+                },
+                report_digest: digest('e'),
+            };
+            let statement = Statement::new("hello", version, &digest('a'), predicate);
+            let envelope = key()
+                .sign_envelope(skillseal_tlog::IN_TOTO, &statement.to_bytes())
+                .unwrap()
+                .to_bytes();
+            let attestation_digest = skillseal_tlog::digest_of(&envelope);
+            self.attestations.insert(version.into(), envelope);
+            self.append(Leaf::Publish {
+                name: "hello".into(),
+                version: version.into(),
+                digest: digest('a'),
+                bundle_digest: digest('b'),
+                signer: signer(),
+                attestation_digest,
+                time: 1,
+            })
+        }
+
+        fn append(&mut self, leaf: Leaf) -> u64 {
+            self.leaves.push(leaf.to_bytes());
+            self.leaves.len() as u64 - 1
+        }
+    }
+
+    impl Remote for Log {
+        fn url(&self) -> &str {
+            "https://skills.example.invalid"
+        }
+        fn resolve(&self, _: &str, _: &str) -> Result<Pin> {
+            unreachable!()
+        }
+        fn versions(&self, _: &str) -> Result<Vec<Pin>> {
+            unreachable!()
+        }
+        fn download(&self, _: &str, version: &str, file: &str) -> Result<Vec<u8>> {
+            assert_eq!(file, "attestation");
+            Ok(self.attestations[version].clone())
+        }
+        fn log_key(&self) -> Result<Option<LogKeyOffer>> {
+            Ok(Some(LogKeyOffer {
+                origin: ORIGIN.into(),
+                key: key().verifier_key().into(),
+            }))
+        }
+        fn log_checkpoint(&self) -> Result<Vec<u8>> {
+            let size = self.size();
+            Ok(key()
+                .sign_checkpoint(size, tree_hash(size, &self.known()).unwrap())
+                .unwrap())
+        }
+        fn log_entry(&self, index: u64, size: u64) -> Result<LogEntry> {
+            if index >= size {
+                return Err(crate::client::Refused {
+                    status: 404,
+                    code: "no_log_entry".into(),
+                    message: "no such entry".into(),
+                }
+                .into());
+            }
+            let proof = prove_record(size, index, &self.known()).unwrap();
+            let served = if self.misnumbered { index + 1 } else { index };
+            Ok(LogEntry {
+                index: served,
+                size,
+                leaf: String::from_utf8(self.leaves[index as usize].clone()).unwrap(),
+                proof: proof.iter().map(encode_hash).collect(),
+            })
+        }
+        fn log_consistency(&self, from: u64, to: u64) -> Result<Vec<String>> {
+            let proof = prove_tree(to, from, &self.known()).unwrap();
+            Ok(proof.iter().map(encode_hash).collect())
+        }
+    }
+
+    static PACKAGE: LazyLock<String> = LazyLock::new(|| digest('a'));
+    static BUNDLE: LazyLock<String> = LazyLock::new(|| digest('b'));
+
+    fn expected<'a>(version: &'a str, index: u64, signer: &'a Signer) -> Expected<'a> {
+        Expected {
+            name: "hello",
+            version,
+            digest: &PACKAGE,
+            bundle_digest: &BUNDLE,
+            signer,
+            index,
+            attestation_digest: None,
+            verdict: None,
+            pinned_by: "the registry",
+        }
+    }
+
+    fn log_error(e: Error) -> (String, skillseal_tlog::Error) {
+        match e {
+            Error::Refused(r) => match *r {
+                Refusal::Log { subject, error } => (subject, error),
+                other => panic!("{other}"),
+            },
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn a_published_version_is_proven_and_each_difference_is_named() {
+        let mut log = Log::default();
+        let i = log.publish("1.0.0", "pass");
+        log.publish("1.1.0", "review");
+        let s = signer();
+        let session = Session::open(&log, key().verifier_key(), None).unwrap();
+        assert_eq!(session.recorded().size, 2);
+        session.check_publish(&expected("1.0.0", i, &s)).unwrap();
+
+        let other_digest = digest('f');
+        let other_signer = Signer::Identity {
+            identity: "x".into(),
+            issuer: "y".into(),
+        };
+        let cases: Vec<(Expected<'_>, &str)> = vec![
+            (
+                Expected {
+                    digest: &other_digest,
+                    ..expected("1.0.0", i, &s)
+                },
+                "entry 0 publishes the package digest",
+            ),
+            (
+                Expected {
+                    bundle_digest: &other_digest,
+                    ..expected("1.0.0", i, &s)
+                },
+                "entry 0 publishes the bundle digest",
+            ),
+            (
+                expected("1.0.0", i, &other_signer),
+                "entry 0 publishes the signer",
+            ),
+            (
+                expected("1.1.0", i, &s),
+                "entry 0 publishes the skill hello 1.0.0",
+            ),
+            (
+                Expected {
+                    attestation_digest: Some(&other_digest),
+                    ..expected("1.0.0", i, &s)
+                },
+                "the registry lists sha256:ffff",
+            ),
+            (
+                expected("1.0.0", 2, &s),
+                "entry 2 is not in the log's tree of size 2",
+            ),
+        ];
+        for (want, message) in cases {
+            let (subject, error) = log_error(session.check_publish(&want).unwrap_err());
+            assert_eq!(subject, format!("hello {}", want.version));
+            assert!(error.to_string().contains(message), "{message}: {error}");
+        }
+    }
+
+    #[test]
+    fn the_attested_verdict_may_be_more_lenient_than_the_listed_one_never_stricter() {
+        let mut log = Log::default();
+        log.publish("1.0.0", "pass");
+        log.publish("1.1.0", "review");
+        let s = signer();
+        let session = Session::open(&log, key().verifier_key(), None).unwrap();
+        // A rescan listed a stricter verdict since: accepted.
+        for listed in ["pass", "review", "block"] {
+            let want = Expected {
+                verdict: Some(listed),
+                ..expected("1.0.0", 0, &s)
+            };
+            session.check_publish(&want).unwrap();
+        }
+        // The registry lists `pass` for a version its own scan attested
+        // `review`: refused.
+        let want = Expected {
+            verdict: Some("pass"),
+            ..expected("1.1.0", 1, &s)
+        };
+        let (_, error) = log_error(session.check_publish(&want).unwrap_err());
+        assert!(
+            error
+                .to_string()
+                .contains("its verdict is `review`, but the registry lists `pass`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_entry_of_another_kind_or_index_is_refused() {
+        let mut log = Log::default();
+        log.publish("1.0.0", "pass");
+        let yank = log.append(Leaf::Yank {
+            name: "hello".into(),
+            version: "1.0.0".into(),
+            digest: digest('a'),
+            time: 2,
+        });
+        let s = signer();
+        let session = Session::open(&log, key().verifier_key(), None).unwrap();
+        let (_, error) = log_error(
+            session
+                .check_publish(&expected("1.0.0", yank, &s))
+                .unwrap_err(),
+        );
+        assert!(
+            error
+                .to_string()
+                .contains("entry 1 is not a publish but a yank of hello 1.0.0"),
+            "{error}"
+        );
+        log.misnumbered = true;
+        let session = Session::open(&log, key().verifier_key(), None).unwrap();
+        let (_, error) = log_error(
+            session
+                .check_publish(&expected("1.0.0", 0, &s))
+                .unwrap_err(),
+        );
+        assert!(
+            matches!(error, skillseal_tlog::Error::BadProof(_)),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn checkpoints_must_be_signed_by_the_pinned_key_and_only_grow() {
+        let mut log = Log::default();
+        log.publish("1.0.0", "pass");
+        log.publish("1.1.0", "pass");
+        let recorded = Session::open(&log, key().verifier_key(), None)
+            .unwrap()
+            .recorded();
+        log.publish("1.2.0", "pass");
+        let grown = Session::open(&log, key().verifier_key(), Some(&recorded)).unwrap();
+        assert_eq!(grown.recorded().size, 3);
+
+        // An older checkpoint than the one recorded: stale.
+        let newer = grown.recorded();
+        *log.shown.borrow_mut() = Some(2);
+        let (subject, error) =
+            log_error(Session::open(&log, key().verifier_key(), Some(&newer)).unwrap_err());
+        assert!(subject.contains("the checkpoint of"), "{subject}");
+        assert_eq!(error, skillseal_tlog::Error::Stale { old: 3, new: 2 });
+
+        // The same size with another root: not consistent.
+        let forged = LogCheckpoint {
+            size: 2,
+            root: encode_hash(&skillseal_tlog::Hash([9; 32])),
+        };
+        let (_, error) =
+            log_error(Session::open(&log, key().verifier_key(), Some(&forged)).unwrap_err());
+        assert_eq!(error, skillseal_tlog::Error::Consistency { old: 2, new: 2 });
+
+        // Another key of the same name does not open it.
+        let (other, _) = LogKey::from_seed(ORIGIN, &[2; 32]).unwrap();
+        let (_, error) = log_error(Session::open(&log, other.verifier_key(), None).unwrap_err());
+        assert!(
+            matches!(error, skillseal_tlog::Error::CheckpointSignature(_)),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_monitor_reports_only_new_entries_and_an_offer_names_its_origin() {
+        let mut log = Log::default();
+        log.publish("1.0.0", "pass");
+        let (state, entries) = monitor(&log, key().verifier_key(), None).unwrap();
+        assert_eq!((state.size, entries.len()), (1, 1));
+        log.publish("1.1.0", "pass");
+        let (next, entries) = monitor(&log, key().verifier_key(), Some(&state)).unwrap();
+        assert_eq!(next.size, 2);
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].0, 1);
+        assert_eq!(entries[0].1.subject(), ("hello", "1.1.0"));
+
+        check_offer(&log.log_key().unwrap().unwrap()).unwrap();
+        let lying = LogKeyOffer {
+            origin: "elsewhere.example.invalid".into(),
+            key: key().verifier_key().into(),
+        };
+        assert!(check_offer(&lying).is_err());
+    }
+}
