@@ -569,6 +569,13 @@ fn a_lock_from_before_the_log_is_proven_and_filled_by_the_next_update() {
         s.log_index = None;
     }
     std::fs::write(project.join("skillseal.lock"), old.to_toml()).unwrap();
+    // verify --log needs every entry's index: it proves, it never fills.
+    let before = snapshot(&project);
+    refused(
+        run(&project, &["verify", "--log"]),
+        "weather-forecast 2.1.0: transparency log: log entry: skillseal.lock records no log-index",
+    );
+    assert_eq!(snapshot(&project), before);
     let toml = std::fs::read_to_string(project.join("skillseal.toml")).unwrap();
     let without_key: String = toml
         .lines()
@@ -584,6 +591,21 @@ fn a_lock_from_before_the_log_is_proven_and_filled_by_the_next_update() {
         "{}",
         stderr(&installed)
     );
+    // A lock that recorded a checkpoint needs its key back.
+    let mut recorded = old.clone();
+    recorded.log = Some(skillseal_lock::LogCheckpoint {
+        size: 1,
+        root: "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=".into(),
+    });
+    std::fs::write(project.join("skillseal.lock"), recorded.to_toml()).unwrap();
+    let o = run(&project, &["install", "--locked"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("pins no `[registry] log-key`"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(project.join("skillseal.lock"), old.to_toml()).unwrap();
     // update pins the key, proves the locked version and fills the lock.
     let updated = ok(run(&project, &["update", "--yes"]));
     assert!(stdout(&updated).contains("recorded the transparency log's checkpoint"));
@@ -894,5 +916,23 @@ fn a_registry_with_another_log_key_is_refused_not_re_pinned() {
         "transparency log: checkpoint signature",
     );
     assert_eq!(snapshot(&project), before);
-    assert_eq!(manifest(&project).log_key.unwrap(), pinned);
+    assert_eq!(manifest(&project).log_key.as_deref(), Some(pinned.as_str()));
+    // A monitor given the old key refuses too, and stores nothing.
+    let state = env.dir.path().join("monitor.json");
+    refused(
+        run(
+            env.dir.path(),
+            &[
+                "log",
+                "monitor",
+                &env.proxy.url,
+                "--state",
+                state.to_str().unwrap(),
+                "--key",
+                &pinned,
+            ],
+        ),
+        "checkpoint signature",
+    );
+    assert!(!state.exists());
 }
