@@ -21,7 +21,7 @@ use skillseal_lock::{LogCheckpoint, Signer};
 use skillseal_tlog::{self as tlog, Checkpoint, Leaf, LogVerifier};
 
 use crate::client::{LogEntry, Remote};
-use crate::error::{Error, Refusal, Result};
+use crate::error::{Context as _, Error, Refusal, Result};
 
 /// A refusal: `subject` failed the log check `error`.
 fn refused(subject: impl Into<String>, error: tlog::Error) -> Error {
@@ -73,7 +73,12 @@ impl<'r> Session<'r> {
     ) -> Result<Session<'r>> {
         let verifier =
             LogVerifier::new(key).map_err(|e| refused("skillseal.toml [registry] log-key", e))?;
-        let note = remote.log_checkpoint()?;
+        let note = remote.log_checkpoint().context(|| {
+            format!(
+                "cannot get the transparency log's checkpoint from {}",
+                remote.url()
+            )
+        })?;
         let subject = format!("the checkpoint of {}", remote.url());
         let checkpoint = verifier
             .open_checkpoint(&note)
