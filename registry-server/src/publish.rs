@@ -415,17 +415,15 @@ pub async fn publish(
     let bundle_bytes = req.bundle.clone().into_bytes();
     let size = bytes.len() as i64;
     let stored = bytes;
-    let (package_digest, bundle_digest, attestation_digest) =
-        tokio::task::spawn_blocking(move || {
-            Ok::<_, std::io::Error>((
-                blobs.put(&stored)?,
-                blobs.put(&bundle_bytes)?,
-                blobs.put(&attestation)?,
-            ))
-        })
-        .await
-        .map_err(internal)?
-        .map_err(internal)?;
+    let (package_digest, bundle_digest) = tokio::task::spawn_blocking(move || {
+        Ok::<_, std::io::Error>((blobs.put(&stored)?, blobs.put(&bundle_bytes)?))
+    })
+    .await
+    .map_err(internal)?
+    .map_err(internal)?;
+    // The attestation is committed with the version's row: no blob to sync.
+    let attestation_digest = Digest::of(&attestation);
+    let attestation = String::from_utf8(attestation).map_err(internal)?;
     debug_assert_eq!(package_digest, digest);
     let mut published = Published {
         name: name.to_string(),
@@ -439,6 +437,7 @@ pub async fn publish(
         attestation_digest,
         log_index: 0,
     };
+    let attestation = attestation.as_str();
     let p = &published;
     // A skill with no signer yet is new: its first publish registers one.
     let first_signer = trusted.is_empty().then(|| public_key(&signer_spec));
@@ -448,7 +447,17 @@ pub async fn publish(
         &caller.name,
         "publish",
         |mut tx| async move {
-            let done = commit(reg, &mut tx, caller, p, parsed, size, first_signer).await?;
+            let done = commit(
+                reg,
+                &mut tx,
+                caller,
+                p,
+                parsed,
+                size,
+                first_signer,
+                attestation,
+            )
+            .await?;
             Ok((tx, done))
         },
     )
@@ -501,6 +510,7 @@ async fn commit(
     version: &semver::Version,
     size: i64,
     first_signer: Option<&str>,
+    attestation: &str,
 ) -> Result<store::Change<u64>, Refusal> {
     let now = store::now();
     // Checked again under the write lock: another publish may have
@@ -558,6 +568,7 @@ async fn commit(
         capabilities: serde_json::to_string(&p.capabilities).unwrap_or_default(),
         verdict: &p.verdict,
         rules_digest: &reg.rules_digest,
+        attestation,
         attestation_digest: &p.attestation_digest,
         log_index,
     };

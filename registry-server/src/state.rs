@@ -118,8 +118,9 @@ impl Registry {
             let digest: Digest = v.digest.parse()?;
             let predicate =
                 crate::tlog::predicate(&report, &report_digest, &self.config.policy_digest);
-            let attestation = self.log.attest(&name, &v.version, &digest, predicate)?;
-            let attestation_digest = self.blobs.put(&attestation)?;
+            let attestation =
+                String::from_utf8(self.log.attest(&name, &v.version, &digest, predicate)?)?;
+            let attestation_digest = Digest::of(attestation.as_bytes());
             let signer: skillseal_tlog::Signer = serde_json::from_str(&v.signer)?;
             let leaf = skillseal_tlog::Leaf::Publish {
                 name: name.clone(),
@@ -132,6 +133,7 @@ impl Registry {
             };
             let subject = format!("{name}@{}", v.version);
             let (n, ver, a) = (&name, &v.version, &attestation_digest);
+            let text = attestation.as_str();
             let logged = store::audited(
                 &self.db,
                 Some(&self.write_lock),
@@ -142,7 +144,7 @@ impl Registry {
                         return Err(sqlx::Error::RowNotFound);
                     }
                     let index = store::log::append(&mut tx, &leaf.to_bytes()).await?;
-                    store::versions::set_logged(&mut tx, n, ver, index, a).await?;
+                    store::versions::set_logged(&mut tx, n, ver, index, text).await?;
                     let detail = serde_json::json!({"log_index": index, "attestation": a});
                     Ok::<_, sqlx::Error>((tx, store::Change::of(subject, detail)))
                 },

@@ -1352,8 +1352,7 @@ async fn lost_or_altered_blobs_are_errors_and_fsck_finds_them() {
         .await
         .unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
-    // Package, bundle, report and scan attestation.
-    assert_eq!(report.referenced, 4);
+    assert_eq!(report.referenced, 3);
 
     let blob = |digest: &str| {
         let hex = &digest[7..];

@@ -146,7 +146,7 @@ pub async fn download(
         "package" => (File::Package, "application/gzip"),
         "bundle" => (File::Bundle, "application/json"),
         "report" => (File::Report, "application/json"),
-        "attestation" => (File::Attestation, "application/json"),
+        "attestation" => return attestation(&reg, name, version).await,
         _ => return Err(ApiError::NoSuchFile),
     };
     let key = format!("{name}\0{version}\0{}", file.column());
@@ -175,6 +175,26 @@ pub async fn download(
     }
     reg.digests.put(key, generation, digest.clone());
     blob_response(&reg, &digest, content_type)
+}
+
+/// `GET …/NAME/VERSION/attestation`: the registry's signed scan
+/// attestation, kept in the version's row.
+async fn attestation(reg: &Registry, name: String, version: String) -> Result<Response, ApiError> {
+    let text = store::versions::attestation(&reg.db, &name, &version)
+        .await?
+        .ok_or(ApiError::NoVersion {
+            skill: name,
+            version,
+        })?;
+    if text.is_empty() {
+        return Err(ApiError::NoSuchFile);
+    }
+    let mut r = Response::new(Body::from(text));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Ok(r)
 }
 
 /// `GET /api/v1/packages/DIGEST`: a package by its digest.

@@ -101,7 +101,6 @@ pub enum File {
     Package,
     Bundle,
     Report,
-    Attestation,
 }
 
 impl File {
@@ -111,7 +110,6 @@ impl File {
             File::Package => "digest",
             File::Bundle => "bundle_digest",
             File::Report => "report_digest",
-            File::Attestation => "attestation_digest",
         }
     }
 }
@@ -157,6 +155,8 @@ pub struct New<'a> {
     pub capabilities: String,
     pub verdict: &'a str,
     pub rules_digest: &'a Digest,
+    /// The scan attestation (DSSE envelope JSON) and its digest.
+    pub attestation: &'a str,
     pub attestation_digest: &'a Digest,
     pub log_index: u64,
 }
@@ -167,8 +167,8 @@ pub async fn insert(tx: &mut Tx, v: &New<'_>, now: i64) -> sqlx::Result<()> {
     let insert = sqlx::query(
         "INSERT INTO versions (skill, version, major, minor, patch, digest, bundle_digest, report_digest, \
          size, signer, capabilities, verdict, rules_digest, yanked, published_at, log_index, \
-         attestation_digest) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $15, $16)",
+         attestation_digest, attestation) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $15, $16, $17)",
     );
     let (major, minor, patch) = (v.version.major, v.version.minor, v.version.patch);
     let insert = insert.bind(v.name).bind(v.version.to_string());
@@ -187,7 +187,8 @@ pub async fn insert(tx: &mut Tx, v: &New<'_>, now: i64) -> sqlx::Result<()> {
         .bind(now);
     let insert = insert
         .bind(v.log_index as i64)
-        .bind(v.attestation_digest.as_str());
+        .bind(v.attestation_digest.as_str())
+        .bind(v.attestation);
     run(tx, insert).await.map(drop)
 }
 
@@ -208,16 +209,12 @@ pub async fn set_yanked(
 /// log).
 pub async fn referenced_blobs(db: &AnyPool) -> sqlx::Result<HashSet<String>> {
     let mut referenced = HashSet::new();
-    for r in
-        sqlx::query("SELECT digest, bundle_digest, report_digest, attestation_digest FROM versions")
-            .fetch_all(db)
-            .await?
+    for r in sqlx::query("SELECT digest, bundle_digest, report_digest FROM versions")
+        .fetch_all(db)
+        .await?
     {
-        for i in 0..4 {
-            let digest: String = r.try_get(i)?;
-            if !digest.is_empty() {
-                referenced.insert(digest);
-            }
+        for i in 0..3 {
+            referenced.insert(r.try_get::<String, _>(i)?);
         }
     }
     for r in sqlx::query("SELECT detail FROM audit WHERE action = 'publish.reject'")
@@ -271,23 +268,35 @@ pub async fn unlogged(db: &AnyPool) -> sqlx::Result<Vec<(String, Version)>> {
         .collect()
 }
 
-/// Records a version's publish leaf and attestation; whether it was
-/// still unlogged (another server may have logged it first).
+/// Records a version's publish leaf and attestation (its text); whether
+/// it was still unlogged (another server may have logged it first).
 pub async fn set_logged(
     tx: &mut Tx,
     name: &str,
     version: &str,
     log_index: u64,
-    attestation_digest: &Digest,
+    attestation: &str,
 ) -> sqlx::Result<bool> {
     let update = sqlx::query(
-        "UPDATE versions SET log_index = $1, attestation_digest = $2 \
-         WHERE skill = $3 AND version = $4 AND log_index < 0",
+        "UPDATE versions SET log_index = $1, attestation_digest = $2, attestation = $3 \
+         WHERE skill = $4 AND version = $5 AND log_index < 0",
     );
     let update = update
         .bind(log_index as i64)
-        .bind(attestation_digest.as_str());
+        .bind(Digest::of(attestation.as_bytes()).as_str().to_string())
+        .bind(attestation);
     Ok(run(tx, update.bind(name).bind(version)).await? > 0)
+}
+
+/// The scan attestation of `name` `version` (its DSSE envelope's JSON;
+/// empty until the log holds the version), if the version exists.
+pub async fn attestation(db: &AnyPool, name: &str, version: &str) -> sqlx::Result<Option<String>> {
+    let row = sqlx::query("SELECT attestation FROM versions WHERE skill = $1 AND version = $2")
+        .bind(name)
+        .bind(version)
+        .fetch_optional(db)
+        .await?;
+    row.map(|r| r.try_get(0)).transpose()
 }
 
 /// Whether `name` `version` is still unlogged, in `tx`.
