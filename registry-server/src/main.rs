@@ -360,6 +360,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut attention = 0;
             for r in &results {
                 let change = match &r.after {
+                    Ok(after) if r.not_loosened.is_some() => format!(
+                        "{after} (kept: today's scan says {}, and a rescan never loosens the verdict the log attests)",
+                        r.not_loosened.as_deref().unwrap_or_default()
+                    ),
                     Ok(after) if r.changed && after != &r.before => {
                         format!("{} -> {after}", r.before)
                     }

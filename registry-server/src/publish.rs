@@ -129,6 +129,9 @@ pub struct Published {
     /// names it.
     pub attestation_digest: Digest,
     pub log_index: u64,
+    /// The attestation's text (stored in the version's row).
+    #[serde(skip)]
+    pub attestation: String,
 }
 
 pub(crate) fn policy_of(
@@ -436,8 +439,8 @@ pub async fn publish(
         capabilities: skill.capabilities.clone(),
         attestation_digest,
         log_index: 0,
+        attestation,
     };
-    let attestation = attestation.as_str();
     let p = &published;
     // A skill with no signer yet is new: its first publish registers one.
     let first_signer = trusted.is_empty().then(|| public_key(&signer_spec));
@@ -447,17 +450,7 @@ pub async fn publish(
         &caller.name,
         "publish",
         |mut tx| async move {
-            let done = commit(
-                reg,
-                &mut tx,
-                caller,
-                p,
-                parsed,
-                size,
-                first_signer,
-                attestation,
-            )
-            .await?;
+            let done = commit(reg, &mut tx, caller, p, parsed, size, first_signer).await?;
             Ok((tx, done))
         },
     )
@@ -510,7 +503,6 @@ async fn commit(
     version: &semver::Version,
     size: i64,
     first_signer: Option<&str>,
-    attestation: &str,
 ) -> Result<store::Change<u64>, Refusal> {
     let now = store::now();
     // Checked again under the write lock: another publish may have
@@ -568,7 +560,7 @@ async fn commit(
         capabilities: serde_json::to_string(&p.capabilities).unwrap_or_default(),
         verdict: &p.verdict,
         rules_digest: &reg.rules_digest,
-        attestation,
+        attestation: &p.attestation,
         attestation_digest: &p.attestation_digest,
         log_index,
     };

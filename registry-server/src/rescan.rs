@@ -2,6 +2,9 @@
 //! registry runs now: after an upgrade brings new rules, or after the
 //! operator tightens `[policy]`, what was admitted is judged again.
 //!
+//! A rescan only tightens: a verdict more lenient than the stored one is
+//! reported and not applied (the transparency log attests the scan at
+//! publish, and clients refuse a listed verdict more lenient than that).
 //! A version whose verdict, capabilities or rule set changed gets its new
 //! report stored and its row updated in one audited change
 //! (`version.rescan`, with the verdicts before and after). A version now
@@ -29,6 +32,8 @@ pub struct Rescanned {
     pub reasons: Vec<String>,
     /// Whether the stored row changed.
     pub changed: bool,
+    /// A more lenient verdict today's scan gave, not applied.
+    pub not_loosened: Option<String>,
 }
 
 /// Rescans every version of every skill; with `dry_run`, changes nothing.
@@ -57,6 +62,7 @@ async fn one(
         after: Err(String::new()),
         reasons: Vec::new(),
         changed: false,
+        not_loosened: None,
     };
     let blobs = reg.blobs.clone();
     let digest = v.digest.clone();
@@ -82,6 +88,14 @@ async fn one(
     let verdict = skill.verdict.as_str().to_string();
     let capabilities = serde_json::to_string(&skill.capabilities)?;
     done.reasons = skill.reasons.iter().map(|r| r.message.clone()).collect();
+    // A rescan only tightens: the transparency log keeps the attested scan
+    // at publish, and clients refuse a listed verdict more lenient than it
+    // (a fixed false positive reaches users as a new version).
+    if rank(&verdict) < rank(&v.verdict) {
+        done.after = Ok(v.verdict.clone());
+        done.not_loosened = Some(verdict);
+        return Ok(done);
+    }
     done.after = Ok(verdict.clone());
     let rules = reg.rules_digest.as_str().to_string();
     if verdict == v.verdict && capabilities == v.capabilities && rules == v.rules_digest {
@@ -118,4 +132,13 @@ async fn one(
     )
     .await?;
     Ok(done)
+}
+
+/// Verdicts from the most lenient.
+fn rank(verdict: &str) -> u8 {
+    match verdict {
+        "pass" => 0,
+        "review" => 1,
+        _ => 2,
+    }
 }

@@ -848,14 +848,16 @@ fn an_attestation_signed_by_another_key_or_for_another_package_is_refused() {
                 "scan attestation: it is about another package",
             ),
         ] {
-            let digest = env.put_blob(&bytes);
+            // The registry keeps the attestation in the version's row.
+            let digest = skillseal_tlog::digest_of(&bytes);
+            let text = String::from_utf8(bytes).unwrap().replace('\'', "''");
             let mut leaves = env.leaves();
             leaves[0] = alter(&leaves[0], |_, _, attestation| {
                 *attestation = digest.clone()
             });
             env.rebuild_log(&leaves);
             env.sql(&[format!(
-                "UPDATE versions SET attestation_digest = '{digest}' \
+                "UPDATE versions SET attestation_digest = '{digest}', attestation = '{text}' \
                  WHERE skill = 'weather-forecast' AND version = '2.1.0'"
             )]);
             env.restart();
