@@ -1695,3 +1695,32 @@ async fn the_log_is_served_as_tiles() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
     }
 }
+
+/// A rescan tightens and never loosens: a version admitted as `review`
+/// stays `review` when today's policy would pass it (its attestation in
+/// the log says `review`).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rescan_never_loosens_a_verdict() {
+    let env = fresh_with(None, "[policy]\nallow-capabilities = [\"network\"]\n").await;
+    let s = signed("benign/weather-forecast", "1.0.0", &key());
+    let (status, v) = publish_as_admin(&env, &s, "1.0.0", true).await;
+    assert_eq!(
+        (status, v["verdict"].as_str()),
+        (StatusCode::CREATED, Some("review"))
+    );
+    // The same registry, its policy relaxed.
+    std::fs::write(env._dir.path().join("registry.toml"), "").unwrap();
+    let config = Config::load(env._dir.path(), Overrides::default()).unwrap();
+    let relaxed = Registry::open(config).await.unwrap();
+    let results = skillseal_registry::rescan::rescan(&relaxed, false)
+        .await
+        .unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0].after.as_deref(), Ok("review"));
+    assert_eq!(results[0].not_loosened.as_deref(), Some("pass"));
+    assert!(!results[0].changed);
+    let (_, skill) = call("GET", "/api/v1/skills/weather-forecast")
+        .send(&relaxed)
+        .await;
+    assert_eq!(skill["versions"][0]["verdict"], "review");
+}
