@@ -1585,14 +1585,7 @@ async fn publishes_and_yanks_are_logged_with_signed_checkpoints_and_attestations
 #[tokio::test(flavor = "multi_thread")]
 async fn versions_from_before_the_log_are_logged_at_start() {
     let env = fresh(None).await;
-    let k = key();
-    for version in ["1.0.0", "1.1.0"] {
-        let s = signed("benign/weather-forecast", version, &k);
-        assert_eq!(
-            publish_as_admin(&env, &s, version, true).await.0,
-            StatusCode::CREATED
-        );
-    }
+    publish_versions(&env, &["1.0.0", "1.1.0"]).await;
     // As a registry from before the log left them.
     for statement in [
         "UPDATE versions SET log_index = -1, attestation_digest = ''",
@@ -1624,14 +1617,7 @@ async fn versions_from_before_the_log_are_logged_at_start() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_log_is_served_as_tiles() {
     let env = fresh(None).await;
-    let k = key();
-    for version in ["1.0.0", "1.1.0"] {
-        let s = signed("benign/weather-forecast", version, &k);
-        assert_eq!(
-            publish_as_admin(&env, &s, version, true).await.0,
-            StatusCode::CREATED
-        );
-    }
+    publish_versions(&env, &["1.0.0", "1.1.0"]).await;
     let (status, _) = call("POST", "/api/v1/skills/weather-forecast/1.0.0/yank")
         .token(&env.admin)
         .send(&env.reg)
@@ -1723,4 +1709,14 @@ async fn a_rescan_never_loosens_a_verdict() {
         .send(&relaxed)
         .await;
     assert_eq!(skill["versions"][0]["verdict"], "review");
+}
+
+/// Publishes the weather sample at each version, signed by one key.
+async fn publish_versions(env: &Env, versions: &[&str]) {
+    let k = key();
+    for version in versions {
+        let s = signed("benign/weather-forecast", version, &k);
+        let (status, v) = publish_as_admin(env, &s, version, true).await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+    }
 }
