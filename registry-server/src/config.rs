@@ -39,6 +39,9 @@ pub struct Config {
     pub max_connections_per_address: usize,
     /// Serve HTTPS with this certificate chain and key (PEM files).
     pub tls: Option<Tls>,
+    /// Blobs in S3-compatible object storage (`blob_url = "s3://…"`),
+    /// else in `DATA/blobs`.
+    pub blobs: Option<crate::blobs::ObjectConfig>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -68,6 +71,10 @@ struct ServerSection {
     max_connections_per_address: Option<usize>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
+    blob_url: Option<String>,
+    blob_endpoint: Option<String>,
+    blob_region: Option<String>,
+    blob_path_style: Option<bool>,
 }
 
 /// Flags given on the command line (they win over the file).
@@ -79,6 +86,10 @@ pub struct Overrides {
     pub insecure_public: bool,
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
+    pub blob_url: Option<String>,
+    pub blob_endpoint: Option<String>,
+    pub blob_region: Option<String>,
+    pub blob_path_style: bool,
 }
 
 impl Config {
@@ -149,6 +160,15 @@ impl Config {
         let policy_digest = skillseal_model::Digest::of(
             &serde_json::to_vec(&file.policy).map_err(|e| anyhow::anyhow!("[policy]: {e}"))?,
         );
+        let blobs = flags
+            .blob_url
+            .or(file.server.blob_url)
+            .map(|url| crate::blobs::ObjectConfig {
+                url,
+                endpoint: flags.blob_endpoint.or(file.server.blob_endpoint),
+                region: flags.blob_region.or(file.server.blob_region),
+                path_style: flags.blob_path_style || file.server.blob_path_style.unwrap_or(false),
+            });
         Ok(Config {
             data: data.to_path_buf(),
             listen,
@@ -163,6 +183,7 @@ impl Config {
             header_read_timeout,
             max_connections_per_address,
             tls,
+            blobs,
         })
     }
 

@@ -51,31 +51,27 @@ impl Report {
     }
 }
 
-/// Re-hash every blob on disk and look up every blob the database names.
+/// Re-hash every stored blob and look up every blob the database names.
 pub async fn check(db: &AnyPool, blobs: &BlobStore) -> anyhow::Result<Report> {
     let referenced = store::versions::referenced_blobs(db).await?;
-    let blobs = blobs.clone();
-    Ok(tokio::task::spawn_blocking(move || {
-        let on_disk: HashSet<String> = blobs.list().into_iter().collect();
-        let mut report = Report {
-            referenced: referenced.len(),
-            ..Report::default()
-        };
-        for digest in on_disk.iter().chain(referenced.difference(&on_disk)) {
-            report.checked += 1;
-            match blobs.get(digest) {
-                Ok(Some(_)) => {}
-                Ok(None) => report.problems.push(Problem::Missing(digest.clone())),
-                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                    report.problems.push(Problem::Corrupt(digest.clone()))
-                }
-                Err(e) => report
-                    .problems
-                    .push(Problem::Unreadable(digest.clone(), e.to_string())),
+    let stored: HashSet<String> = blobs.list().await?.into_iter().collect();
+    let mut report = Report {
+        referenced: referenced.len(),
+        ..Report::default()
+    };
+    for digest in stored.iter().chain(referenced.difference(&stored)) {
+        report.checked += 1;
+        match blobs.get(digest).await {
+            Ok(Some(_)) => {}
+            Ok(None) => report.problems.push(Problem::Missing(digest.clone())),
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                report.problems.push(Problem::Corrupt(digest.clone()))
             }
+            Err(e) => report
+                .problems
+                .push(Problem::Unreadable(digest.clone(), e.to_string())),
         }
-        report.problems.sort_by_key(|p| p.to_string());
-        report
-    })
-    .await?)
+    }
+    report.problems.sort_by_key(|p| p.to_string());
+    Ok(report)
 }

@@ -31,6 +31,19 @@ struct Common {
     /// `sqlite://…` or `postgres://…` [default: sqlite in DIR].
     #[arg(long, value_name = "URL")]
     database_url: Option<String>,
+    /// Keep blobs in S3-compatible object storage, `s3://BUCKET[/PREFIX]`
+    /// [default: DIR/blobs]; credentials from the AWS environment.
+    #[arg(long, value_name = "URL")]
+    blob_url: Option<String>,
+    /// The S3 endpoint, for servers other than AWS.
+    #[arg(long, value_name = "URL", requires = "blob_url")]
+    blob_endpoint: Option<String>,
+    /// The bucket's region.
+    #[arg(long, value_name = "REGION", requires = "blob_url")]
+    blob_region: Option<String>,
+    /// Path-style requests (`ENDPOINT/BUCKET/KEY`), for MinIO-like servers.
+    #[arg(long, requires = "blob_url")]
+    blob_path_style: bool,
 }
 
 #[derive(Subcommand)]
@@ -75,6 +88,25 @@ enum Command {
     Fsck {
         #[command(flatten)]
         common: Common,
+    },
+    /// Copy a registry's blobs from its data directory into S3-compatible
+    /// object storage (each re-hashed on the way); then start the servers
+    /// with `--blob-url`. Existing objects are kept, so it can be re-run.
+    MigrateBlobs {
+        /// The data directory whose `blobs/` to copy.
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
+        /// `s3://BUCKET[/PREFIX]`.
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// The S3 endpoint, for servers other than AWS.
+        #[arg(long, value_name = "URL")]
+        blob_endpoint: Option<String>,
+        #[arg(long, value_name = "REGION")]
+        blob_region: Option<String>,
+        /// Path-style requests, for MinIO-like servers.
+        #[arg(long)]
+        blob_path_style: bool,
     },
     /// Scan every stored version again with today's rules and
     /// `[policy]`; a version now blocked is no longer served. Exits 1
@@ -135,6 +167,10 @@ fn config(common: &Common, overrides: Overrides) -> anyhow::Result<Config> {
         &common.data,
         Overrides {
             database_url: common.database_url.clone(),
+            blob_url: common.blob_url.clone(),
+            blob_endpoint: common.blob_endpoint.clone(),
+            blob_region: common.blob_region.clone(),
+            blob_path_style: common.blob_path_style,
             ..overrides
         },
     )
@@ -174,7 +210,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     insecure_public,
                     tls_cert,
                     tls_key,
-                    database_url: None,
+                    ..Overrides::default()
                 },
             )?;
             cfg.check_bind()?;
@@ -272,7 +308,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Fsck { common } => {
             let cfg = config(&common, Overrides::default())?;
             let db = store::open_existing(&cfg.database_url).await?;
-            let blobs = skillseal_registry::blobs::BlobStore::existing(&cfg.data);
+            let blobs =
+                skillseal_registry::blobs::BlobStore::existing(&cfg.data, cfg.blobs.as_ref())?;
             let report = skillseal_registry::fsck::check(&db, &blobs).await?;
             for problem in &report.problems {
                 println!("{problem}");
@@ -349,6 +386,45 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("error: the log does not verify");
                 std::process::exit(1);
             }
+            Ok(())
+        }
+        Command::MigrateBlobs {
+            from,
+            to,
+            blob_endpoint,
+            blob_region,
+            blob_path_style,
+        } => {
+            anyhow::ensure!(
+                from.join("blobs/sha256").is_dir(),
+                "no blobs at {}: is this a registry's data directory?",
+                from.join("blobs").display()
+            );
+            let source = skillseal_registry::blobs::BlobStore::existing(&from, None)?;
+            let target = skillseal_registry::blobs::BlobStore::open(
+                &from,
+                Some(&skillseal_registry::blobs::ObjectConfig {
+                    url: to.clone(),
+                    endpoint: blob_endpoint,
+                    region: blob_region,
+                    path_style: blob_path_style,
+                }),
+            )?;
+            let digests = source.list().await?;
+            let mut copied = 0;
+            for digest in &digests {
+                // Read back through the digest check: a corrupt blob stops
+                // the migration (run fsck), it is never copied.
+                let bytes = source
+                    .get(digest)
+                    .await
+                    .with_context(|| format!("{digest}: run `skillseal-registry fsck`"))?
+                    .with_context(|| format!("{digest}: vanished while migrating"))?;
+                let stored = target.put(bytes).await?;
+                anyhow::ensure!(stored.as_str() == digest, "{digest}: stored as {stored}");
+                copied += 1;
+            }
+            println!("copied {copied} blobs from {} to {to}", from.display());
             Ok(())
         }
         Command::Rescan { common, dry_run } => {

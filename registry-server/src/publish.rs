@@ -364,11 +364,7 @@ pub async fn publish(
     // 7. The registry's own scan.
     let (report, incomplete) = scan.await.map_err(internal)?;
     let report_json = serde_json::to_vec_pretty(&report).map_err(internal)?;
-    let blobs = reg.blobs.clone();
-    let report_digest = tokio::task::spawn_blocking(move || blobs.put(&report_json))
-        .await
-        .map_err(internal)?
-        .map_err(internal)?;
+    let report_digest = reg.blobs.put(report_json).await.map_err(internal)?;
     let skill = report
         .skills
         .first()
@@ -414,15 +410,13 @@ pub async fn publish(
         .attest(name, &canonical_version, &digest, predicate)
         .map_err(internal)?;
     // 8. Blobs first, synced; then one transaction.
-    let blobs = reg.blobs.clone();
     let bundle_bytes = req.bundle.clone().into_bytes();
     let size = bytes.len() as i64;
-    let stored = bytes;
-    let (package_digest, bundle_digest) = tokio::task::spawn_blocking(move || {
-        Ok::<_, std::io::Error>((blobs.put(&stored)?, blobs.put(&bundle_bytes)?))
-    })
-    .await
-    .map_err(internal)?
+    let (package_digest, bundle_digest) = tokio::try_join!(
+        reg.blobs
+            .put(std::sync::Arc::try_unwrap(bytes).unwrap_or_else(|shared| (*shared).clone())),
+        reg.blobs.put(bundle_bytes)
+    )
     .map_err(internal)?;
     // The attestation is committed with the version's row: no blob to sync.
     let attestation_digest = Digest::of(&attestation);

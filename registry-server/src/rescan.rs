@@ -64,9 +64,7 @@ async fn one(
         changed: false,
         not_loosened: None,
     };
-    let blobs = reg.blobs.clone();
-    let digest = v.digest.clone();
-    let Some(bytes) = tokio::task::spawn_blocking(move || blobs.get(&digest)).await?? else {
+    let Some(bytes) = reg.blobs.get(&v.digest).await? else {
         done.after = Err("its package is missing from the blob store (run fsck)".into());
         return Ok(done);
     };
@@ -106,8 +104,7 @@ async fn one(
         return Ok(done);
     }
     let report_json = serde_json::to_vec_pretty(&report)?;
-    let blobs = reg.blobs.clone();
-    let report_digest = tokio::task::spawn_blocking(move || blobs.put(&report_json)).await??;
+    let report_digest = reg.blobs.put(report_json).await?;
     let subject = format!("{name}@{}", v.version);
     let detail = json!({
         "from": v.verdict, "to": verdict, "report": report_digest, "rules_digest": rules,

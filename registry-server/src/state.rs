@@ -51,7 +51,7 @@ impl Registry {
     pub async fn open(config: Config) -> anyhow::Result<Arc<Registry>> {
         std::fs::create_dir_all(&config.data)?;
         let db = store::open(&config.database_url).await?;
-        let blobs = BlobStore::open(&config.data)?;
+        let blobs = BlobStore::open(&config.data, config.blobs.as_ref())?;
         let log = crate::tlog::Log::open(&config.data, config.public_url.as_deref())?;
         let set = skillseal_rules::RuleSet::builtin()
             .map_err(|e| anyhow::anyhow!("the built-in rules do not load: {e:?}"))?;
@@ -109,10 +109,10 @@ impl Registry {
     pub async fn log_unlogged(&self) -> anyhow::Result<usize> {
         let mut done = 0;
         for (name, v) in store::versions::unlogged(&self.db).await? {
-            let report_bytes = self
-                .blobs
-                .get(&v.report_digest)?
-                .ok_or_else(|| anyhow::anyhow!("{name}@{}: its report is missing", v.version))?;
+            let report_bytes =
+                self.blobs.get(&v.report_digest).await?.ok_or_else(|| {
+                    anyhow::anyhow!("{name}@{}: its report is missing", v.version)
+                })?;
             let report: skillseal_model::ScanReport = serde_json::from_slice(&report_bytes)?;
             let report_digest: Digest = v.report_digest.parse()?;
             let digest: Digest = v.digest.parse()?;
@@ -169,11 +169,7 @@ impl Registry {
     /// Blobs that no version names, older than `grace_secs`.
     pub async fn remove_orphans(&self, grace_secs: u64) -> anyhow::Result<usize> {
         let referenced = store::versions::referenced_blobs(&self.db).await?;
-        let blobs = self.blobs.clone();
-        Ok(
-            tokio::task::spawn_blocking(move || blobs.remove_orphans(&referenced, grace_secs))
-                .await?,
-        )
+        Ok(self.blobs.remove_orphans(referenced, grace_secs).await)
     }
 
     /// Scans a package with the registry's rules and policy, in memory

@@ -92,21 +92,9 @@ pub async fn unpack(
     reg: &Arc<Registry>,
     digest: &str,
 ) -> Result<(skillseal_package::Manifest, Vec<Vec<u8>>), ApiError> {
-    let reg = reg.clone();
+    let bytes = blob(reg, digest).await?;
     let digest = digest.to_string();
     tokio::task::spawn_blocking(move || {
-        let bytes = match reg.blobs.get(&digest) {
-            Ok(Some(bytes)) => bytes,
-            Ok(None) => {
-                tracing::error!(digest, "blob missing from the store");
-                return Err(ApiError::BlobMissing);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                tracing::error!(digest, "blob corrupt in the store: {e}");
-                return Err(ApiError::BlobCorrupt);
-            }
-            Err(e) => return Err(ApiError::internal(e)),
-        };
         let limits = skillseal_package::Limits::default();
         skillseal_package::unpack(&bytes, &limits).map_err(|e| {
             tracing::error!(digest, "stored package does not unpack: {e}");
@@ -115,6 +103,23 @@ pub async fn unpack(
     })
     .await
     .map_err(ApiError::internal)?
+}
+
+/// A blob the database names: missing or altered is an error the
+/// operator must see (`fsck`), and the client gets no bytes.
+pub async fn blob(reg: &Registry, digest: &str) -> Result<Vec<u8>, ApiError> {
+    match reg.blobs.get(digest).await {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => {
+            tracing::error!(digest, "blob missing from the store");
+            Err(ApiError::BlobMissing)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            tracing::error!(digest, "blob corrupt in the store: {e}");
+            Err(ApiError::BlobCorrupt)
+        }
+        Err(e) => Err(ApiError::internal(e)),
+    }
 }
 
 /// `SKILL.md`'s `name` and `description`.

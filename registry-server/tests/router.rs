@@ -593,7 +593,7 @@ async fn hostile_packages_are_refused_audited_and_never_stored() {
             .unwrap();
         let report = blocked.detail["report"].as_str().unwrap();
         assert!(
-            env.reg.blobs.get(report).unwrap().is_some(),
+            env.reg.blobs.get(report).await.unwrap().is_some(),
             "the refused package's report is kept"
         );
     }

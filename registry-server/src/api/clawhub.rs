@@ -389,13 +389,7 @@ async fn reasons(
     reg: &Arc<Registry>,
     report: &str,
 ) -> Result<(Vec<String>, Option<String>), ApiError> {
-    let blobs = reg.blobs.clone();
-    let digest = report.to_string();
-    let bytes = tokio::task::spawn_blocking(move || blobs.get(&digest))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?
-        .ok_or(ApiError::BlobMissing)?;
+    let bytes = views::blob(reg, report).await?;
     let report: skillseal_model::ScanReport =
         serde_json::from_slice(&bytes).map_err(|_| ApiError::BlobCorrupt)?;
     let mut codes: Vec<String> = Vec::new();
@@ -640,13 +634,7 @@ async fn verify(
 /// The transparency log entry a stored Sigstore bundle carries (Rekor's
 /// log index, integration time and log id), or null.
 async fn transparency(reg: &Arc<Registry>, bundle: &str) -> Result<Value, ApiError> {
-    let blobs = reg.blobs.clone();
-    let digest = bundle.to_string();
-    let bytes = tokio::task::spawn_blocking(move || blobs.get(&digest))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?
-        .ok_or(ApiError::BlobMissing)?;
+    let bytes = views::blob(reg, bundle).await?;
     let bundle: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     let entry = &bundle["verificationMaterial"]["tlogEntries"][0];
     if entry.is_null() {

@@ -103,38 +103,26 @@ async fn refused(
     e.into()
 }
 
-/// Immutable content: cache forever, named by its digest.
-fn blob_response(
+/// Immutable content: cache forever, named by its digest. A blob a row
+/// names that the store lost or altered is an error (see
+/// [`crate::views::blob`]).
+async fn blob_response(
     reg: &Registry,
     digest: &str,
     content_type: &'static str,
 ) -> Result<Response, ApiError> {
-    match reg.blobs.get(digest) {
-        Ok(Some(bytes)) => {
-            let mut r = Response::new(Body::from(bytes));
-            let h = r.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-            h.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
-            );
-            if let Ok(etag) = HeaderValue::from_str(&format!("\"{digest}\"")) {
-                h.insert(header::ETAG, etag);
-            }
-            Ok(r)
-        }
-        // A row names it: the store lost or altered it. The operator must
-        // know (`skillseal-registry fsck`); the client gets no bytes.
-        Ok(None) => {
-            tracing::error!(digest, "blob missing from the store");
-            Err(ApiError::BlobMissing)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-            tracing::error!(digest, "blob corrupt in the store: {e}");
-            Err(ApiError::BlobCorrupt)
-        }
-        Err(e) => Err(ApiError::internal(e)),
+    let bytes = crate::views::blob(reg, digest).await?;
+    let mut r = Response::new(Body::from(bytes));
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    if let Ok(etag) = HeaderValue::from_str(&format!("\"{digest}\"")) {
+        h.insert(header::ETAG, etag);
     }
+    Ok(r)
 }
 
 /// `GET …/NAME/VERSION/package` (or `bundle`, `report`).
@@ -151,7 +139,7 @@ pub async fn download(
     };
     let key = format!("{name}\0{version}\0{}", file.column());
     if let Some(digest) = reg.digests.get(&key) {
-        return blob_response(&reg, &digest, content_type);
+        return blob_response(&reg, &digest, content_type).await;
     }
     let generation = reg.digests.generation();
     let Some((digest, verdict)) =
@@ -174,7 +162,7 @@ pub async fn download(
         });
     }
     reg.digests.put(key, generation, digest.clone());
-    blob_response(&reg, &digest, content_type)
+    blob_response(&reg, &digest, content_type).await
 }
 
 /// `GET …/NAME/VERSION/attestation`: the registry's signed scan
@@ -206,7 +194,7 @@ pub async fn by_digest(
     if !store::versions::has_package(&reg.db, &digest).await? {
         return Err(ApiError::NoPackage);
     }
-    blob_response(&reg, &digest, "application/gzip")
+    blob_response(&reg, &digest, "application/gzip").await
 }
 
 /// `yank` or `unyank`, the last segment of a yank's path: anything else

@@ -1,4 +1,4 @@
-//! Content-addressed blob store on the filesystem.
+//! The content-addressed blob store on the filesystem (the default).
 //!
 //! A blob is written to a temporary file, synced, renamed to
 //! `blobs/sha256/ab/abcdef…` and its directory synced, before any database
@@ -8,30 +8,25 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use skillseal_model::Digest;
+
 #[derive(Clone, Debug)]
-pub struct BlobStore {
+pub struct LocalBlobs {
     root: PathBuf,
 }
 
-pub use skillseal_model::Digest;
-
-/// The digest of `bytes` (kept for callers that name it so).
-pub fn digest_of(bytes: &[u8]) -> Digest {
-    Digest::of(bytes)
-}
-
-impl BlobStore {
+impl LocalBlobs {
     pub fn open(data: &Path) -> std::io::Result<Self> {
         let root = data.join("blobs");
         std::fs::create_dir_all(root.join("sha256"))?;
         std::fs::create_dir_all(root.join("tmp"))?;
-        Ok(BlobStore { root })
+        Ok(LocalBlobs { root })
     }
 
     /// The store in `data` as it is, creating nothing (for `fsck`: a store
     /// that was never written to is an empty one).
     pub fn existing(data: &Path) -> Self {
-        BlobStore {
+        LocalBlobs {
             root: data.join("blobs"),
         }
     }
