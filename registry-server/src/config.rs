@@ -75,6 +75,7 @@ struct ServerSection {
     blob_endpoint: Option<String>,
     blob_region: Option<String>,
     blob_path_style: Option<bool>,
+    blob_redirect: Option<bool>,
 }
 
 /// Flags given on the command line (they win over the file).
@@ -90,6 +91,7 @@ pub struct Overrides {
     pub blob_endpoint: Option<String>,
     pub blob_region: Option<String>,
     pub blob_path_style: bool,
+    pub blob_redirect: bool,
 }
 
 impl Config {
@@ -168,6 +170,7 @@ impl Config {
                 endpoint: flags.blob_endpoint.or(file.server.blob_endpoint),
                 region: flags.blob_region.or(file.server.blob_region),
                 path_style: flags.blob_path_style || file.server.blob_path_style.unwrap_or(false),
+                redirect: flags.blob_redirect || file.server.blob_redirect.unwrap_or(false),
             });
         Ok(Config {
             data: data.to_path_buf(),

@@ -44,6 +44,10 @@ struct Common {
     /// Path-style requests (`ENDPOINT/BUCKET/KEY`), for MinIO-like servers.
     #[arg(long, requires = "blob_url")]
     blob_path_style: bool,
+    /// Send anonymous downloads to a presigned URL of the object (valid
+    /// five minutes) instead of relaying the bytes.
+    #[arg(long, requires = "blob_url")]
+    blob_redirect: bool,
 }
 
 #[derive(Subcommand)]
@@ -171,6 +175,7 @@ fn config(common: &Common, overrides: Overrides) -> anyhow::Result<Config> {
             blob_endpoint: common.blob_endpoint.clone(),
             blob_region: common.blob_region.clone(),
             blob_path_style: common.blob_path_style,
+            blob_redirect: common.blob_redirect,
             ..overrides
         },
     )
@@ -408,6 +413,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     endpoint: blob_endpoint,
                     region: blob_region,
                     path_style: blob_path_style,
+                    redirect: false,
                 }),
             )?;
             let digests = source.list().await?;

@@ -107,6 +107,7 @@ fn blobs_live_in_the_bucket_and_fsck_checks_them() {
                 endpoint: Some(endpoint.clone()),
                 region: None,
                 path_style: true,
+                redirect: false,
             }),
         )
         .unwrap();
@@ -318,6 +319,7 @@ fn the_bucket_orphan_sweep_keeps_young_and_named_blobs() {
                 endpoint: Some(endpoint.clone()),
                 region: None,
                 path_style: true,
+                redirect: false,
             }),
         )
         .unwrap();
@@ -331,4 +333,49 @@ fn the_bucket_orphan_sweep_keeps_young_and_named_blobs() {
         assert!(store.get(named.as_str()).await.unwrap().is_some());
         assert!(store.get(orphan.as_str()).await.unwrap().is_none());
     });
+}
+
+/// With redirects on, an anonymous download is sent to a presigned URL of
+/// the object, which serves the very bytes; a client with a token gets the
+/// bytes from the registry.
+#[test]
+fn anonymous_downloads_can_be_sent_to_the_bucket() {
+    let Some((endpoint, bucket)) = s3() else {
+        return;
+    };
+    let (_dir, data, work) = scratch();
+    let mut flags = blob_flags(&endpoint, &format!("s3://{bucket}/redirected"));
+    flags.push("--blob-redirect".into());
+    let server = start(&data, None, &flags);
+    let admin = server.admin.clone().unwrap();
+    keygen(&work);
+    let sample = repo().join("samples/benign/weather-forecast");
+    ok(publish_with_key(
+        &work,
+        Some(&admin),
+        &server.url,
+        sample.to_str().unwrap(),
+        "skillseal.key",
+    ));
+    let skill = get_json(&format!("{}/api/v1/skills/weather-forecast", server.url)).1;
+    let digest = skill["versions"][0]["digest"].as_str().unwrap();
+    let url = format!(
+        "{}/api/v1/skills/weather-forecast/2.1.0/package",
+        server.url
+    );
+    let no_redirects = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let sent = no_redirects.get(&url).send().unwrap();
+    assert_eq!(sent.status().as_u16(), 307);
+    let location = sent.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        location.starts_with(&endpoint) && location.contains("X-Amz-Signature="),
+        "{location}"
+    );
+    let (status, bytes) = get(&location, None);
+    assert_eq!((status, sha256(&bytes)), (200, digest.to_string()));
+    let (status, bytes) = get(&url, Some(&admin));
+    assert_eq!((status, sha256(&bytes)), (200, digest.to_string()));
 }

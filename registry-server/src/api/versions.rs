@@ -105,12 +105,29 @@ async fn refused(
 
 /// Immutable content: cache forever, named by its digest. A blob a row
 /// names that the store lost or altered is an error (see
-/// [`crate::views::blob`]).
+/// [`crate::views::blob`]). With object storage set to redirect, an
+/// anonymous client is sent to a presigned URL of the object (it checks
+/// the digest it pinned, as it does any download); a client with a token
+/// gets the bytes (it never follows a redirect off the registry's origin).
 async fn blob_response(
     reg: &Registry,
     digest: &str,
     content_type: &'static str,
+    anonymous: bool,
 ) -> Result<Response, ApiError> {
+    if anonymous
+        && let Some(url) = reg
+            .blobs
+            .presigned(digest)
+            .await
+            .map_err(ApiError::internal)?
+    {
+        let mut r = StatusCode::TEMPORARY_REDIRECT.into_response();
+        if let Ok(location) = HeaderValue::from_str(&url) {
+            r.headers_mut().insert(header::LOCATION, location);
+            return Ok(r);
+        }
+    }
     let bytes = crate::views::blob(reg, digest).await?;
     let mut r = Response::new(Body::from(bytes));
     let h = r.headers_mut();
@@ -129,7 +146,9 @@ async fn blob_response(
 pub async fn download(
     State(reg): State<Arc<Registry>>,
     Path((name, version, file)): Path<(String, String, String)>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
+    let anonymous = !headers.contains_key(header::AUTHORIZATION);
     let (file, content_type) = match file.as_str() {
         "package" => (File::Package, "application/gzip"),
         "bundle" => (File::Bundle, "application/json"),
@@ -139,7 +158,7 @@ pub async fn download(
     };
     let key = format!("{name}\0{version}\0{}", file.column());
     if let Some(digest) = reg.digests.get(&key) {
-        return blob_response(&reg, &digest, content_type).await;
+        return blob_response(&reg, &digest, content_type, anonymous).await;
     }
     let generation = reg.digests.generation();
     let Some((digest, verdict)) =
@@ -162,7 +181,7 @@ pub async fn download(
         });
     }
     reg.digests.put(key, generation, digest.clone());
-    blob_response(&reg, &digest, content_type).await
+    blob_response(&reg, &digest, content_type, anonymous).await
 }
 
 /// `GET …/NAME/VERSION/attestation`: the registry's signed scan
@@ -189,12 +208,14 @@ async fn attestation(reg: &Registry, name: String, version: String) -> Result<Re
 pub async fn by_digest(
     State(reg): State<Arc<Registry>>,
     Path(digest): Path<String>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
+    let anonymous = !headers.contains_key(header::AUTHORIZATION);
     let digest: Digest = digest.parse().map_err(|_| ApiError::BadDigest)?;
     if !store::versions::has_package(&reg.db, &digest).await? {
         return Err(ApiError::NoPackage);
     }
-    blob_response(&reg, &digest, "application/gzip").await
+    blob_response(&reg, &digest, "application/gzip", anonymous).await
 }
 
 /// `yank` or `unyank`, the last segment of a yank's path: anything else

@@ -72,6 +72,15 @@ impl BlobStore {
         }
     }
 
+    /// Where to send a client for the blob instead of relaying it (object
+    /// storage with redirects on), if anywhere.
+    pub async fn presigned(&self, digest: &str) -> std::io::Result<Option<String>> {
+        match self {
+            BlobStore::Local(_) => Ok(None),
+            BlobStore::Object(o) => o.presigned(digest).await,
+        }
+    }
+
     /// Every stored blob, as a digest.
     pub async fn list(&self) -> std::io::Result<Vec<String>> {
         match self {

@@ -29,12 +29,19 @@ pub struct ObjectConfig {
     /// Path-style requests (`ENDPOINT/BUCKET/KEY`), as MinIO-like servers
     /// want.
     pub path_style: bool,
+    /// Send anonymous downloads to a presigned URL of the object instead
+    /// of relaying its bytes.
+    pub redirect: bool,
 }
+
+/// How long a presigned download URL is valid.
+pub const PRESIGNED_FOR: std::time::Duration = std::time::Duration::from_secs(300);
 
 #[derive(Clone, Debug)]
 pub struct ObjectBlobs {
-    store: Arc<dyn ObjectStore>,
+    store: Arc<object_store::aws::AmazonS3>,
     prefix: String,
+    redirect: bool,
 }
 
 fn io(e: object_store::Error) -> std::io::Error {
@@ -77,6 +84,7 @@ impl ObjectBlobs {
         Ok(ObjectBlobs {
             store: Arc::new(store),
             prefix: prefix.trim_matches('/').to_string(),
+            redirect: config.redirect,
         })
     }
 
@@ -159,6 +167,28 @@ impl ObjectBlobs {
             ));
         }
         Ok(Some(bytes.to_vec()))
+    }
+
+    /// A presigned URL of the blob, valid for [`PRESIGNED_FOR`], when
+    /// downloads are redirected.
+    pub async fn presigned(&self, digest: &str) -> std::io::Result<Option<String>> {
+        use object_store::signer::Signer as _;
+        let Ok(digest) = digest.parse::<Digest>() else {
+            return Ok(None);
+        };
+        if !self.redirect {
+            return Ok(None);
+        }
+        let url = self
+            .store
+            .signed_url(
+                axum::http::Method::GET,
+                &self.blob_key(&digest),
+                PRESIGNED_FOR,
+            )
+            .await
+            .map_err(io)?;
+        Ok(Some(url.to_string()))
     }
 
     /// Every blob's digest and age in seconds, under `PREFIX/sha256/`.
