@@ -10,6 +10,13 @@
 //! The load client runs on one thread of the same machine, so the figures
 //! include its cost. Options (environment): `BENCH_CONNECTIONS` (64),
 //! `BENCH_SECONDS` per scenario (5).
+//!
+//! Scaled out: with `BENCH_BLOB_URL` (`s3://BUCKET/PREFIX`, an existing
+//! bucket; `BENCH_BLOB_ENDPOINT` for a server other than AWS, path-style
+//! requests; AWS credentials from the environment) and `BENCH_DATABASE_URL`
+//! (an empty PostgreSQL database), two servers share the database and the
+//! bucket: publishes go through the first, and the read connections are
+//! spread over both.
 
 use std::io::{BufRead as _, BufReader};
 use std::path::Path;
@@ -26,11 +33,35 @@ fn main() {
     let connections = env_or("BENCH_CONNECTIONS", 64);
     let seconds = env_or("BENCH_SECONDS", 5);
     let dir = tempfile::tempdir().unwrap();
-    let mut server = start(&dir.path().join("data"));
+    let mut extra: Vec<String> = Vec::new();
+    if let Ok(url) = std::env::var("BENCH_BLOB_URL") {
+        extra.extend(["--blob-url".into(), url, "--blob-path-style".into()]);
+        if let Ok(endpoint) = std::env::var("BENCH_BLOB_ENDPOINT") {
+            extra.extend(["--blob-endpoint".into(), endpoint]);
+        }
+    }
+    if let Ok(url) = std::env::var("BENCH_DATABASE_URL") {
+        extra.extend(["--database-url".into(), url]);
+    }
+    let scaled_out = !extra.is_empty();
+    let data = dir.path().join("data");
+    let mut server = start(&data, &extra);
+    // The second server shares the database, the bucket and the log key.
+    let mut second = scaled_out.then(|| start(&data, &extra));
+    let servers: Vec<&Server> = std::iter::once(&server).chain(second.as_ref()).collect();
     println!(
-        "skillseal-registry {} on {} ({connections} connections, {seconds} s per scenario)\n",
+        "skillseal-registry {} on {} ({connections} connections, {seconds} s per scenario){}\n",
         env!("CARGO_PKG_VERSION"),
-        server.addr
+        servers
+            .iter()
+            .map(|s| s.addr.as_str())
+            .collect::<Vec<_>>()
+            .join(" and "),
+        if scaled_out {
+            ", two servers on PostgreSQL and S3"
+        } else {
+            ""
+        }
     );
 
     let key = key();
@@ -76,7 +107,7 @@ fn main() {
     println!("\nreads ({connections} connections):");
     for (label, method, path, body) in scenarios {
         for auth in [None, Some(token.as_str())] {
-            let r = load(&server, method, path, body, auth, connections, seconds);
+            let r = load(&servers, method, path, body, auth, connections, seconds);
             println!(
                 "  {label:<15} {:<9} {:>8.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms   errors {}",
                 if auth.is_some() { "token" } else { "anonymous" },
@@ -87,8 +118,11 @@ fn main() {
             );
         }
     }
-    server.child.kill().ok();
-    server.child.wait().ok();
+    drop(servers);
+    for s in std::iter::once(&mut server).chain(second.as_mut()) {
+        s.child.kill().ok();
+        s.child.wait().ok();
+    }
 }
 
 fn env_or(name: &str, default: u64) -> u64 {
@@ -108,12 +142,13 @@ struct Server {
     admin: String,
 }
 
-fn start(data: &Path) -> Server {
+fn start(data: &Path, extra: &[String]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_skillseal-registry"))
         .arg("serve")
         .arg("--data")
         .arg(data)
         .args(["--listen", "127.0.0.1:0"])
+        .args(extra)
         .env(
             "SKILLSEAL_LOG",
             std::env::var("SKILLSEAL_LOG").unwrap_or_else(|_| "warn".into()),
@@ -245,10 +280,11 @@ struct Figures {
     errors: usize,
 }
 
-/// `connections` keep-alive connections, each sending the request again as
-/// soon as the response is read, for `seconds` after one second of warm-up.
+/// `connections` keep-alive connections (spread over `servers`), each
+/// sending the request again as soon as the response is read, for
+/// `seconds` after one second of warm-up.
 fn load(
-    server: &Server,
+    servers: &[&Server],
     method: &str,
     path: &str,
     body: Option<&str>,
@@ -264,8 +300,8 @@ fn load(
         let warm = Instant::now() + Duration::from_secs(1);
         let end = warm + Duration::from_secs(seconds);
         let mut tasks = Vec::new();
-        for _ in 0..connections {
-            let addr = server.addr.clone();
+        for i in 0..connections {
+            let addr = servers[i as usize % servers.len()].addr.clone();
             let (method, path) = (method.to_string(), path.to_string());
             let (body, token) = (body.map(String::from), token.map(String::from));
             tasks.push(tokio::spawn(async move {

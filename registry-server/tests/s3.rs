@@ -94,7 +94,7 @@ fn blobs_live_in_the_bucket_and_fsck_checks_them() {
         stdout(&checked)
     );
 
-    // Objects lost from the bucket: never served, and fsck finds them.
+    // Objects lost from the bucket: fsck finds them.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -114,11 +114,10 @@ fn blobs_live_in_the_bucket_and_fsck_checks_them() {
         store.remove_orphans(Default::default(), 0).await
     });
     assert_eq!(removed, 3, "package, bundle and report");
+    // The package, read before, is still served from the server's memory
+    // of immutable blobs; the bundle, never read, is not served.
     let (status, _) = get(
-        &format!(
-            "{}/api/v1/skills/weather-forecast/2.1.0/package",
-            server.url
-        ),
+        &format!("{}/api/v1/skills/weather-forecast/2.1.0/bundle", server.url),
         None,
     );
     assert_eq!(status, 500);
