@@ -128,8 +128,22 @@ async fn blob_response(
             return Ok(r);
         }
     }
-    let bytes = crate::views::blob(reg, digest).await?;
-    let mut r = Response::new(Body::from(bytes));
+    let body = match reg.blobs.fetch(digest).await {
+        Ok(Some(crate::blobs::Fetched::Whole(bytes))) => Body::from(bytes),
+        Ok(Some(crate::blobs::Fetched::Stream { len, stream })) => {
+            let mut r = Response::new(Body::from_stream(stream));
+            r.headers_mut()
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+            return Ok(immutable(r, digest, content_type));
+        }
+        // Missing or altered: the same errors as every other read.
+        _ => Body::from(crate::views::blob(reg, digest).await?),
+    };
+    Ok(immutable(Response::new(body), digest, content_type))
+}
+
+/// The headers of immutable content named by its digest.
+fn immutable(mut r: Response, digest: &str, content_type: &'static str) -> Response {
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(
@@ -139,7 +153,7 @@ async fn blob_response(
     if let Ok(etag) = HeaderValue::from_str(&format!("\"{digest}\"")) {
         h.insert(header::ETAG, etag);
     }
-    Ok(r)
+    r
 }
 
 /// `GET …/NAME/VERSION/package` (or `bundle`, `report`).

@@ -166,26 +166,26 @@ impl ObjectBlobs {
 
     /// The blob's bytes, checked against its digest.
     pub async fn get(&self, digest: &str) -> std::io::Result<Option<Vec<u8>>> {
+        use futures::TryStreamExt as _;
         let Ok(digest) = digest.parse::<Digest>() else {
             return Ok(None);
         };
-        if let Some(bytes) = self.remembered(digest.as_str()) {
-            return Ok(Some(bytes.to_vec()));
+        match self.open_stream(&digest).await? {
+            None => Ok(None),
+            Some(super::Opened::Whole(bytes)) => Ok(Some(bytes)),
+            Some(super::Opened::Stream(len, stream)) => {
+                let mut bytes = Vec::with_capacity(len as usize);
+                let chunks: Vec<_> = stream.try_collect().await?;
+                chunks.iter().for_each(|c| bytes.extend_from_slice(c));
+                if Digest::of(&bytes) != digest {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("blob {digest} does not match its digest"),
+                    ));
+                }
+                Ok(Some(bytes))
+            }
         }
-        let key = self.blob_key(&digest);
-        let bytes = match self.store.get(&key).await {
-            Ok(r) => r.bytes().await.map_err(io)?,
-            Err(object_store::Error::NotFound { .. }) => return Ok(None),
-            Err(e) => return Err(io(e)),
-        };
-        if Digest::of(&bytes) != digest {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("object {key} does not match its digest"),
-            ));
-        }
-        self.remember(digest.as_str(), &bytes);
-        Ok(Some(bytes.to_vec()))
     }
 
     fn remembered(&self, digest: &str) -> Option<axum::body::Bytes> {
@@ -208,6 +208,35 @@ impl ObjectBlobs {
         {
             memory.total += bytes.len();
         }
+    }
+
+    /// The blob: small ones whole (checked, remembered), large ones as an
+    /// unchecked stream; `None` when missing.
+    pub async fn open_stream(&self, digest: &Digest) -> std::io::Result<Option<super::Opened>> {
+        use futures::StreamExt as _;
+        if let Some(bytes) = self.remembered(digest.as_str()) {
+            return Ok(Some(super::Opened::Whole(bytes.to_vec())));
+        }
+        let key = self.blob_key(digest);
+        let r = match self.store.get(&key).await {
+            Ok(r) => r,
+            Err(object_store::Error::NotFound { .. }) => return Ok(None),
+            Err(e) => return Err(io(e)),
+        };
+        let len = r.meta.size;
+        if len > super::STREAM_ABOVE {
+            let stream = r.into_stream().map(|chunk| chunk.map_err(io)).boxed();
+            return Ok(Some(super::Opened::Stream(len, stream)));
+        }
+        let bytes = r.bytes().await.map_err(io)?;
+        if Digest::of(&bytes) != *digest {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("object {key} does not match its digest"),
+            ));
+        }
+        self.remember(digest.as_str(), &bytes);
+        Ok(Some(super::Opened::Whole(bytes.to_vec())))
     }
 
     /// A presigned URL of the blob, valid for [`PRESIGNED_FOR`], when
