@@ -20,6 +20,7 @@
 //! - [`tls`]: HTTPS on the server's own socket.
 //! - [`tlog`]: the transparency log's key, checkpoints, scan
 //!   attestations and offline check ([`store::log`] holds its tables).
+//! - [`web`]: the HTML pages (home, skill, version).
 //! - [`views`]: what other APIs read of a stored package (files, digests,
 //!   `SKILL.md`'s description, a ZIP of it), remembered by digest.
 
@@ -40,3 +41,4 @@ pub mod tlog;
 pub mod tls;
 pub mod tokens;
 pub mod views;
+pub mod web;

@@ -57,6 +57,7 @@ pub fn router(reg: Arc<Registry>) -> Router {
         .route("/api/v1/whoami", get(clawhub::misdirected))
         .route("/api/v1/download", get(clawhub::misdirected))
         .nest(clawhub::PREFIX, clawhub::routes())
+        .merge(crate::web::routes())
         .route("/.well-known/clawhub.json", get(well_known::clawhub))
         .route(
             "/.well-known/agent-skills/index.json",

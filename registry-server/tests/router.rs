@@ -149,11 +149,16 @@ fn key() -> skillseal_sign::SigningKey {
 }
 
 fn signed(sample: &str, version: &str, key: &skillseal_sign::SigningKey) -> Signed {
+    signed_at(&repo().join("samples").join(sample), version, key)
+}
+
+/// The skill folder `dir` packed at `version` and signed with `key`.
+fn signed_at(dir: &Path, version: &str, key: &skillseal_sign::SigningKey) -> Signed {
     let opts = skillseal_package::PackOptions {
         version: Some(version.to_string()),
         ..Default::default()
     };
-    let pkg = skillseal_package::pack(&repo().join("samples").join(sample), &opts).unwrap();
+    let pkg = skillseal_package::pack(dir, &opts).unwrap();
     let bundle = skillseal_sign::sign(&pkg.bytes, key).unwrap().to_json();
     Signed {
         digest: pkg.digest.to_string(),
@@ -1719,4 +1724,104 @@ async fn publish_versions(env: &Env, versions: &[&str]) {
         let (status, v) = publish_as_admin(env, &s, version, true).await;
         assert_eq!(status, StatusCode::CREATED, "{v}");
     }
+}
+
+/// The pages: HTML with the page CSP, what a reviewer needs on each, and
+/// everything a skill wrote escaped, never markup.
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_show_skills_and_escape_what_skills_wrote() {
+    let env = fresh(None).await;
+    let k = key();
+    // A skill whose description and code carry markup.
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = dir.path().join("weather-forecast");
+    std::fs::create_dir_all(hostile.join("scripts")).unwrap();
+    let sample = repo().join("samples/benign/weather-forecast");
+    let skill_md = std::fs::read_to_string(sample.join("SKILL.md"))
+        .unwrap()
+        .replace(
+            "description: Current weather",
+            "description: <script>alert(1)</script> Current weather",
+        );
+    std::fs::write(hostile.join("SKILL.md"), skill_md).unwrap();
+    let script = std::fs::read_to_string(sample.join("scripts/weather.py")).unwrap();
+    std::fs::write(
+        hostile.join("scripts/weather.py"),
+        format!("{script}\n# <img src=x onerror=alert(2)>\nos.system('<b>hi</b>')\n"),
+    )
+    .unwrap();
+    let first = signed("benign/weather-forecast", "1.0.0", &k);
+    assert_eq!(
+        publish_as_admin(&env, &first, "1.0.0", true).await.0,
+        StatusCode::CREATED
+    );
+    let second = signed_at(&hostile, "1.1.0", &k);
+    let (status, v) = publish_as_admin(&env, &second, "1.1.0", true).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+
+    let reg = &env.reg;
+    let page = |path: &'static str| async move {
+        let (status, headers, body) = call("GET", path).send_raw(reg).await;
+        (status, headers, String::from_utf8(body).unwrap())
+    };
+    for path in [
+        "/",
+        "/?q=weather",
+        "/skills/weather-forecast",
+        "/skills/weather-forecast/1.1.0",
+    ] {
+        let (status, headers, html) = page(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{path}"
+        );
+        assert_eq!(
+            headers["content-security-policy"],
+            skillseal_registry::web::PAGE_CSP
+        );
+        assert_eq!(headers["x-frame-options"], "DENY");
+        assert!(!html.contains("<script"), "{path}: unescaped markup");
+        assert!(!html.contains("<img"), "{path}: unescaped markup");
+        assert!(!html.contains("<b>hi"), "{path}: unescaped markup");
+        assert!(!html.contains(" style="), "{path}: inline style");
+    }
+    let (_, _, home) = page("/").await;
+    assert!(home.contains("href=\"/skills/weather-forecast\""));
+    assert!(home.contains("badge pass"));
+    let (_, _, skill) = page("/skills/weather-forecast").await;
+    assert!(
+        skill.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the description, escaped"
+    );
+    assert!(skill.contains("skillseal add weather-forecast"));
+    assert!(skill.contains("/clawhub install weather-forecast"));
+    assert!(skill.contains(">1.0.0<") && skill.contains(">1.1.0<"));
+    let (_, _, version) = page("/skills/weather-forecast/1.1.0").await;
+    assert!(version.contains(second.digest.as_str()));
+    assert!(
+        version.contains("proof checked"),
+        "the log's inclusion proof"
+    );
+    assert!(version.contains("scripts/weather.py"));
+    assert!(
+        version.contains("&lt;b&gt;hi&lt;/b&gt;") || version.contains("&lt;img"),
+        "a snippet, escaped"
+    );
+    assert!(version.contains("Since 1.0.0"));
+    let (status, _, missing) = page("/skills/no-such-skill").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(missing.contains("no skill"));
+    let (status, headers, css) = page("/static/app.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    assert!(css.contains(".badge"));
 }

@@ -319,3 +319,26 @@ pub async fn digest_in(tx: &mut Tx, name: &str, version: &str) -> sqlx::Result<O
         .await?;
     row.map(|r| r.try_get(0)).transpose()
 }
+
+/// The `limit` versions published last, with their skill, newest first.
+pub async fn recent(db: &AnyPool, limit: i64) -> sqlx::Result<Vec<(String, Version)>> {
+    let query = format!(
+        "SELECT skill, {COLUMNS} FROM versions ORDER BY published_at DESC, skill, version LIMIT $1"
+    );
+    let rows = sqlx::query(&query).bind(limit).fetch_all(db).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, version_at(r, 1)?)))
+        .collect()
+}
+
+/// How many versions (not yanked) have each verdict.
+pub async fn verdict_counts(db: &AnyPool) -> sqlx::Result<Vec<(String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT verdict, COUNT(*) FROM versions WHERE yanked = 0 GROUP BY verdict ORDER BY verdict",
+    )
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+}
