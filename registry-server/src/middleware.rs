@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -114,11 +114,12 @@ pub async fn harden(State(reg): State<Arc<Registry>>, req: Request, next: Next) 
             } else if changes_state && !READS_SENT_AS_POST.contains(&req.uri().path()) {
                 // Everything else sent as POST, PUT or DELETE changes
                 // something, so nothing remembered survives it.
-                // Only a change that went through (a 2xx answer) empties
-                // the caches: a refused or misrouted request changed
-                // nothing, and must not be a way to flush them.
+                // Only a change that went through (a 2xx answer, or the
+                // pages' 303 after a change) empties the caches: a refused
+                // or misrouted request changed nothing, and must not be a
+                // way to flush them.
                 let response = next.run(req).await;
-                if response.status().is_success() {
+                if response.status().is_success() || response.status() == StatusCode::SEE_OTHER {
                     reg.reads.invalidate();
                     reg.callers.invalidate();
                     reg.digests.invalidate();
@@ -130,7 +131,16 @@ pub async fn harden(State(reg): State<Arc<Registry>>, req: Request, next: Next) 
                 let ip = client_ip(req.extensions());
                 match caller(&reg, req.headers(), ip).await {
                     Err(refused) => refused.into_response(),
-                    Ok(None) if reg.config.auth_required && !PUBLIC.contains(&req.uri().path()) => {
+                    Ok(None)
+                        if reg.config.auth_required
+                            && !PUBLIC.contains(&req.uri().path())
+                            && !crate::web::open_without_token(
+                                &reg,
+                                req.uri().path(),
+                                req.headers(),
+                            )
+                            .await =>
+                    {
                         ApiError::Unauthenticated(AuthError::Missing).into_response()
                     }
                     Ok(_) => next.run(req).await,

@@ -66,6 +66,7 @@ struct Call<'a> {
     uri: &'a str,
     token: Option<&'a str>,
     body: Option<Value>,
+    form: Option<String>,
     headers: Vec<(&'a str, &'a str)>,
 }
 
@@ -75,6 +76,7 @@ fn call<'a>(method: &'a str, uri: &'a str) -> Call<'a> {
         uri,
         token: None,
         body: None,
+        form: None,
         headers: vec![("host", HOST)],
     }
 }
@@ -87,6 +89,11 @@ impl<'a> Call<'a> {
     fn json(mut self, v: Value) -> Self {
         self.body = Some(v);
         self
+    }
+    /// An HTML form's body (`application/x-www-form-urlencoded`).
+    fn form(mut self, body: &str) -> Self {
+        self.form = Some(body.to_string());
+        self.header("content-type", "application/x-www-form-urlencoded")
     }
     fn header(mut self, k: &'a str, v: &'a str) -> Self {
         self.headers.retain(|(name, _)| *name != k);
@@ -101,9 +108,10 @@ impl<'a> Call<'a> {
         if let Some(t) = self.token {
             req = req.header("authorization", format!("Bearer {t}"));
         }
-        let body = match self.body {
-            Some(v) => Body::from(serde_json::to_vec(&v).unwrap()),
-            None => Body::empty(),
+        let body = match (self.body, self.form) {
+            (Some(v), _) => Body::from(serde_json::to_vec(&v).unwrap()),
+            (None, Some(form)) => Body::from(form),
+            (None, None) => Body::empty(),
         };
         let resp = router(reg.clone())
             .oneshot(req.body(body).unwrap())
@@ -1824,4 +1832,170 @@ async fn pages_show_skills_and_escape_what_skills_wrote() {
             .starts_with("text/css")
     );
     assert!(css.contains(".badge"));
+}
+
+/// The value of `name="csrf"` in a page.
+fn csrf_of(html: &str) -> String {
+    let at = html
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a CSRF secret");
+    let rest = &html[at + "name=\"csrf\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+/// The admin pages: sign in with an admin token (a session cookie, never
+/// the token), tokens created (shown once) and revoked, the audit log's
+/// status and refused publishes; every change a same-origin POST with the
+/// session's CSRF secret.
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_pages_sign_in_with_a_token_and_change_only_with_the_session_secret() {
+    let env = fresh(None).await;
+    let reg = &env.reg;
+    let page = |call: Call<'static>| async move {
+        let (status, headers, body) = call.send_raw(reg).await;
+        (status, headers, String::from_utf8(body).unwrap())
+    };
+    // A refused publish, to be listed.
+    let s = signed("benign/weather-forecast", "1.0.0", &key());
+    let mut body = body(&s, true);
+    body["digest"] =
+        json!("sha256:0000000000000000000000000000000000000000000000000000000000000000");
+    let (status, _) = call("PUT", "/api/v1/skills/weather-forecast/1.0.0")
+        .token(&env.admin)
+        .json(body)
+        .send(reg)
+        .await;
+    assert!(status.is_client_error());
+
+    let (status, _, form) = page(call("GET", "/admin")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("name=\"token\""));
+    let read = token_for(&env, "reader", &[Scope::Read]).await;
+    for (token, why) in [
+        ("skillseal_nope", "not valid"),
+        (read.as_str(), "admin token"),
+    ] {
+        let body = format!("token={token}");
+        let (status, headers, html) = call("POST", "/admin/login").form(&body).send_raw(reg).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{why}");
+        assert!(!headers.contains_key("set-cookie"));
+        assert!(String::from_utf8(html).unwrap().contains(why));
+    }
+    let login = format!("token={}", env.admin);
+    let (status, headers, _) = call("POST", "/admin/login")
+        .form(&login)
+        .send_raw(reg)
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let set = headers["set-cookie"].to_str().unwrap().to_string();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age="] {
+        assert!(set.contains(attribute), "{set}");
+    }
+    assert!(!set.contains(&env.admin), "the cookie is not the token");
+    let cookie: &'static str =
+        Box::leak(set.split(';').next().unwrap().to_string().into_boxed_str());
+
+    let (status, _, dash) = page(call("GET", "/admin").header("cookie", cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(dash.contains("intact:"), "the audit log's status");
+    assert!(dash.contains("Refused publishes") && dash.contains("weather-forecast@1.0.0"));
+    let csrf: &'static str = Box::leak(csrf_of(&dash).into_boxed_str());
+
+    // No CSRF secret, a wrong one, or another origin: refused.
+    for (form, origin) in [
+        ("name=ci&scope=read".to_string(), None),
+        ("csrf=0000&name=ci&scope=read".to_string(), None),
+        (
+            format!("csrf={csrf}&name=ci&scope=read"),
+            Some("https://evil.example.invalid"),
+        ),
+    ] {
+        let form: &'static str = Box::leak(form.into_boxed_str());
+        let mut c = call("POST", "/admin/tokens")
+            .header("cookie", cookie)
+            .form(form);
+        if let Some(o) = origin {
+            c = c.header("origin", o);
+        }
+        let (status, _, _) = page(c).await;
+        assert!(
+            status == StatusCode::FORBIDDEN || status == StatusCode::UNPROCESSABLE_ENTITY,
+            "{status}"
+        );
+    }
+    // A token made on the page, shown once, works.
+    let form: &'static str = Box::leak(format!("csrf={csrf}&name=ci&scope=read").into_boxed_str());
+    let (status, headers, created) = page(
+        call("POST", "/admin/tokens")
+            .header("cookie", cookie)
+            .form(form),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["cache-control"], "no-store");
+    let at = created.find("skillseal_").expect("the new token");
+    let secret: String = created[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || "_-".contains(*c))
+        .collect();
+    let secret: &'static str = Box::leak(secret.into_boxed_str());
+    let (status, _) = call("GET", "/api/v1/skills").token(secret).send(reg).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, _, dash) = page(call("GET", "/admin").header("cookie", cookie)).await;
+    assert!(!dash.contains(secret), "shown once");
+
+    // Revoked on the page: refused from then on.
+    let tokens = store::tokens::all(&reg.db).await.unwrap();
+    let id = &tokens.iter().find(|t| t.name == "ci").unwrap().id;
+    let uri: &'static str = Box::leak(format!("/admin/tokens/{id}/revoke").into_boxed_str());
+    let form: &'static str = Box::leak(format!("csrf={csrf}").into_boxed_str());
+    let (status, _, _) = page(call("POST", uri).header("cookie", cookie).form(form)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = call("GET", "/api/v1/skills").token(secret).send(reg).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Signed out: the cookie opens nothing any more.
+    let (status, headers, _) = page(
+        call("POST", "/admin/logout")
+            .header("cookie", cookie)
+            .form(form),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        headers["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let (_, _, after) = page(call("GET", "/admin").header("cookie", cookie)).await;
+    assert!(after.contains("name=\"token\""), "the sign-in form again");
+}
+
+/// A private registry's pages need a session; the sign-in form does not.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_private_registry_shows_its_pages_only_to_a_signed_in_admin() {
+    let env = fresh_with(None, "[server]\nauth_required = true\n").await;
+    let (status, _) = call("GET", "/").send(&env.reg).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _, _) = call("GET", "/admin").send_raw(&env.reg).await;
+    assert_eq!(status, StatusCode::OK);
+    let login = format!("token={}", env.admin);
+    let (_, headers, _) = call("POST", "/admin/login")
+        .form(&login)
+        .send_raw(&env.reg)
+        .await;
+    let set = headers["set-cookie"].to_str().unwrap().to_string();
+    let cookie = set.split(';').next().unwrap().to_string();
+    let (status, _, _) = call("GET", "/")
+        .header("cookie", &cookie)
+        .send_raw(&env.reg)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // A session opens pages, never the API.
+    let (status, _) = call("GET", "/api/v1/skills")
+        .header("cookie", &cookie)
+        .send(&env.reg)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }

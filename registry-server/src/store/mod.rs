@@ -21,6 +21,7 @@ use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 
 pub mod audit;
 pub mod log;
+pub mod sessions;
 pub mod skills;
 pub mod tokens;
 pub mod versions;
@@ -55,6 +56,13 @@ impl MigrationSource<'static> for Embedded {
                     "log".into(),
                     MigrationType::Simple,
                     include_str!("../../migrations/0002_log.sql").into(),
+                    false,
+                ),
+                Migration::new(
+                    3,
+                    "sessions".into(),
+                    MigrationType::Simple,
+                    include_str!("../../migrations/0003_sessions.sql").into(),
                     false,
                 ),
             ])

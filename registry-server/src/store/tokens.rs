@@ -74,3 +74,13 @@ pub async fn revoke(tx: &mut Tx, id: &str, now: i64) -> sqlx::Result<bool> {
         sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL");
     Ok(run(tx, update.bind(now).bind(id)).await? > 0)
 }
+
+/// The token with this id, revoked and expired ones included.
+pub async fn by_id(db: &AnyPool, id: &str) -> sqlx::Result<Option<Token>> {
+    sqlx::query(&format!("SELECT {COLUMNS} FROM tokens WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .map(|r| token(&r))
+        .transpose()
+}

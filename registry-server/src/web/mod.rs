@@ -32,8 +32,11 @@ use crate::store::versions::Version;
 pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
      form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+pub mod admin;
+
 pub fn routes() -> Router<Arc<Registry>> {
     Router::new()
+        .merge(admin::routes())
         .route("/", get(home))
         .route("/skills/{name}", get(skill))
         .route("/skills/{name}/{version}", get(version))
@@ -76,6 +79,17 @@ fn page(title: &str, body: Markup) -> Markup {
             }
         }
     }
+}
+
+/// Whether a page request may be answered on a private registry
+/// (`auth_required`) without a bearer token: the sign-in form and the
+/// stylesheet always, the other pages with a valid admin session.
+pub async fn open_without_token(reg: &Registry, path: &str, headers: &HeaderMap) -> bool {
+    if path == "/admin" || path == "/admin/login" || path == "/static/app.css" {
+        return true;
+    }
+    let page = path == "/" || path.starts_with("/skills/") || path.starts_with("/admin/");
+    page && matches!(admin::session(reg, headers).await, Ok(Some(_)))
 }
 
 /// A page as a response, with the page CSP.
