@@ -155,11 +155,15 @@ pub async fn harden(State(reg): State<Arc<Registry>>, req: Request, next: Next) 
     for (name, value) in [
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),
-        ("referrer-policy", "no-referrer"),
         ("cross-origin-resource-policy", "same-origin"),
     ] {
         headers.insert(name, HeaderValue::from_static(value));
     }
+    // Pages set their own referrer policy (same-origin, so their forms
+    // carry an Origin); everything else sends none.
+    headers
+        .entry("referrer-policy")
+        .or_insert(HeaderValue::from_static("no-referrer"));
     // Pages set their own (their stylesheet); everything else gets none.
     headers
         .entry("content-security-policy")

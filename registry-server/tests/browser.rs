@@ -493,19 +493,11 @@ fn in_browser(dir: &Path, run: impl AsyncFnOnce(&Browser)) {
 }
 
 /// The admin pages, used in the browser: sign in, make a token, revoke it.
-///
-/// Ignored for now: the sign-in form's POST is refused as cross-origin
-/// (403 `cross_origin`). The pages are sent with `Referrer-Policy:
-/// no-referrer`, under which a browser sends `Origin: null` with a form
-/// POST, even to the page's own origin, and the same-origin rule
-/// (`middleware.rs`) accepts only the registry's origins. Past that (the
-/// browser made to send the origin), the rest passes but for one error in
-/// the log: the new-token form's `pattern="[a-z0-9._-]+"` is not a valid
-/// pattern (browsers compile it with the `v` flag, where `-` must be
-/// escaped in a class: `[a-z0-9._\-]+`), so the browser ignores it. Run it
-/// with `cargo test -p skillseal-registry --test browser -- --ignored`.
+/// (It found two bugs the handler tests could not: pages sent with
+/// `Referrer-Policy: no-referrer` make a browser's form POST carry
+/// `Origin: null`, which the same-origin rule refused; and a `pattern`
+/// Chromium compiles with the `v` flag rejected an unescaped `-`.)
 #[test]
-#[ignore = "the sign-in form is refused: the browser sends Origin: null under Referrer-Policy: no-referrer"]
 fn admin_pages_in_a_real_browser() {
     if !browser_installed() {
         return;

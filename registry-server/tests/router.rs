@@ -1792,6 +1792,8 @@ async fn pages_show_skills_and_escape_what_skills_wrote() {
             skillseal_registry::web::PAGE_CSP
         );
         assert_eq!(headers["x-frame-options"], "DENY");
+        // So that a browser's form POST carries the page's Origin.
+        assert_eq!(headers["referrer-policy"], "same-origin");
         assert!(!html.contains("<script"), "{path}: unescaped markup");
         assert!(!html.contains("<img"), "{path}: unescaped markup");
         assert!(!html.contains("<b>hi"), "{path}: unescaped markup");

@@ -323,7 +323,8 @@ pub async fn digest_in(tx: &mut Tx, name: &str, version: &str) -> sqlx::Result<O
 /// The `limit` versions published last, with their skill, newest first.
 pub async fn recent(db: &AnyPool, limit: i64) -> sqlx::Result<Vec<(String, Version)>> {
     let query = format!(
-        "SELECT skill, {COLUMNS} FROM versions ORDER BY published_at DESC, skill, version LIMIT $1"
+        "SELECT skill, {COLUMNS} FROM versions \
+         ORDER BY published_at DESC, major DESC, minor DESC, patch DESC, skill LIMIT $1"
     );
     let rows = sqlx::query(&query).bind(limit).fetch_all(db).await?;
     rows.iter()

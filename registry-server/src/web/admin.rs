@@ -215,7 +215,7 @@ async fn dashboard_page(
             form.admin method="post" action="/admin/tokens" {
                 input type="hidden" name="csrf" value=(s.csrf);
                 label for="name" { "Name" }
-                input id="name" name="name" required pattern="[a-z0-9._-]+";
+                input id="name" name="name" required pattern="[a-z0-9._\\-]+";
                 label for="scope" { "Scope" }
                 input id="scope" name="scope" required placeholder="read, publish:acme-*, yank:acme-*, admin";
                 button type="submit" { "Create" }

@@ -92,13 +92,18 @@ pub async fn open_without_token(reg: &Registry, path: &str, headers: &HeaderMap)
     page && matches!(admin::session(reg, headers).await, Ok(Some(_)))
 }
 
-/// A page as a response, with the page CSP.
+/// A page as a response, with the page CSP, and a referrer policy under
+/// which a browser's form POST carries the page's own `Origin` (under
+/// `no-referrer` it sends `Origin: null`, which the same-origin rule
+/// refuses).
 fn respond(status: StatusCode, markup: Markup) -> Response {
     let mut r = (status, markup).into_response();
-    r.headers_mut().insert(
+    let h = r.headers_mut();
+    h.insert(
         "content-security-policy",
         HeaderValue::from_static(PAGE_CSP),
     );
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     r
 }
 
