@@ -1822,6 +1822,10 @@ async fn pages_show_skills_and_escape_what_skills_wrote() {
         "a snippet, escaped"
     );
     assert!(version.contains("Since 1.0.0"));
+    assert!(
+        version.contains("<mark>"),
+        "each finding's span marked in its line"
+    );
     let (status, _, missing) = page("/skills/no-such-skill").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(missing.contains("no skill"));

@@ -190,7 +190,8 @@ const ELLIPSIS: char = '…';
 
 /// Where the finding lies in its snippet, as char indices `[start, end)`;
 /// `None` when the snippet was clipped so that the position is unknown.
-fn snippet_span(f: &Finding, snippet: &str) -> Option<(usize, usize)> {
+/// (The registry's pages highlight the same span.)
+pub fn snippet_span(f: &Finding, snippet: &str) -> Option<(usize, usize)> {
     let n = snippet.chars().count();
     let col0 = f.column.saturating_sub(1) as usize;
     let left = snippet.starts_with(ELLIPSIS);

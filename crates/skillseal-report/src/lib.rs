@@ -22,7 +22,7 @@ mod sarif;
 mod text;
 
 pub use format::{Format, ParseFormatError};
-pub use human::{HumanOptions, render_human};
+pub use human::{HumanOptions, render_human, snippet_span};
 pub use json::render_json;
 pub use sarif::{
     INFORMATION_URI, SARIF_SCHEMA, SARIF_VERSION, level as sarif_level, render_sarif,

@@ -192,7 +192,7 @@ async fn dashboard_page(
                         tr {
                             td { code { (t.id) } }
                             td { (t.name) }
-                            td { code { (t.scopes) } }
+                            td { code { (scopes_text(&t.scopes)) } }
                             td { (when(t.created_at)) }
                             td {
                                 @if let Some(r) = t.revoked_at { "revoked " (when(r)) }
@@ -446,4 +446,19 @@ async fn revoke_token(
         Ok(()) => see_other("/admin"),
         Err(e) => super::error_page(e),
     }
+}
+
+/// A token's scopes as `skillseal-registry token create` takes them.
+fn scopes_text(stored: &str) -> String {
+    let scopes: Vec<Scope> = serde_json::from_str(stored).unwrap_or_default();
+    scopes
+        .iter()
+        .map(|s| match s {
+            Scope::Publish(g) => format!("publish:{g}"),
+            Scope::Yank(g) => format!("yank:{g}"),
+            Scope::Admin => "admin".into(),
+            Scope::Read => "read".into(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

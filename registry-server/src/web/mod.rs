@@ -388,7 +388,7 @@ async fn version_page(reg: &Arc<Registry>, name: &str, version: &str) -> Result<
                                 span.severity { (f.severity.as_str()) } " "
                                 code { (f.rule) } " line " (f.line) ": " (f.message)
                             }
-                            pre.code { code { (f.snippet) } }
+                            pre.code { code { (highlighted(f)) } }
                         }
                     }
                 }
@@ -416,6 +416,24 @@ async fn version_page(reg: &Arc<Registry>, name: &str, version: &str) -> Result<
             }
         },
     ))
+}
+
+/// A finding's code line with its span marked, as the human report
+/// underlines it (the whole line when the span is unknown).
+fn highlighted(f: &skillseal_model::Finding) -> Markup {
+    let Some((start, end)) = skillseal_report::snippet_span(f, &f.snippet) else {
+        return html! { (f.snippet) };
+    };
+    let chars: Vec<char> = f.snippet.chars().collect();
+    let part = |a: usize, b: usize| {
+        chars[a.min(chars.len())..b.min(chars.len())]
+            .iter()
+            .collect::<String>()
+    };
+    let end = end.max(start + 1);
+    html! {
+        (part(0, start)) mark { (part(start, end)) } (part(end, chars.len()))
+    }
 }
 
 /// Whether the version's publish entry is in the log now, checked here
