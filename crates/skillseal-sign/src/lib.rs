@@ -23,7 +23,7 @@ use sha2::{Digest as _, Sha256, Sha384, Sha512};
 pub use bundle::{Bundle, BundleError, BundleVersion};
 pub use keys::{KeyAlgorithm, KeyError, Password, PublicKey, SigningKey};
 pub use trust::{TrustRootError, TrustedRoot};
-pub use verify::{Check, Policy, Signer, Verified, VerifyError};
+pub use verify::{Check, Policy, Signer, Verified, VerifyError, pae as dsse_pae};
 
 /// Signs `artifact` with `key`: a v0.3 bundle whose verification material
 /// is the key's hint and whose message digest is the artifact's digest under

@@ -435,18 +435,7 @@ impl Envelope {
     }
 }
 
-/// DSSE's pre-authentication encoding.
-fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
-    let mut out = format!(
-        "DSSEv1 {} {} {} ",
-        payload_type.len(),
-        payload_type,
-        payload.len()
-    )
-    .into_bytes();
-    out.extend_from_slice(payload);
-    out
-}
+use skillseal_sign::dsse_pae as pae;
 
 /// The payload type of an in-toto Statement.
 pub const IN_TOTO: &str = "application/vnd.in-toto+json";

@@ -337,18 +337,15 @@ async fn logout(
     State(reg): State<Arc<Registry>>,
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
-) -> Response {
-    let s = match checked(&reg, &headers, &form.csrf).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if let Err(e) = store::sessions::delete(&reg.db, &s.hash).await {
-        return super::error_page(e.into());
-    }
+) -> Result<Response, Response> {
+    let s = checked(&reg, &headers, &form.csrf).await?;
+    store::sessions::delete(&reg.db, &s.hash)
+        .await
+        .map_err(|e| super::error_page(e.into()))?;
     let mut r = see_other("/admin");
     r.headers_mut()
         .insert(header::SET_COOKIE, cookie(&reg, "", 0));
-    r
+    Ok(r)
 }
 
 #[derive(Deserialize)]
@@ -363,11 +360,8 @@ async fn create_token(
     State(reg): State<Arc<Registry>>,
     headers: HeaderMap,
     Form(form): Form<NewTokenForm>,
-) -> Response {
-    let s = match checked(&reg, &headers, &form.csrf).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, Response> {
+    let s = checked(&reg, &headers, &form.csrf).await?;
     let name = form.name.trim();
     let scopes: Option<Vec<Scope>> = form
         .scope
@@ -382,14 +376,13 @@ async fn create_token(
     } else {
         None
     };
+    let page_error = |e: ApiError| super::error_page(e);
     if let Some(e) = problem {
-        return match dashboard_page(&reg, &s, None).await {
-            Ok(markup) => respond(
-                StatusCode::BAD_REQUEST,
-                html! { p.error { (e.to_string()) } (markup) },
-            ),
-            Err(e) => super::error_page(e),
-        };
+        let markup = dashboard_page(&reg, &s, None).await.map_err(page_error)?;
+        return Ok(respond(
+            StatusCode::BAD_REQUEST,
+            html! { p.error { (e.to_string()) } (markup) },
+        ));
     }
     let scopes = scopes.unwrap_or_default();
     let request = auth::NewToken {
@@ -397,21 +390,18 @@ async fn create_token(
         scopes: &scopes,
         expires_at: None,
     };
-    let created =
-        auth::create_token_under(Some(&reg.write_lock), &reg.db, &s.caller.name, &request).await;
-    match created {
-        Ok((_, secret)) => match dashboard_page(&reg, &s, Some((name, secret.expose()))).await {
-            Ok(markup) => {
-                let mut r = respond(StatusCode::OK, markup);
-                // The secret is in this page only: never cached anywhere.
-                r.headers_mut()
-                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-                r
-            }
-            Err(e) => super::error_page(e),
-        },
-        Err(e) => super::error_page(e.into()),
-    }
+    let (_, secret) =
+        auth::create_token_under(Some(&reg.write_lock), &reg.db, &s.caller.name, &request)
+            .await
+            .map_err(|e| page_error(e.into()))?;
+    let markup = dashboard_page(&reg, &s, Some((name, secret.expose())))
+        .await
+        .map_err(page_error)?;
+    let mut r = respond(StatusCode::OK, markup);
+    // The secret is in this page only: never cached anywhere.
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
 }
 
 /// `POST /admin/tokens/ID/revoke`.
@@ -420,11 +410,8 @@ async fn revoke_token(
     Path(id): Path<String>,
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
-) -> Response {
-    let s = match checked(&reg, &headers, &form.csrf).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, Response> {
+    let s = checked(&reg, &headers, &form.csrf).await?;
     let token = id.as_str();
     let revoked = store::audited(
         &reg.db,
@@ -442,10 +429,8 @@ async fn revoke_token(
         },
     )
     .await;
-    match revoked {
-        Ok(()) => see_other("/admin"),
-        Err(e) => super::error_page(e),
-    }
+    revoked.map_err(super::error_page)?;
+    Ok(see_other("/admin"))
 }
 
 /// A token's scopes as `skillseal-registry token create` takes them.

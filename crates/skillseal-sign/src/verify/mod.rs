@@ -525,8 +525,9 @@ fn verify_envelope(
     Ok(())
 }
 
-/// DSSE pre-authentication encoding.
-fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
+/// DSSE's pre-authentication encoding: what a DSSE signature signs (the
+/// registry's scan attestations use it too).
+pub fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
     let mut out = format!(
         "DSSEv1 {} {} {} ",
         payload_type.len(),
