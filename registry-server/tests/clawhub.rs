@@ -465,6 +465,19 @@ fn the_clawhub_cli_searches_installs_updates_and_verifies_against_the_registry()
         );
         assert_eq!(status, 200, "the report says why");
 
+        // Search reads descriptions too.
+        let found = ok(cli.run(&[&["search", "forecast"][..], &reg].concat()));
+        assert!(
+            stdout(&found).contains("weather-forecast v2.2.0"),
+            "{}",
+            stdout(&found)
+        );
+        let by_words = json_of(&format!("{api}/api/v1/search?q=city+weather"), Some(&read));
+        assert_eq!(
+            by_words["results"][0]["slug"], "weather-forecast",
+            "{by_words}"
+        );
+
         // Discovery: `--site` finds the API through .well-known/clawhub.json.
         let site = ok(cli.run(&["--site", url, "search", "cron"]));
         assert!(

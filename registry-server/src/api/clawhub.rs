@@ -279,15 +279,18 @@ async fn skill_json(reg: &Arc<Registry>, s: &Skill) -> Result<Value, ApiError> {
 }
 
 /// `GET /api/v1/search?q=&limit=`: skills whose name contains the query
-/// (case ignored), exact names first, then prefixes, then the rest.
+/// (case ignored), exact names first, then prefixes, then the rest; then,
+/// while the page has room, skills whose description holds every word of
+/// the query (at most [`DESCRIPTIONS_READ`] skills' descriptions read).
 async fn search(
     State(reg): State<Arc<Registry>>,
     Query(p): Query<Params>,
 ) -> Result<Json<Value>, ApiError> {
     let q = p.q.clone().unwrap_or_default().trim().to_ascii_lowercase();
-    let mut names: Vec<(f64, String)> = store::skills::names(&reg.db)
-        .await?
-        .into_iter()
+    let mut all = store::skills::names(&reg.db).await?;
+    all.sort();
+    let mut names: Vec<(f64, String)> = all
+        .iter()
         .filter_map(|name| {
             let lower = name.to_ascii_lowercase();
             let score = if lower == q {
@@ -299,12 +302,19 @@ async fn search(
             } else {
                 return None;
             };
-            Some((score, name))
+            Some((score, name.clone()))
         })
         .collect();
     names.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let by_name: std::collections::HashSet<String> = names.iter().map(|(_, n)| n.clone()).collect();
+    let words: Vec<&str> = q.split_whitespace().collect();
+    let rest = all
+        .into_iter()
+        .filter(|n| !by_name.contains(n) && !words.is_empty())
+        .take(DESCRIPTIONS_READ)
+        .map(|n| (0.3, n));
     let mut results = Vec::new();
-    for (score, name) in names {
+    for (score, name) in names.into_iter().chain(rest) {
         if results.len() == p.limit() {
             break;
         }
@@ -313,6 +323,16 @@ async fn search(
         };
         let Some(latest) = s.latest() else { continue };
         let view = described(&reg, latest).await?;
+        if score < 0.5 {
+            let description = view
+                .description
+                .as_deref()
+                .unwrap_or_default()
+                .to_lowercase();
+            if !words.iter().all(|w| description.contains(w)) {
+                continue;
+            }
+        }
         results.push(json!({
             "slug": s.slug,
             "ownerHandle": s.owner(),
@@ -325,6 +345,9 @@ async fn search(
     }
     Ok(Json(json!({"results": results})))
 }
+
+/// How many skills' descriptions one search reads at most.
+const DESCRIPTIONS_READ: usize = 1000;
 
 /// `GET /api/v1/skills?prefix=&limit=&cursor=`: skills by name, a page at
 /// a time; the cursor is the last name of the page before.
