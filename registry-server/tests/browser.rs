@@ -720,20 +720,8 @@ async fn admin_pages(b: &Browser, url: &str, admin: &str, shots: &Path) {
     b.client.goto(&format!("{url}/admin")).await.unwrap();
     // Signing in: a real form POST, same origin, and the session cookie
     // the browser keeps (out of the page's reach: HttpOnly).
-    b.client
-        .find(Locator::Id("token"))
-        .await
-        .unwrap()
-        .send_keys(admin)
-        .await
-        .unwrap();
-    b.client
-        .find(Locator::Css("form.admin button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    fill(b, "token", admin).await;
+    submit(b).await;
     wait_for(b, "table.tokens", "the dashboard after signing in").await;
     assert_eq!(b.client.current_url().await.unwrap().path(), "/admin");
     assert_eq!(b.js("return document.cookie").await, json!(""));
@@ -746,27 +734,9 @@ async fn admin_pages(b: &Browser, url: &str, admin: &str, shots: &Path) {
     );
 
     // A token made on the page, shown once.
-    b.client
-        .find(Locator::Id("name"))
-        .await
-        .unwrap()
-        .send_keys("reader")
-        .await
-        .unwrap();
-    b.client
-        .find(Locator::Id("scope"))
-        .await
-        .unwrap()
-        .send_keys("read")
-        .await
-        .unwrap();
-    b.client
-        .find(Locator::Css("form.admin button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    fill(b, "name", "reader").await;
+    fill(b, "scope", "read").await;
+    submit(b).await;
     let shown = wait_for(b, "section.created pre code", "the new token, shown once")
         .await
         .text()
@@ -854,4 +824,26 @@ async fn wait_for(b: &Browser, selector: &str, what: &str) -> fantoccini::elemen
             panic!("{what}: no {selector} ({e}) at {at}:\n{body}\nlog: {log:#?}");
         }
     }
+}
+
+/// Types `text` into the input with id `id`.
+async fn fill(b: &Browser, id: &str, text: &str) {
+    b.client
+        .find(Locator::Id(id))
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+/// Submits the admin form.
+async fn submit(b: &Browser) {
+    b.client
+        .find(Locator::Css("form.admin button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 }

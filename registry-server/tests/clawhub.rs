@@ -203,12 +203,7 @@ fn registry(dir: &Path, db: Option<&str>, extra: &[&str]) -> (Server, String) {
         let variant = weather_variant(&work, version, |s| format!("{s}\n# {version}\n"));
         ok(publish(&variant));
     }
-    let yank = http()
-        .post(format!("{url}/api/v1/skills/weather-forecast/2.3.0/yank"))
-        .bearer_auth(&admin)
-        .send()
-        .unwrap();
-    assert_eq!(yank.status().as_u16(), 200);
+    weather_admin_post(&url, &admin, "2.3.0", "yank");
     for sample in ["cron-expression-helper", "git-changelog"] {
         ok(publish(&repo().join("samples/benign").join(sample)));
     }

@@ -609,15 +609,7 @@ impl Projects {
 
     /// Yanks or unyanks a version with the admin token.
     fn admin_post(&self, version: &str, action: &str) {
-        let r = http()
-            .post(format!(
-                "{}/api/v1/skills/weather-forecast/{version}/{action}",
-                self.server.url
-            ))
-            .bearer_auth(&self.admin)
-            .send()
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 200, "{action} {version}");
+        weather_admin_post(&self.server.url, &self.admin, version, action);
     }
 
     /// Publishes 2.2.0, which starts running processes: the registry

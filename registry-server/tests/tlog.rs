@@ -544,15 +544,7 @@ fn add_pins_the_log_key_and_the_checkpoint_and_later_commands_prove_the_log_only
 
 impl Env {
     fn admin_post(&self, version: &str, action: &str) {
-        let r = http()
-            .post(format!(
-                "{}/api/v1/skills/weather-forecast/{version}/{action}",
-                self.server.url
-            ))
-            .bearer_auth(&self.admin)
-            .send()
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 200, "{action} {version}");
+        weather_admin_post(&self.server.url, &self.admin, version, action);
     }
 }
 

@@ -242,3 +242,16 @@ pub fn weather_variant(dir: &Path, version: &str, edit: impl Fn(String) -> Strin
     std::fs::write(&script, edit(text)).unwrap();
     to
 }
+
+/// Yanks or unyanks (`action`) weather-forecast `version` on the server
+/// at `url` with the admin token.
+pub fn weather_admin_post(url: &str, admin: &str, version: &str, action: &str) {
+    let r = http()
+        .post(format!(
+            "{url}/api/v1/skills/weather-forecast/{version}/{action}"
+        ))
+        .bearer_auth(admin)
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{action} {version}");
+}
