@@ -122,6 +122,12 @@ pub async fn blob(reg: &Registry, digest: &str) -> Result<Vec<u8>, ApiError> {
     }
 }
 
+/// A stored scan report (its JSON blob).
+pub async fn report(reg: &Registry, digest: &str) -> Result<skillseal_model::ScanReport, ApiError> {
+    let bytes = blob(reg, digest).await?;
+    serde_json::from_slice(&bytes).map_err(|_| ApiError::BlobCorrupt)
+}
+
 /// `SKILL.md`'s `name` and `description`.
 fn front_matter(src: &str) -> (Option<String>, Option<String>) {
     let Some(fm) = skillseal_engine::split_front_matter(src) else {

@@ -412,9 +412,7 @@ async fn reasons(
     reg: &Arc<Registry>,
     report: &str,
 ) -> Result<(Vec<String>, Option<String>), ApiError> {
-    let bytes = views::blob(reg, report).await?;
-    let report: skillseal_model::ScanReport =
-        serde_json::from_slice(&bytes).map_err(|_| ApiError::BlobCorrupt)?;
+    let report = views::report(reg, report).await?;
     let mut codes: Vec<String> = Vec::new();
     let mut messages = Vec::new();
     for skill in &report.skills {

@@ -27,6 +27,7 @@ use crate::api::ApiError;
 use crate::state::Registry;
 use crate::store;
 use crate::store::versions::Version;
+use crate::views::report;
 
 /// The pages' Content-Security-Policy: the stylesheet, nothing else.
 pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
@@ -290,12 +291,6 @@ async fn version(
         Ok(markup) => respond(StatusCode::OK, markup),
         Err(e) => error_page(e),
     }
-}
-
-/// A report's findings and reasons (the stored JSON report).
-async fn report(reg: &Registry, digest: &str) -> Result<skillseal_model::ScanReport, ApiError> {
-    let bytes = crate::views::blob(reg, digest).await?;
-    serde_json::from_slice(&bytes).map_err(|_| ApiError::BlobCorrupt)
 }
 
 fn capabilities(v: &Version) -> Vec<String> {
